@@ -1,0 +1,183 @@
+// The contract of the simulated network: what a topology says, what a packet event looks like,
+// and what the runner's bridge may call on behalf of learner code. Everything here is plain,
+// JSON-serialisable data or a narrow interface; nothing imports fastify, Prisma or isolated-vm.
+import type { Layer } from "../protocols/types.ts";
+
+/** Virtual time is counted in whole microseconds since the run began. Nothing waits for real. */
+export type VirtualMicros = number;
+
+export interface HostSpec {
+  /** Unique host name within the topology: "learner", "ns", "alice", "router". */
+  name: string;
+  /** IPv4 address as a dotted quad. Routers have one address per link (see LinkSpec). */
+  address: string;
+  /** A router forwards packets that are not addressed to it (decrementing TTL). */
+  router?: boolean;
+}
+
+export interface LinkSpec {
+  /** Host names of the two ends. */
+  a: string;
+  b: string;
+  /** One-way latency of the link, in virtual microseconds. Default 1000 (1 ms). */
+  latencyUs?: number;
+  /** Largest IPv4 packet the link carries, in bytes. Default 1500. */
+  mtu?: number;
+  /** Probabilities in [0, 1], drawn from the run's seed. Default 0. */
+  loss?: number;
+  duplicate?: number;
+  reorder?: number;
+}
+
+export interface DnsRecordSpec {
+  name: string;
+  type: "A" | "AAAA" | "CNAME" | "TXT";
+  value: string;
+  ttl?: number;
+}
+
+/** Small programs that run on hosts of the topology, inside the simulation. */
+export type PeerSpec =
+  | { kind: "name-server"; host: string; port?: number /* 53 */ }
+  | {
+      kind: "alice";
+      host: string;
+      port?: number /* 1000 */;
+      /** Alice answers each message with this text; `{message}` is replaced by what she got. */
+      reply?: string;
+    }
+  | {
+      kind: "file-receiver";
+      host: string;
+      port?: number;
+      /** Expected size, so the receiver can tell when a transfer is complete. */
+      expectedBytes?: number;
+    };
+
+export interface TopologySpec {
+  hosts: HostSpec[];
+  links: LinkSpec[];
+  records: DnsRecordSpec[];
+  peers: PeerSpec[];
+  /** The host the learner's program runs on. */
+  learnerHost: string;
+}
+
+export interface NetworkLimits {
+  /** Packets that may cross links in one run (each hop of each fragment counts). */
+  maxPackets: number;
+  /** Bytes that may cross links in one run. */
+  maxBytes: number;
+  /** Sockets the learner's host may have open at once. */
+  maxSockets: number;
+  /** Virtual time a run may last. */
+  maxVirtualTimeUs: VirtualMicros;
+}
+
+export type DropReason =
+  | "bad-header-checksum"
+  | "bad-udp-checksum"
+  | "malformed"
+  | "port-unreachable"
+  | "ttl-expired"
+  | "no-route"
+  | "fragmentation-needed"
+  | "reassembly-timeout"
+  | "lost"
+  | "not-for-this-host";
+
+export type PacketFate =
+  { status: "delivered" } | { status: "dropped"; reason: DropReason; detail: string };
+
+/** One packet crossing one link. Plain data, ready to stream as JSON. */
+export interface PacketEvent {
+  /** 1, 2, 3, … in the order events are emitted within one run. */
+  seq: number;
+  /** When the packet was put on the link, and when it arrived (absent if lost on the link). */
+  sentUs: VirtualMicros;
+  arrivedUs?: VirtualMicros;
+  /** Host names of the link's ends: who put it on the wire, who received it. */
+  from: string;
+  to: string;
+  length: number;
+  /** The packet's bytes in lower-case hex, no separators. */
+  hex: string;
+  layers: Layer[];
+  summary: string;
+  fate: PacketFate;
+}
+
+export interface SocketAddress {
+  address: string;
+  port: number;
+}
+
+export interface ReceivedDatagram {
+  payload: Uint8Array;
+  from: SocketAddress;
+}
+
+export type RecvResult =
+  | { status: "received"; datagram: ReceivedDatagram }
+  /** The read timeout passed in virtual time with nothing to read. */
+  | { status: "timeout" }
+  /** Nothing is in flight or scheduled: no datagram can ever arrive. */
+  | { status: "idle" };
+
+/** Thrown by the network for a caller's mistake or a limit; `code` is stable. */
+export type NetworkErrorCode =
+  | "ADDRESS_IN_USE"
+  | "ADDRESS_NOT_AVAILABLE"
+  | "INVALID_ADDRESS"
+  | "INVALID_PORT"
+  | "SOCKET_CLOSED"
+  | "MESSAGE_TOO_LONG"
+  | "PACKET_LIMIT"
+  | "BYTE_LIMIT"
+  | "SOCKET_LIMIT"
+  | "VIRTUAL_TIME_LIMIT";
+
+export interface UdpSocketHandle {
+  readonly id: number;
+  readonly local: SocketAddress;
+  /** Sends one datagram; returns the payload bytes sent. */
+  sendTo(payload: Uint8Array, to: SocketAddress): number;
+  /** Advances virtual time until a datagram arrives, the timeout passes, or the network is idle. */
+  recvFrom(timeoutUs: VirtualMicros | null): RecvResult;
+  close(): void;
+}
+
+/** The learner's host as the runner's bridge sees it. */
+export interface HostStack {
+  readonly name: string;
+  readonly address: string;
+  /** Port 0 asks for an ephemeral port, assigned like an OS does (49152–65535). */
+  bindUdp(local: SocketAddress): UdpSocketHandle;
+  /** Puts hand-built IPv4 packet bytes on the wire, unchanged. */
+  sendRaw(packet: Uint8Array): void;
+}
+
+export interface LimitReport {
+  code: NetworkErrorCode;
+  message: string;
+}
+
+export interface Network {
+  readonly nowUs: VirtualMicros;
+  readonly events: readonly PacketEvent[];
+  readonly learner: HostStack;
+  /** Runs the simulation until nothing more is scheduled (bounded by the limits). */
+  settle(): void;
+  /** Set once a limit was exceeded; the run should stop and report it. */
+  readonly limitReached: LimitReport | null;
+  /** What the peers observed (Alice's inbox, the name server's queries), as plain data. */
+  peerStates(): Record<string, unknown>;
+}
+
+export interface NetworkOptions {
+  topology: TopologySpec;
+  seed: number;
+  limits?: Partial<NetworkLimits>;
+  /** Called synchronously as each packet event is final (delivered or dropped). */
+  onPacket?: (event: PacketEvent) => void;
+}

@@ -1,0 +1,84 @@
+// The contract of a run: what the service asks for and what comes back. Grading reads
+// RunResult only (it never re-runs code); the service streams RunEvent as it happens.
+import type { NetworkLimits, PacketEvent, TopologySpec, VirtualMicros } from "../netsim/types.ts";
+
+/** A small, closed set: each has a message a learner can act on. */
+export type Outcome =
+  | "ok"
+  | "compile-error"
+  | "runtime-error"
+  | "time-limit"
+  | "memory-limit"
+  | "output-limit"
+  | "network-limit"
+  | "internal-error";
+
+export type Language = "javascript" | "typescript";
+
+export interface RunLimits extends NetworkLimits {
+  /** CPU time the learner's code may use. */
+  cpuMs: number;
+  /** Wall-clock time for the whole run, including time blocked in the network and in promises. */
+  wallMs: number;
+  /** Heap of the isolate. */
+  memoryMb: number;
+  /** Bytes of console output kept; past it the run ends with "output-limit". */
+  outputBytes: number;
+}
+
+export interface RunRequest {
+  code: string;
+  language: Language;
+  topology: TopologySpec;
+  seed: number;
+  /** May only lower the configured limits; higher values are clamped. */
+  limits?: Partial<RunLimits>;
+}
+
+export interface OutputLine {
+  stream: "stdout" | "stderr";
+  text: string;
+  /** Virtual time when it was printed. */
+  atUs: VirtualMicros;
+}
+
+/** A learner's error, positioned in the learner's own code (never host paths). */
+export interface LearnerError {
+  name: string;
+  message: string;
+  line?: number;
+  column?: number;
+  stack?: string;
+}
+
+export interface RunResult {
+  outcome: Outcome;
+  /** One or two sentences for the learner: what happened and what to look at. */
+  message: string;
+  error?: LearnerError;
+  output: OutputLine[];
+  outputTruncated: boolean;
+  packets: PacketEvent[];
+  /** What the peers observed, for the checks (Alice's inbox, the name server's queries). */
+  peers: Record<string, unknown>;
+  learner: { host: string; address: string };
+  virtualTimeUs: VirtualMicros;
+  cpuMs: number;
+  wallMs: number;
+  limits: RunLimits;
+}
+
+export type RunEvent =
+  { type: "output"; line: OutputLine } | { type: "packet"; packet: PacketEvent };
+
+export interface RunOptions {
+  onEvent?: (event: RunEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface Runner {
+  run(request: RunRequest, options?: RunOptions): Promise<RunResult>;
+  /** Workers alive and busy, for /readyz and /metrics. */
+  stats(): { workers: number; busy: number; queued: number; restarts: number };
+  close(): Promise<void>;
+}
