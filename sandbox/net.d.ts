@@ -142,3 +142,11 @@ declare module "net" {
   export function encodeText(text: string): Uint8Array;
   export function decodeText(bytes: Uint8Array): string;
 }
+
+/** Read-only files the exercise provides (the photo of the fragmentation lesson). */
+declare module "fs" {
+  /** Throws an IoError (kind "NotFound") for a name the exercise does not provide. */
+  export function readFile(name: string): Uint8Array;
+  /** The names of the files the exercise provides. */
+  export function listFiles(): string[];
+}

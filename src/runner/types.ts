@@ -31,6 +31,8 @@ export interface RunRequest {
   language: Language;
   topology: TopologySpec;
   seed: number;
+  /** Files the program may read with `readFile` from the "fs" module (lesson 2's photo). */
+  files?: Record<string, Uint8Array>;
   /** May only lower the configured limits; higher values are clamped. */
   limits?: Partial<RunLimits>;
 }

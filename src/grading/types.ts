@@ -1,0 +1,63 @@
+// The contract of grading: what the service asks for and what it stores and shows. Grading is
+// pure over a RunResult: it never re-runs code.
+import type { TopologySpec } from "../netsim/types.ts";
+import type { Language, RunLimits, RunOptions, RunResult } from "../runner/types.ts";
+
+export interface CheckResult {
+  id: string;
+  title: string;
+  passed: boolean;
+  /** Required checks decide `passed`; the others (bonus) only add to the score. */
+  required: boolean;
+  weight: number;
+  /** What happened, in the learner's terms ("Alice listens on port 1000; you sent to 100"). */
+  message: string;
+  /** What to try next, when the check failed. */
+  hint?: string;
+}
+
+export interface Grade {
+  /** All required checks passed. */
+  passed: boolean;
+  /** Weighted share of passed checks, 0–100, rounded to a whole number. */
+  score: number;
+  checks: CheckResult[];
+}
+
+export interface GradeRequest {
+  lessonId: string;
+  exerciseId: string;
+  code: string;
+  language: Language;
+  /** The learner's session seed: addresses and ephemeral details derive from it. */
+  seed: number;
+  limits?: Partial<RunLimits>;
+}
+
+export interface GradedRun {
+  lessonId: string;
+  /** Stored with the grade, so a grade always says which version of the checks produced it. */
+  lessonVersion: string;
+  exerciseId: string;
+  run: RunResult;
+  grade: Grade;
+}
+
+export interface Grader {
+  /** Runs the code against the exercise's network and grades the result. */
+  gradeSubmission(request: GradeRequest, options?: RunOptions): Promise<GradedRun>;
+}
+
+/** What a learner may see of a session's network: names and the addresses they are told. */
+export interface TopologyView {
+  learner: { host: string; address: string };
+  hosts: { name: string; address?: string; role: string }[];
+  /** "Well-known" addresses the lesson gives away (the name server's); Alice's is not here. */
+  nameServer?: { address: string; port: number };
+}
+
+export interface InstantiatedExercise {
+  topology: TopologySpec;
+  files: Record<string, Uint8Array>;
+  view: TopologyView;
+}
