@@ -61,3 +61,42 @@ export interface InstantiatedExercise {
   files: Record<string, Uint8Array>;
   view: TopologyView;
 }
+
+/** A lesson as the API shows it (no reference solutions, no check code). */
+export interface LessonSummary {
+  id: string;
+  title: string;
+  version: string;
+  order: number;
+  summary: string;
+  exercises: ExerciseSummary[];
+}
+
+export interface ExerciseSummary {
+  id: string;
+  title: string;
+  order: number;
+}
+
+export interface ExerciseDetail extends ExerciseSummary {
+  /** Markdown, in the project's own words. */
+  instructions: string;
+  starterCode: string;
+  language: Language;
+  /** The checks a submission is graded on, without their code. */
+  checks: { id: string; title: string; weight: number; required: boolean }[];
+}
+
+export interface LessonDetail extends Omit<LessonSummary, "exercises"> {
+  /** Markdown introduction. */
+  introduction: string;
+  exercises: ExerciseDetail[];
+}
+
+/** The lessons loaded from lessons/: read-only after start-up. */
+export interface LessonCatalogue {
+  list(): LessonSummary[];
+  get(lessonId: string): LessonDetail | undefined;
+  /** The network and files of one exercise for one seed; undefined for unknown ids. */
+  instantiate(lessonId: string, exerciseId: string, seed: number): InstantiatedExercise | undefined;
+}
