@@ -1,0 +1,39 @@
+# syntax=docker/dockerfile:1
+# packetlab's image: build the isolated-vm native module and the Prisma client in a build
+# stage with a toolchain, then copy the result onto a slim runtime without one.
+# Node 22 is the newest line the project supports (package.json engines).
+ARG NODE_IMAGE=node:22-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+# isolated-vm 5 compiles from source with node-gyp.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+COPY prisma ./prisma
+COPY prisma.config.ts ./
+COPY scripts ./scripts
+RUN npm ci
+COPY . .
+# Development tools are not needed at run time; the generated Prisma client stays.
+RUN npm prune --omit=dev && rm -rf test bench .ci
+
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    DATA_DIR=/data
+WORKDIR /app
+COPY --from=build --chown=root:root /app /app
+# The embedded database (used only when DATABASE_URL is unset) writes under /data.
+RUN mkdir -p /data && chown node:node /data
+USER node
+EXPOSE 3000
+VOLUME ["/data"]
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "scripts/healthcheck.mjs"]
+# --no-node-snapshot: isolated-vm 5 needs it (the runner's workers also get it explicitly).
+# Migrations are applied by `serve` at start-up, under an advisory lock (safe with replicas).
+ENTRYPOINT ["node", "--no-node-snapshot", "bin/packetlab.js"]
+CMD ["serve"]
