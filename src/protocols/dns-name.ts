@@ -1,0 +1,87 @@
+// Domain names on the wire (RFC 1035 §3.1, §4.1.4): length-prefixed labels ending in a zero
+// byte, or a 2-byte pointer (top bits 11) to a name earlier in the message.
+
+export interface NameRead {
+  /** Labels joined with "."; "" is the root. */
+  name: string;
+  /** Offset just after the name where it starts (after the first pointer, if any). */
+  end: number;
+  /** Set when the name could not be read completely; `name` holds what was read. */
+  error?: string;
+}
+
+// RFC 1035 §2.3.4: a name is at most 255 bytes on the wire. Each pointer jump must land inside
+// the message, and a chain of more jumps than a maximal name could need is a loop.
+const MAX_NAME_BYTES = 255;
+const MAX_JUMPS = 127;
+
+/** Reads a possibly compressed name at `offset`. Never throws. */
+export function readName(bytes: Uint8Array, offset: number): NameRead {
+  const labels: string[] = [];
+  let position = offset;
+  let end = -1;
+  let jumps = 0;
+  let nameBytes = 1;
+  for (;;) {
+    if (position >= bytes.length) {
+      return fail(`name runs past the end of the message at byte ${position}`);
+    }
+    const length = bytes[position]!;
+    if (length === 0) {
+      if (end < 0) end = position + 1;
+      return { name: labels.join("."), end };
+    }
+    const kind = length & 0xc0;
+    if (kind === 0xc0) {
+      if (position + 1 >= bytes.length)
+        return fail("name pointer is cut off by the end of the message");
+      const target = ((length & 0x3f) << 8) | bytes[position + 1]!;
+      if (end < 0) end = position + 2;
+      if (++jumps > MAX_JUMPS) return fail("name pointers form a loop");
+      if (target >= bytes.length) {
+        return fail(`name pointer to byte ${target} is beyond the ${bytes.length}-byte message`);
+      }
+      position = target;
+      continue;
+    }
+    if (kind !== 0) return fail(`label type 0x${kind.toString(16)} is not supported`);
+    if (position + 1 + length > bytes.length) {
+      return fail(`a ${length}-byte label runs past the end of the message`);
+    }
+    nameBytes += length + 1;
+    if (nameBytes > MAX_NAME_BYTES) return fail("name is longer than 255 bytes");
+    labels.push(labelText(bytes, position + 1, length));
+    position += length + 1;
+  }
+
+  function fail(error: string): NameRead {
+    return { name: labels.join("."), end: end < 0 ? Math.min(position, bytes.length) : end, error };
+  }
+}
+
+// Printable ASCII as is; anything else (and a dot inside a label) escaped like dig's "\ddd".
+function labelText(bytes: Uint8Array, start: number, length: number): string {
+  let text = "";
+  for (let i = start; i < start + length; i++) {
+    const c = bytes[i]!;
+    if (c > 32 && c < 127 && c !== 46 && c !== 92) text += String.fromCharCode(c);
+    else text += "\\" + String(c).padStart(3, "0");
+  }
+  return text;
+}
+
+/** Splits a name into label bytes, validating RFC 1035 limits. Throws a RangeError. */
+export function nameLabels(name: string): Uint8Array[] {
+  const trimmed = name.endsWith(".") ? name.slice(0, -1) : name;
+  if (trimmed === "") return [];
+  const encoder = new TextEncoder();
+  const labels = trimmed.split(".").map((label) => encoder.encode(label));
+  let total = 1;
+  for (const label of labels) {
+    if (label.length === 0) throw new RangeError(`name "${name}" has an empty label`);
+    if (label.length > 63) throw new RangeError(`label in "${name}" is longer than 63 bytes`);
+    total += label.length + 1;
+  }
+  if (total > MAX_NAME_BYTES) throw new RangeError(`name "${name}" is longer than 255 bytes`);
+  return labels;
+}
