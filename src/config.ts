@@ -1,0 +1,212 @@
+// The service's configuration: read once from the environment at boot, typed, frozen. Every
+// variable has a description, a default and a validator (Piston's config.js does the same), so
+// the README's table is generated from this file and a typo stops the service at start-up with
+// the variable's name instead of surfacing later as a strange runtime failure.
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+type Parse<T> = (raw: string) => T;
+
+interface Option<T> {
+  description: string;
+  /** The default as it would be written in the environment ("" means unset). */
+  default: string;
+  parse: Parse<T>;
+  /** Never print the value (tokens, connection strings with passwords). */
+  secret?: boolean;
+}
+
+function integer(min: number, max: number): Parse<number> {
+  return (raw) => {
+    if (!/^-?\d+$/.test(raw.trim())) throw new Error(`expected a whole number, got "${raw}"`);
+    const value = Number(raw.trim());
+    if (value < min || value > max) {
+      throw new Error(`expected a number from ${min} to ${max}, got ${value}`);
+    }
+    return value;
+  };
+}
+
+function oneOf<const T extends string>(values: readonly T[]): Parse<T> {
+  return (raw) => {
+    const value = raw.trim().toLowerCase();
+    if (!(values as readonly string[]).includes(value)) {
+      throw new Error(`expected one of ${values.join(", ")}, got "${raw}"`);
+    }
+    return value as T;
+  };
+}
+
+const text: Parse<string> = (raw) => raw.trim();
+
+function optionalUrl(protocols: string[]): Parse<string | undefined> {
+  return (raw) => {
+    const value = raw.trim();
+    if (value === "") return undefined;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new Error("expected a URL such as postgresql://user@host:5432/db");
+    }
+    if (!protocols.includes(url.protocol)) {
+      throw new Error(`expected a ${protocols.join(" or ")} URL, got "${url.protocol}"`);
+    }
+    return value;
+  };
+}
+
+const optionalToken: Parse<string | undefined> = (raw) => {
+  const value = raw.trim();
+  if (value === "") return undefined;
+  // A guessable operator token would let anyone create teachers.
+  if (value.length < 16) throw new Error("expected at least 16 characters");
+  return value;
+};
+
+const origins: Parse<string[] | true | false> = (raw) => {
+  const value = raw.trim();
+  if (value === "") return false;
+  if (value === "*") return true;
+  const list = value.split(",").map((origin) => origin.trim());
+  for (const origin of list) {
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      throw new Error(`"${origin}" is not an origin such as https://lessons.example.org`);
+    }
+    if (url.origin !== origin) {
+      throw new Error(`"${origin}" is not an origin (scheme://host[:port], no path)`);
+    }
+  }
+  return list;
+};
+
+const definitions = {
+  PORT: {
+    description: "TCP port the HTTP server listens on.",
+    default: "3000",
+    parse: integer(0, 65535),
+  },
+  HOST: { description: "Address the HTTP server binds to.", default: "127.0.0.1", parse: text },
+  DATA_DIR: {
+    description: "Directory of the embedded database (PGlite), used when DATABASE_URL is unset.",
+    default: "./data",
+    parse: text,
+  },
+  DATABASE_URL: {
+    description: "PostgreSQL connection string; when set, the embedded database is not used.",
+    default: "",
+    parse: optionalUrl(["postgresql:", "postgres:"]),
+    secret: true,
+  },
+  OPERATOR_TOKEN: {
+    description:
+      "Bearer token of the operator, who may create teachers (16+ characters). Unset: only `packetlab create-teacher` can.",
+    default: "",
+    parse: optionalToken,
+    secret: true,
+  },
+  CORS_ORIGINS: {
+    description:
+      "Comma-separated origins allowed to call the API from a browser; `*` for any; empty for none.",
+    default: "",
+    parse: origins,
+  },
+  LOG_LEVEL: {
+    description: "Log level: fatal, error, warn, info, debug, trace or silent.",
+    default: "info",
+    parse: oneOf(["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const),
+  },
+  LESSONS_DIR: {
+    description: "Directory the lessons are loaded from.",
+    default: "./lessons",
+    parse: text,
+  },
+  RUNNER_WORKERS: {
+    description: "Sandbox worker processes; 0 means one per CPU core.",
+    default: "0",
+    parse: integer(0, 256),
+  },
+  RUN_CPU_MS: {
+    description: "CPU time a learner's program may use per run (ms).",
+    default: "1000",
+    parse: integer(10, 60_000),
+  },
+  RUN_WALL_MS: {
+    description: "Wall-clock time a run may take (ms).",
+    default: "3000",
+    parse: integer(10, 120_000),
+  },
+  RUN_MEMORY_MB: {
+    description: "Heap of a run's isolate (MB).",
+    default: "64",
+    parse: integer(8, 2048),
+  },
+  RUN_OUTPUT_BYTES: {
+    description: "Console output kept per run (bytes).",
+    default: "65536",
+    parse: integer(1024, 16_777_216),
+  },
+  RUN_MAX_PACKETS: {
+    description: "Packets that may cross the simulated network per run.",
+    default: "1000",
+    parse: integer(1, 1_000_000),
+  },
+  MAX_CODE_BYTES: {
+    description: "Largest program a learner may submit (bytes of UTF-8).",
+    default: "65536",
+    parse: integer(256, 4_194_304),
+  },
+  SUBMISSION_RATE_LIMIT: {
+    description:
+      "Submissions (HTTP and WebSocket runs) per token per minute; 0 disables the limit.",
+    default: "60",
+    parse: integer(0, 1_000_000),
+  },
+  SYNC_WAIT_MS: {
+    description:
+      "Longest a synchronous submission waits for a sandbox and its run (ms); past it: 503 RUNNER_BUSY.",
+    default: "10000",
+    parse: integer(100, 300_000),
+  },
+  TRACE_MAX_PACKETS: {
+    description:
+      "Packets of a run's trace stored for replay and pcap download; the rest are dropped.",
+    default: "500",
+    parse: integer(0, 100_000),
+  },
+} satisfies Record<string, Option<unknown>>;
+
+type Definitions = typeof definitions;
+export type ConfigName = keyof Definitions;
+export type Config = Readonly<{ [K in ConfigName]: ReturnType<Definitions[K]["parse"]> }>;
+
+/** Parses the environment; throws ConfigError naming the first invalid variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const config: Record<string, unknown> = {};
+  for (const [name, option] of Object.entries(definitions) as [ConfigName, Option<unknown>][]) {
+    const raw = env[name] ?? option.default;
+    try {
+      config[name] = option.parse(raw);
+    } catch (error) {
+      const shown = option.secret ? "(hidden)" : JSON.stringify(raw);
+      throw new ConfigError(
+        `${name}=${shown} is invalid: ${(error as Error).message}. ${option.description}`,
+      );
+    }
+  }
+  return Object.freeze(config) as Config;
+}
+
+/** The configuration reference as a Markdown table, for README.md (`packetlab config --markdown`). */
+export function configMarkdown(): string {
+  const rows = Object.entries(definitions).map(([name, option]: [string, Option<unknown>]) => {
+    const shown = option.default === "" ? "(unset)" : `\`${option.default}\``;
+    return `| \`${name}\` | ${shown} | ${option.description.replaceAll("|", "\\|")} |`;
+  });
+  return ["| Variable | Default | Meaning |", "| --- | --- | --- |", ...rows].join("\n") + "\n";
+}

@@ -1,0 +1,143 @@
+// Who may do what: teachers, classes, learners joining with a code, bearer tokens and the
+// short-lived tickets a browser trades for a WebSocket.
+import type { PrismaClient } from "../generated/prisma/client.ts";
+import { isUniqueViolation } from "./errors.ts";
+import { hashToken, newJoinCode, newToken, normaliseJoinCode } from "./tokens.ts";
+
+export type Principal =
+  | { role: "teacher"; teacherId: string; tokenId: string }
+  | { role: "learner"; learnerId: string; tokenId: string };
+
+export interface ClassRecord {
+  id: string;
+  name: string;
+  joinCode: string;
+  createdAt: Date;
+}
+
+const TICKET_LIFETIME_MS = 60_000;
+
+export function createAccounts(prisma: PrismaClient) {
+  async function issueToken(owner: { teacherId: string } | { learnerId: string }): Promise<string> {
+    const token = newToken("teacherId" in owner ? "plt_t" : "plt_l");
+    await prisma.apiToken.create({
+      data: {
+        tokenHash: hashToken(token),
+        ...("teacherId" in owner
+          ? { role: "teacher", teacherId: owner.teacherId }
+          : { role: "learner", learnerId: owner.learnerId }),
+      },
+    });
+    return token;
+  }
+
+  return {
+    async createTeacher(name: string): Promise<{ id: string; name: string; token: string }> {
+      const teacher = await prisma.teacher.create({ data: { name } });
+      return {
+        id: teacher.id,
+        name: teacher.name,
+        token: await issueToken({ teacherId: teacher.id }),
+      };
+    },
+
+    /** The principal a bearer token stands for, or undefined for unknown or revoked tokens. */
+    async resolveToken(token: string): Promise<Principal | undefined> {
+      const row = await prisma.apiToken.findUnique({ where: { tokenHash: hashToken(token) } });
+      if (!row || row.revokedAt) return undefined;
+      if (row.role === "teacher" && row.teacherId) {
+        return { role: "teacher", teacherId: row.teacherId, tokenId: row.id };
+      }
+      if (row.role === "learner" && row.learnerId) {
+        return { role: "learner", learnerId: row.learnerId, tokenId: row.id };
+      }
+      return undefined;
+    },
+
+    async createClass(teacherId: string, name: string): Promise<ClassRecord> {
+      // Eight characters from 31 give 8.5e11 codes: a collision is rare, but retry on one.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await prisma.class.create({
+            data: { teacherId, name, joinCode: newJoinCode() },
+            select: { id: true, name: true, joinCode: true, createdAt: true },
+          });
+        } catch (error) {
+          if (!isUniqueViolation(error) || attempt >= 4) throw error;
+        }
+      }
+    },
+
+    listClasses(teacherId: string): Promise<ClassRecord[]> {
+      return prisma.class.findMany({
+        where: { teacherId },
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        select: { id: true, name: true, joinCode: true, createdAt: true },
+      });
+    },
+
+    /** The class, if this teacher owns it (others' classes are indistinguishable from absent). */
+    findTeachersClass(teacherId: string, classId: string): Promise<ClassRecord | null> {
+      return prisma.class.findFirst({
+        where: { id: classId, teacherId },
+        select: { id: true, name: true, joinCode: true, createdAt: true },
+      });
+    },
+
+    /** A new learner enrolled in the class with this code; undefined for an unknown code. */
+    async joinClass(
+      joinCode: string,
+      displayName: string,
+    ): Promise<
+      { learnerId: string; classId: string; className: string; token: string } | undefined
+    > {
+      const found = await prisma.class.findUnique({
+        where: { joinCode: normaliseJoinCode(joinCode) },
+      });
+      if (!found) return undefined;
+      const learner = await prisma.learner.create({
+        data: { displayName, enrolments: { create: { classId: found.id } } },
+      });
+      const token = await issueToken({ learnerId: learner.id });
+      return { learnerId: learner.id, classId: found.id, className: found.name, token };
+    },
+
+    /** True when the learner is enrolled in one of the teacher's classes. */
+    async teachesLearner(teacherId: string, learnerId: string): Promise<boolean> {
+      const count = await prisma.enrolment.count({ where: { learnerId, class: { teacherId } } });
+      return count > 0;
+    },
+
+    async isEnrolled(classId: string, learnerId: string): Promise<boolean> {
+      return (await prisma.enrolment.count({ where: { classId, learnerId } })) > 0;
+    },
+
+    async createWsTicket(learnerId: string): Promise<{ ticket: string; expiresAt: Date }> {
+      const ticket = newToken("plt_ws");
+      const expiresAt = new Date(Date.now() + TICKET_LIFETIME_MS);
+      await prisma.wsTicket.create({
+        data: { ticketHash: hashToken(ticket), learnerId, expiresAt },
+      });
+      return { ticket, expiresAt };
+    },
+
+    /** Spends a ticket: the first caller gets the learner, later callers and late ones nothing. */
+    async redeemWsTicket(ticket: string): Promise<string | undefined> {
+      const ticketHash = hashToken(ticket);
+      const now = new Date();
+      const { count } = await prisma.wsTicket.updateMany({
+        where: { ticketHash, usedAt: null, expiresAt: { gt: now } },
+        data: { usedAt: now },
+      });
+      if (count !== 1) return undefined;
+      const row = await prisma.wsTicket.findUnique({ where: { ticketHash } });
+      // Spent and expired tickets are only clutter; sweep them now and then.
+      if (Math.random() < 0.05) {
+        await prisma.wsTicket.deleteMany({ where: { expiresAt: { lt: now } } });
+      }
+      return row?.learnerId;
+    },
+  };
+}
+
+export type Accounts = ReturnType<typeof createAccounts>;

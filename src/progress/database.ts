@@ -1,0 +1,112 @@
+// Opens the database: PostgreSQL when a URL is given, else PGlite (PostgreSQL compiled to
+// WebAssembly) persisted in a directory, so `npm start` works with nothing else installed.
+// Both speak the same SQL, so one schema, one set of migrations and one test suite serve both.
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "../generated/prisma/client.ts";
+
+/** Raw SQL on one connection inside one transaction, for the migrator. */
+export interface RawTransaction {
+  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  /** Several statements separated by semicolons (a migration.sql file). */
+  exec(text: string): Promise<void>;
+}
+
+export interface Database {
+  readonly kind: "pglite" | "postgresql";
+  readonly prisma: PrismaClient;
+  rawTransaction<T>(fn: (tx: RawTransaction) => Promise<T>): Promise<T>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgresql://…; when absent the embedded database is used. */
+  url?: string | undefined;
+  /** Where the embedded database keeps its files; absent means in memory (tests). */
+  dataDir?: string | undefined;
+  /** Connections PostgreSQL may use. */
+  poolSize?: number;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.url
+    ? openPostgres(options.url, options.poolSize ?? 10)
+    : openPglite(options.dataDir);
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 5_000,
+  });
+  // An idle client losing its server emits 'error' on the pool; without a listener that would
+  // crash the process. Queries report the failure to their callers anyway.
+  pool.on("error", () => {});
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  let closed = false;
+  return {
+    kind: "postgresql",
+    prisma,
+    async rawTransaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const result = await fn({
+          query: async (text, params) => (await client.query(text, params)).rows,
+          exec: async (text) => void (await client.query(text)),
+        });
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async ping() {
+      await pool.query("SELECT 1");
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await prisma.$disconnect();
+      await pool.end().catch(() => {});
+    },
+  };
+}
+
+async function openPglite(dataDir: string | undefined): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const pglite = new PGlite(dataDir);
+  await pglite.waitReady;
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    kind: "pglite",
+    prisma,
+    rawTransaction(fn) {
+      return pglite.transaction((tx) =>
+        fn({
+          query: async <Row>(text: string, params?: unknown[]) =>
+            (await tx.query<Row>(text, params)).rows,
+          exec: async (text) => void (await tx.exec(text)),
+        }),
+      );
+    },
+    async ping() {
+      if (pglite.closed) throw new Error("the embedded database is closed");
+      await pglite.query("SELECT 1");
+    },
+    async close() {
+      if (pglite.closed) return;
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}

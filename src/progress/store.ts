@@ -1,0 +1,17 @@
+// The service's one door to the database. Every method reports an outage as
+// DatabaseUnavailableError, so the HTTP layer can answer 503 instead of 500.
+import { createAccounts } from "./accounts.ts";
+import type { Database } from "./database.ts";
+import { guardStore } from "./errors.ts";
+import { createReports } from "./reports.ts";
+import { createSubmissions } from "./submissions.ts";
+
+export function createStore(db: Pick<Database, "prisma">) {
+  return {
+    accounts: guardStore(createAccounts(db.prisma)),
+    submissions: guardStore(createSubmissions(db.prisma)),
+    reports: guardStore(createReports(db.prisma)),
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;
