@@ -52,6 +52,20 @@ export type PeerSpec =
       port?: number;
       /** Expected size, so the receiver can tell when a transfer is complete. */
       expectedBytes?: number;
+      /**
+       * How the file arrives (default "either"):
+       * - "whole": one large UDP datagram; the network fragments it and the receiver's IP layer
+       *   reassembles it.
+       * - "chunks": numbered UDP datagrams. Each payload is a 4-byte header, then data:
+       *   bytes 0–1 chunk index (u16, big-endian, from 0), bytes 2–3 chunk count (u16,
+       *   big-endian, the same in every chunk, at least 1), bytes 4… the chunk's data.
+       *   The file is the data of chunks 0…count−1 in index order. The receiver answers each
+       *   chunk with "chunk <index>/<count> received" and, once all are in, with
+       *   "complete: <n> bytes, sha256 <hex>".
+       * - "either": a payload whose length equals expectedBytes, or that has no valid chunk
+       *   header, is a whole file; anything else is a chunk.
+       */
+      mode?: "whole" | "chunks" | "either";
     };
 
 export interface TopologySpec {
@@ -72,6 +86,10 @@ export interface NetworkLimits {
   maxSockets: number;
   /** Virtual time a run may last. */
   maxVirtualTimeUs: VirtualMicros;
+  /** Datagrams waiting in one socket's receive queue; more are dropped ("receive-queue-full"). */
+  maxSocketQueue?: number;
+  /** Bytes of fragments one host holds for reassembly; more are dropped ("reassembly-limit"). */
+  maxReassemblyBytes?: number;
 }
 
 export type DropReason =
@@ -84,7 +102,9 @@ export type DropReason =
   | "fragmentation-needed"
   | "reassembly-timeout"
   | "lost"
-  | "not-for-this-host";
+  | "not-for-this-host"
+  | "receive-queue-full"
+  | "reassembly-limit";
 
 export type PacketFate =
   { status: "delivered" } | { status: "dropped"; reason: DropReason; detail: string };

@@ -1,0 +1,202 @@
+// createNetwork: wires the clock, the agenda, hosts, links and peers of one run together and
+// exposes the learner's host. Everything happens in virtual time: blocking calls run the agenda
+// forward instead of waiting.
+import { describePacket } from "./describe.ts";
+import { NetworkError, TopologyError } from "./errors.ts";
+import { createEventQueue } from "./event-queue.ts";
+import { createHost, type SimHost } from "./ip-stack.ts";
+import { createLimitGuard, resolveLimits } from "./limits.ts";
+import { createPacketLog } from "./packet-log.ts";
+import { createPeers } from "./peers/index.ts";
+import { createRandom } from "./random.ts";
+import { createRouting } from "./routing.ts";
+import { createSocketTable, type BoundSocket } from "./sockets.ts";
+import { validateTopology } from "./topology.ts";
+import type {
+  HostStack,
+  Network,
+  NetworkOptions,
+  RecvResult,
+  SocketAddress,
+  TopologySpec,
+  UdpSocketHandle,
+  VirtualMicros,
+} from "./types.ts";
+import { createWire } from "./wire.ts";
+
+// Seed streams: each concern draws from its own, so they never shift one another.
+const STREAM_LINK = 1000;
+const STREAM_PORTS = 100_000;
+const STREAM_IDENTIFICATION = 200_000;
+
+type RunResult = "stopped" | "deadline" | "idle";
+
+export function createNetwork(options: NetworkOptions): Network {
+  const problems = validateTopology(options.topology);
+  if (problems.length > 0) throw new TopologyError(problems);
+  // A private copy: the caller may reuse or change its spec object.
+  const topology = structuredClone(options.topology) as TopologySpec;
+  const seed = Number.isFinite(options.seed) ? Math.trunc(options.seed) : 0;
+  const limits = resolveLimits(options.limits);
+  const guard = createLimitGuard();
+  const queue = createEventQueue();
+  let now: VirtualMicros = 0;
+  const clock = (): VirtualMicros => now;
+  const schedule = (atUs: VirtualMicros, run: () => void): void => queue.schedule(atUs, run);
+  const log = createPacketLog(describePacket, options.onPacket);
+  const routing = createRouting(topology.hosts, topology.links);
+  const linkRandoms = routing.links.map((link) => createRandom(seed, STREAM_LINK + link.index));
+  const hosts = new Map<string, SimHost>();
+  const owners = new Map(topology.hosts.map((h) => [h.address, h.name]));
+  const wire = createWire({
+    now: clock,
+    schedule,
+    limits,
+    guard,
+    log,
+    linkRandom: (link) => linkRandoms[link.index]!,
+    arrive: (toHost, packet) => hosts.get(toHost)!.receive(packet),
+  });
+  let socketIds = 0;
+  topology.hosts.forEach((spec, index) => {
+    const sockets = createSocketTable(
+      spec.name,
+      spec.address,
+      createRandom(seed, STREAM_PORTS + index),
+      () => ++socketIds,
+    );
+    hosts.set(
+      spec.name,
+      createHost({
+        spec,
+        sockets,
+        identificationRandom: createRandom(seed, STREAM_IDENTIFICATION + index),
+        now: clock,
+        schedule,
+        wire,
+        log,
+        routing,
+        limits,
+        hostNamed: (address) => owners.get(address),
+      }),
+    );
+  });
+  const peers = createPeers(topology, hosts, clock, () => guard.report !== null);
+
+  /** Runs the agenda until `done()`, the deadline, or an empty agenda. */
+  const run = (done: () => boolean, deadline: VirtualMicros): RunResult => {
+    for (;;) {
+      guard.check();
+      if (done()) return "stopped";
+      const next = queue.peekTime();
+      if (next === undefined) return "idle";
+      if (next > deadline) return "deadline";
+      if (next > limits.maxVirtualTimeUs) tripTime();
+      const entry = queue.pop()!;
+      now = entry.atUs;
+      entry.run();
+    }
+  };
+
+  const tripTime = (): never =>
+    guard.trip(
+      "VIRTUAL_TIME_LIMIT",
+      `the run reached its limit of ${limits.maxVirtualTimeUs / 1_000_000} s of virtual time`,
+    );
+
+  const learnerHost = hosts.get(topology.learnerHost)!;
+  const learnerSockets = new Set<BoundSocket>();
+
+  const openSocket = (socket: BoundSocket): UdpSocketHandle => {
+    const ensureOpen = (): void => {
+      guard.check();
+      if (socket.closed)
+        throw new NetworkError(
+          "SOCKET_CLOSED",
+          `the socket on port ${socket.local.port} is closed`,
+        );
+    };
+    return {
+      id: socket.id,
+      local: { ...socket.local },
+      sendTo(payload, to) {
+        ensureOpen();
+        const bytes = toBytes(payload);
+        learnerHost.sendUdp(socket, bytes, to);
+        return bytes.length;
+      },
+      recvFrom(timeoutUs): RecvResult {
+        ensureOpen();
+        const wait =
+          timeoutUs === null || timeoutUs === undefined
+            ? null
+            : Math.max(0, Number(timeoutUs) || 0);
+        const deadline = wait === null ? Infinity : now + wait;
+        const outcome = run(() => socket.queue.length > 0, deadline);
+        const datagram = socket.queue.shift();
+        if (datagram) return { status: "received", datagram };
+        if (wait === null) return { status: "idle" };
+        // Waiting with a timeout takes that long even when nothing can arrive any more.
+        if (deadline > limits.maxVirtualTimeUs) tripTime();
+        now = deadline;
+        return outcome === "idle" ? { status: "idle" } : { status: "timeout" };
+      },
+      close() {
+        if (socket.closed) return;
+        learnerHost.sockets.release(socket);
+        learnerSockets.delete(socket);
+      },
+    };
+  };
+
+  const learner: HostStack = {
+    name: learnerHost.name,
+    address: learnerHost.address,
+    bindUdp(local: SocketAddress) {
+      guard.check();
+      if (learnerSockets.size >= limits.maxSockets) {
+        guard.trip(
+          "SOCKET_LIMIT",
+          `a program may have at most ${limits.maxSockets} sockets open at once`,
+        );
+      }
+      const socket = learnerHost.sockets.bind(local);
+      learnerSockets.add(socket);
+      return openSocket(socket);
+    },
+    sendRaw(packet) {
+      guard.check();
+      const bytes = toBytes(packet);
+      if (bytes.length > 65_535) {
+        throw new NetworkError(
+          "MESSAGE_TOO_LONG",
+          `an IPv4 packet has at most 65535 bytes; this one has ${bytes.length}`,
+        );
+      }
+      learnerHost.sendRaw(bytes);
+    },
+  };
+
+  return {
+    get nowUs() {
+      return now;
+    },
+    events: log.events,
+    learner,
+    settle() {
+      run(() => false, Infinity);
+    },
+    get limitReached() {
+      return guard.report;
+    },
+    peerStates: () => peers.states(),
+  };
+}
+
+/** The bridge hands over bytes; anything else is a bug in the caller, not a learner's mistake. */
+function toBytes(payload: unknown): Uint8Array {
+  if (payload instanceof Uint8Array) return payload;
+  if (ArrayBuffer.isView(payload))
+    return new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
+  throw new TypeError("a datagram's payload must be a Uint8Array");
+}

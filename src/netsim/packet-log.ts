@@ -1,0 +1,59 @@
+// The run's packet record: one PacketEvent per packet per link traversal, numbered in the order
+// each becomes final. A packet is "in flight" from the moment it is put on a link until its
+// fate is known; fragments wait for their datagram's fate (reassembled and delivered, or timed
+// out), so their events are final only then.
+import { toHex } from "../protocols/hex.ts";
+import type { Dissection } from "../protocols/types.ts";
+import type { PacketEvent, PacketFate, VirtualMicros } from "./types.ts";
+
+export interface InFlight {
+  sentUs: VirtualMicros;
+  arrivedUs?: VirtualMicros;
+  from: string;
+  to: string;
+  bytes: Uint8Array;
+  final: boolean;
+}
+
+export interface PacketLog {
+  readonly events: PacketEvent[];
+  finalise(packet: InFlight, fate: PacketFate): void;
+}
+
+export function createPacketLog(
+  dissect: (bytes: Uint8Array) => Dissection,
+  onPacket: ((event: PacketEvent) => void) | undefined,
+): PacketLog {
+  const events: PacketEvent[] = [];
+  return {
+    events,
+    finalise(packet, fate) {
+      if (packet.final) return;
+      packet.final = true;
+      const dissection = dissect(packet.bytes);
+      const event: PacketEvent = {
+        seq: events.length + 1,
+        sentUs: packet.sentUs,
+        ...(packet.arrivedUs === undefined ? {} : { arrivedUs: packet.arrivedUs }),
+        from: packet.from,
+        to: packet.to,
+        length: packet.bytes.length,
+        hex: toHex(packet.bytes),
+        layers: dissection.layers,
+        summary: dissection.summary,
+        fate,
+      };
+      events.push(event);
+      onPacket?.(event);
+    },
+  };
+}
+
+export const DELIVERED: PacketFate = Object.freeze({ status: "delivered" });
+
+export function dropped(
+  reason: Extract<PacketFate, { status: "dropped" }>["reason"],
+  detail: string,
+): PacketFate {
+  return { status: "dropped", reason, detail };
+}

@@ -1,0 +1,230 @@
+// The name server on UDP 53. It speaks two protocols on the same port:
+// - the lesson's simple one (request = the name in ASCII, answer = 4 address bytes, unknown
+//   names answered with an empty payload, see protocols/name-lookup.ts), chosen when every
+//   byte of the request is printable text;
+// - real DNS (RFC 1035) otherwise, answering A, AAAA, CNAME and TXT questions from the
+//   topology's records with the Authoritative Answer flag, following CNAME chains.
+// Malformed DNS: FORMERR (echoing the ID) when the 12-byte header is there; shorter messages
+// and responses (QR set) are ignored, as real servers do, so nobody is answered with garbage.
+import {
+  decodeDns,
+  DNS_CLASS,
+  DNS_OPCODE,
+  DNS_RCODE,
+  DNS_TYPE,
+  encodeDns,
+  type DnsQuestion,
+  type DnsRdata,
+  type DnsRecord,
+} from "../../protocols/dns.ts";
+import {
+  decodeNameRequest,
+  encodeNameAnswer,
+  encodeUnknownNameAnswer,
+} from "../../protocols/name-lookup.ts";
+import type { DnsRecordSpec, ReceivedDatagram } from "../types.ts";
+import { formatSocketAddress, payloadText, type Peer, type PeerContext } from "./peer.ts";
+
+const DEFAULT_RECORD_TTL = 300;
+const MAX_CNAME_CHAIN = 8;
+const TYPE_ANY = 255;
+const TYPE_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(DNS_TYPE).map(([name, value]) => [value, name]),
+);
+const RCODE_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(DNS_RCODE).map(([name, value]) => [value, name]),
+);
+
+export interface NameServerQuery {
+  atUs: number;
+  from: string;
+  protocol: "simple" | "dns";
+  /** The name as asked (null when the request was not a readable name). */
+  name: string | null;
+  /** "A", "AAAA", … or the type number for types without a name. */
+  type: string;
+  /** Answer values (addresses, CNAME targets, TXT text); empty when there was none. */
+  answer: string[];
+  /** DNS only: NOERROR, NXDOMAIN, FORMERR, …; "ignored" when nothing was sent back. */
+  rcode?: string;
+}
+
+interface Resolution {
+  rcode: number;
+  answers: DnsRecord[];
+}
+
+export function normaliseName(name: string): string {
+  const lower = name.toLowerCase();
+  return lower.endsWith(".") ? lower.slice(0, -1) : lower;
+}
+
+export function createNameServer(context: PeerContext, port: number, specs: DnsRecordSpec[]): Peer {
+  const byName = new Map<string, DnsRecordSpec[]>();
+  for (const record of specs) {
+    const key = normaliseName(record.name);
+    byName.set(key, [...(byName.get(key) ?? []), record]);
+  }
+  const queries: NameServerQuery[] = [];
+
+  const resolve = (name: string, type: number): Resolution => {
+    const answers: DnsRecord[] = [];
+    let owner = name;
+    for (let step = 0; step <= MAX_CNAME_CHAIN; step++) {
+      const records = byName.get(normaliseName(owner));
+      if (!records) return { rcode: DNS_RCODE.NXDOMAIN, answers };
+      const matching = records.filter((r) => type === TYPE_ANY || DNS_TYPE[r.type] === type);
+      const alias = records.find((r) => r.type === "CNAME");
+      if (matching.length > 0 || !alias) {
+        answers.push(...matching.map((r) => toRecord(owner, r)));
+        return { rcode: DNS_RCODE.NOERROR, answers };
+      }
+      // RFC 1034 §3.6.2: answer with the CNAME, then restart the lookup at its target.
+      answers.push(toRecord(owner, alias));
+      owner = alias.value;
+    }
+    return { rcode: DNS_RCODE.SERVFAIL, answers };
+  };
+
+  const answerSimple = (datagram: ReceivedDatagram): void => {
+    const name = decodeNameRequest(trimText(datagram.payload));
+    const addresses =
+      name === null ? [] : resolve(name, DNS_TYPE.A).answers.filter((r) => r.data.kind === "A");
+    const first = addresses[0]?.data;
+    const address = first?.kind === "A" ? first.address : null;
+    queries.push({
+      atUs: context.now(),
+      from: formatSocketAddress(datagram.from),
+      protocol: "simple",
+      name: name ?? payloadText(datagram.payload),
+      type: "A",
+      answer: address === null ? [] : [address],
+    });
+    context.send(
+      address === null ? encodeUnknownNameAnswer() : encodeNameAnswer(address),
+      datagram.from,
+    );
+  };
+
+  const answerDns = (datagram: ReceivedDatagram): void => {
+    const payload = datagram.payload;
+    const { message, errors } = decodeDns(payload);
+    const record = (
+      question: DnsQuestion | undefined,
+      rcode: number | null,
+      answer: string[],
+    ): void => {
+      queries.push({
+        atUs: context.now(),
+        from: formatSocketAddress(datagram.from),
+        protocol: "dns",
+        name: question?.name ?? null,
+        type: question ? (TYPE_NAMES[question.type] ?? String(question.type)) : "",
+        answer,
+        rcode: rcode === null ? "ignored" : (RCODE_NAMES[rcode] ?? String(rcode)),
+      });
+    };
+    if (!message || message.flags.qr) {
+      record(message?.questions[0], null, []);
+      return;
+    }
+    const question = message.questions[0];
+    let rcode: number;
+    let answers: DnsRecord[] = [];
+    if (errors.length > 0 || message.questions.length !== 1 || !question) rcode = DNS_RCODE.FORMERR;
+    else if (message.flags.opcode !== DNS_OPCODE.QUERY) rcode = DNS_RCODE.NOTIMP;
+    else if (question.class !== DNS_CLASS.IN && question.class !== DNS_CLASS.ANY)
+      rcode = DNS_RCODE.REFUSED;
+    else ({ rcode, answers } = resolve(question.name, question.type));
+    record(question, rcode, answers.map(describeRdata));
+    const response = encodeDns({
+      id: message.id,
+      flags: {
+        qr: true,
+        opcode: message.flags.opcode,
+        aa: rcode === DNS_RCODE.NOERROR || rcode === DNS_RCODE.NXDOMAIN,
+        tc: false,
+        rd: message.flags.rd,
+        ra: false,
+        z: 0,
+        rcode,
+      },
+      questions: rcode === DNS_RCODE.FORMERR || !question ? [] : [question],
+      answers,
+      authorities: [],
+      additionals: [],
+    });
+    context.send(response, datagram.from);
+  };
+
+  context.listen(port, (datagram) => {
+    if (isText(datagram.payload)) answerSimple(datagram);
+    else answerDns(datagram);
+  });
+
+  return {
+    state: () => ({
+      kind: "name-server",
+      port,
+      queries: queries.map((q) => ({ ...q, answer: [...q.answer] })),
+    }),
+  };
+}
+
+function toRecord(owner: string, spec: DnsRecordSpec): DnsRecord {
+  return {
+    name: owner,
+    type: DNS_TYPE[spec.type],
+    class: DNS_CLASS.IN,
+    ttl: spec.ttl ?? DEFAULT_RECORD_TTL,
+    data: toRdata(spec),
+  };
+}
+
+function toRdata(spec: DnsRecordSpec): DnsRdata {
+  switch (spec.type) {
+    case "A":
+    case "AAAA":
+      return { kind: spec.type, address: spec.value };
+    case "CNAME":
+      return { kind: "CNAME", name: spec.value };
+    case "TXT":
+      return { kind: "TXT", strings: [spec.value] };
+  }
+}
+
+function describeRdata(record: DnsRecord): string {
+  const data = record.data;
+  switch (data.kind) {
+    case "A":
+    case "AAAA":
+      return data.address;
+    case "CNAME":
+    case "NS":
+    case "PTR":
+      return data.name;
+    case "TXT":
+      return data.strings.join("");
+    case "raw":
+      return "";
+  }
+}
+
+/** Printable ASCII, tabs and line ends: a DNS header's counts always contain other bytes. */
+function isText(payload: Uint8Array): boolean {
+  if (payload.length === 0) return false;
+  for (const byte of payload) {
+    if ((byte < 0x20 || byte > 0x7e) && byte !== 9 && byte !== 10 && byte !== 13) return false;
+  }
+  return true;
+}
+
+/** A learner may end the name with a newline (as `echo` does); the name itself is what counts. */
+function trimText(payload: Uint8Array): Uint8Array {
+  let start = 0;
+  let end = payload.length;
+  const space = (b: number | undefined): boolean => b === 32 || b === 9 || b === 10 || b === 13;
+  while (start < end && space(payload[start])) start++;
+  while (end > start && space(payload[end - 1])) end--;
+  return payload.subarray(start, end);
+}
