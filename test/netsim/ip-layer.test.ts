@@ -48,7 +48,7 @@ describe("delivery and ICMP", () => {
     const network = open(defaultTopology());
     const packet = udpPacket();
     const correct = (packet[10]! << 8) | packet[11]!;
-    packet[10] ^= 0x12;
+    packet[10] = packet[10]! ^ 0x12;
     const given = (packet[10]! << 8) | packet[11]!;
     network.learner.sendRaw(packet);
     network.settle();
