@@ -60,7 +60,10 @@ export function normaliseName(name: string): string {
 }
 
 function readQuery(payload: Uint8Array): Omit<NameQuery, "packet"> {
-  const simple = decodeNameRequest(payload);
+  // Like the name server, tolerate the spaces and line end a learner may send after a name.
+  const simple = decodeNameRequest(
+    new TextEncoder().encode(new TextDecoder().decode(payload).trim()),
+  );
   if (simple !== null) return { name: normaliseName(simple), language: "simple" };
   const dns = decodeDns(payload).message;
   const question = dns && !dns.flags.qr ? dns.questions[0] : undefined;

@@ -1,0 +1,9 @@
+// expect-fail: printed-address
+// expect-message: as a list of numbers
+import { UdpSocket } from "net";
+
+const socket = UdpSocket.bind("0.0.0.0:0");
+socket.setReadTimeout(2000);
+socket.sendTo("www.packetlab.test", "10.0.0.53:53");
+const [answer] = socket.recvFrom();
+console.log(answer);

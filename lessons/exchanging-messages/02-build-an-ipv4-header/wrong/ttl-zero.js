@@ -1,0 +1,8 @@
+// expect-fail: ttl
+// expect-message: The TTL is 0
+import { fromHex, ipv4Packet, sendPacket } from "net";
+
+const datagram = fromHex("9c40 0035 001a 0000 7777772e7061636b65746c61622e74657374");
+sendPacket(
+  ipv4Packet({ source: "10.0.0.2", destination: "10.0.0.53", protocol: 17, ttl: 0 }, datagram),
+);

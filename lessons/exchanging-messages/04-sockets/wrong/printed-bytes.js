@@ -1,0 +1,8 @@
+// expect-fail: printed-alice-address
+// expect-message: as a list of numbers
+import { UdpSocket } from "net";
+
+const socket = UdpSocket.bind("0.0.0.0:0");
+socket.sendTo("alice.packetlab.test", "10.0.0.53:53");
+const [payload] = socket.recvFrom();
+console.log(Array.from(payload).join(","));
