@@ -2,7 +2,7 @@
 // each becomes final. A packet is "in flight" from the moment it is put on a link until its
 // fate is known; fragments wait for their datagram's fate (reassembled and delivered, or timed
 // out), so their events are final only then.
-import { toHex } from "../protocols/hex.ts";
+import { hexOf } from "./hex.ts";
 import type { Dissection } from "../protocols/types.ts";
 import type { PacketEvent, PacketFate, VirtualMicros } from "./types.ts";
 
@@ -38,7 +38,7 @@ export function createPacketLog(
         from: packet.from,
         to: packet.to,
         length: packet.bytes.length,
-        hex: toHex(packet.bytes),
+        hex: hexOf(packet.bytes),
         layers: dissection.layers,
         summary: dissection.summary,
         fate,

@@ -1,5 +1,5 @@
 // Alice on UDP 1000: keeps every message she gets and answers the sender.
-import { toHex } from "../../protocols/hex.ts";
+import { hexOf } from "../hex.ts";
 import { MAX_UDP_PAYLOAD } from "../ip-stack.ts";
 import { formatSocketAddress, payloadText, type Peer, type PeerContext } from "./peer.ts";
 
@@ -26,7 +26,7 @@ export function createAlice(context: PeerContext, port: number, reply = DEFAULT_
       fromText: formatSocketAddress(datagram.from),
       length: datagram.payload.length,
       text,
-      hex: toHex(datagram.payload),
+      hex: hexOf(datagram.payload),
     });
     // A replacer function, so "$&" and friends in a learner's message stay literal.
     const answer = encoder.encode(reply.replaceAll("{message}", () => text));
