@@ -8,7 +8,13 @@ interface Command {
 }
 
 // One line per subcommand; modules load lazily so `dissect` never pays for the server's imports.
-const commands: Record<string, Command> = {};
+const commands: Record<string, Command> = {
+  lessons: { summary: "check the lessons (lessons check [DIR]) or list them", load: () => import("./cli/lessons.ts") },
+  serve: { summary: "run the HTTP/WebSocket service", load: () => import("./cli/serve.ts") },
+  migrate: { summary: "apply pending database migrations", load: () => import("./cli/migrate.ts") },
+  "create-teacher": { summary: "create a teacher and print their token", load: () => import("./cli/create-teacher.ts") },
+  config: { summary: "show the configuration, or its reference (--markdown)", load: () => import("./cli/config.ts") },
+};
 
 function usage(io: CliIo): void {
   io.out("usage: packetlab <command> [options]\n\ncommands:\n");

@@ -104,12 +104,16 @@ export function printedAddress(
       "Print it with console.log(…).",
     );
   }
-  // The 4 bytes printed as numbers ("10,0,23,4", "Uint8Array(4) [ 10, 0, 23, 4 ]").
-  const octets = expected.split(".").join("\\D{1,3}");
-  const asBytes = new RegExp(`(?<!\\d)${octets}(?!\\d)`).exec(text);
+  // The 4 bytes printed as numbers ("10,0,23,4") or as hex ("<Uint8Array(4) 0a 00 17 fd>").
+  const numbers = expected.split(".");
+  const decimal = numbers.join("\\D{1,3}");
+  const hex = numbers.map((n) => Number(n).toString(16).padStart(2, "0")).join("[\\s:,]?");
+  const asBytes =
+    new RegExp(`(?<!\\d)${decimal}(?!\\d)`).exec(text) ??
+    new RegExp(`(?<![0-9a-f])${hex}(?![0-9a-f])`, "i").exec(text);
   if (asBytes && !text.includes(expected)) {
     return fail(
-      `You printed the answer's 4 bytes as a list of numbers (${asBytes[0]}), not as an address.`,
+      `You printed the answer's 4 raw bytes (${asBytes[0]}), not an address.`,
       "Ipv4Addr.fromBytes(answer) reads the 4 bytes as an address; print its toString().",
     );
   }

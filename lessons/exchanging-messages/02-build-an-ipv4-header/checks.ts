@@ -101,7 +101,7 @@ export default defineChecks([
       if (ip.ttl === 64) return pass("TTL 64.");
       if (ip.ttl === 0) {
         return fail(
-          "The TTL is 0: a packet whose time to live has run out is thrown away, not delivered.",
+          "The TTL is 0: a packet whose time to live has run out must not be sent at all (RFC 1122), and any router on its way would throw it away.",
           "Set ttl to 64, the usual starting value.",
         );
       }

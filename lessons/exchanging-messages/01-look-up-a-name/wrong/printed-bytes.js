@@ -1,5 +1,5 @@
 // expect-fail: printed-address
-// expect-message: as a list of numbers
+// expect-message: 4 raw bytes
 import { UdpSocket } from "net";
 
 const socket = UdpSocket.bind("0.0.0.0:0");
