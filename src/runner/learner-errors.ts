@@ -1,0 +1,53 @@
+// Errors from the isolate, turned into LearnerError: positioned in the learner's own source,
+// with a stack that shows only the learner's frames (never host paths or sandbox internals).
+import type { LearnerError } from "./types.ts";
+import type { PositionMapper } from "./source-map.ts";
+
+const FRAME = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/;
+const COMPILE_POSITION = /\s*\[(.+?):(\d+):(\d+)\]$/;
+
+export interface SourceInfo {
+  filename: string;
+  map: PositionMapper | null;
+}
+
+function mapPosition(source: SourceInfo, line: number, column: number) {
+  return source.map ? source.map({ line, column }) : { line, column };
+}
+
+/** V8's SyntaxError from compileModule: "Unexpected token ';' [main.js:1:9]". */
+export function compileErrorFrom(error: unknown, source: SourceInfo): LearnerError {
+  const message = error instanceof Error ? error.message : String(error);
+  const match = COMPILE_POSITION.exec(message);
+  const text = message.replace(COMPILE_POSITION, "");
+  if (!match || match[1] !== source.filename) return { name: "SyntaxError", message: text };
+  const position = mapPosition(source, Number(match[2]), Number(match[3]));
+  return { name: "SyntaxError", message: text, line: position.line, column: position.column };
+}
+
+/** A thrown value at the end of a run: an Error (copied by isolated-vm) or anything else. */
+export function runtimeErrorFrom(thrown: unknown, source: SourceInfo): LearnerError {
+  if (!(thrown instanceof Error)) {
+    return { name: "Uncaught", message: `a non-Error value was thrown: ${describe(thrown)}` };
+  }
+  const name = typeof thrown.name === "string" && thrown.name ? thrown.name : "Error";
+  const message = typeof thrown.message === "string" ? thrown.message : "";
+  const frames: string[] = [];
+  let first: { line: number; column: number } | undefined;
+  for (const line of (typeof thrown.stack === "string" ? thrown.stack : "").split("\n")) {
+    const match = FRAME.exec(line);
+    if (!match || match[2] !== source.filename) continue;
+    const position = mapPosition(source, Number(match[3]), Number(match[4]));
+    first ??= position;
+    const where = `${source.filename}:${position.line}:${position.column}`;
+    frames.push(match[1] ? `    at ${match[1]} (${where})` : `    at ${where}`);
+  }
+  const stack = [`${name}: ${message}`, ...frames].join("\n");
+  return { name, message, ...(first ? { line: first.line, column: first.column } : {}), stack };
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value.slice(0, 200));
+  if (value === null || typeof value !== "object") return String(value);
+  return "an object";
+}

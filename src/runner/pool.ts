@@ -1,0 +1,289 @@
+// createRunner: a supervised pool of worker processes, one run at a time per worker, with a
+// bounded queue. Workers own isolated-vm; this process never loads it. A worker that dies
+// mid-run (V8 aborts the whole process on some out-of-memory patterns) is replaced and its run
+// reported as "memory-limit"; a worker that stops answering is killed and replaced.
+import { fork, type ChildProcess } from "node:child_process";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { clampLimits, DEFAULT_LIMITS } from "./limits.ts";
+import { messages } from "./messages.ts";
+import { resultWithoutRun } from "./results.ts";
+import type { RunLimits, RunOptions, RunRequest, RunResult, Runner } from "./types.ts";
+import type { ParentMessage, WorkerMessage, WorkerSettings } from "./worker-protocol.ts";
+
+export interface RunnerConfig {
+  /** Worker processes; default os.availableParallelism(). */
+  workers?: number;
+  /** Runs that may wait for a worker; past it run() rejects with RunnerBusyError. Default 100. */
+  maxQueue?: number;
+  /** The configured limits (defaults: limits.ts); a request may only lower them. */
+  limits?: Partial<RunLimits>;
+  /** A worker's isolate is replaced after this many runs. Default 100. */
+  recycleAfterRuns?: number;
+  /** How long past a run's wall limit a silent worker gets before it is killed. Default 2000 ms. */
+  killGraceMs?: number;
+  /** Module exporting createNetwork (default src/netsim); tests pass a fake's path. */
+  networkModule?: string;
+}
+
+/** run() when the queue is full: the caller should answer "busy, try again". */
+export class RunnerBusyError extends Error {
+  readonly code = "RUNNER_BUSY";
+  constructor(queued: number) {
+    super(`all runners are busy and ${queued} runs are already waiting; try again shortly`);
+    this.name = "RunnerBusyError";
+  }
+}
+
+const WORKER_ENTRY = fileURLToPath(new URL("./worker.ts", import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const DEFAULT_NETWORK_MODULE = new URL("../netsim/index.ts", import.meta.url).href;
+
+interface Job {
+  id: number;
+  request: RunRequest;
+  limits: RunLimits;
+  options: RunOptions;
+  resolve: (result: RunResult) => void;
+  queuedAt: number;
+  startedAt?: number;
+  /** Why the parent ended the worker, if it did: decides the reported outcome. */
+  killedFor?: "time-limit" | "cancelled";
+  cleanup: (() => void)[];
+}
+
+interface Worker {
+  child: ChildProcess;
+  ready: boolean;
+  job: Job | null;
+  rssBytes: number;
+}
+
+export function createRunner(config: RunnerConfig = {}) {
+  const size = Math.max(1, config.workers ?? availableParallelism());
+  const maxQueue = config.maxQueue ?? 100;
+  const killGraceMs = config.killGraceMs ?? 2_000;
+  const configured = clampLimits({ ...DEFAULT_LIMITS, ...config.limits });
+  const settings: WorkerSettings = {
+    networkModule: config.networkModule ?? DEFAULT_NETWORK_MODULE,
+    recycleAfterRuns: config.recycleAfterRuns ?? 100,
+  };
+  const workers = new Set<Worker>();
+  const queue: Job[] = [];
+  let nextId = 1;
+  let restarts = 0;
+  let failedStarts = 0;
+  let closed = false;
+
+  function spawn(): void {
+    const child = fork(WORKER_ENTRY, [JSON.stringify(settings)], {
+      cwd: REPO_ROOT,
+      execArgv: ["--no-node-snapshot", "--import", "tsx"],
+      serialization: "advanced",
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    const worker: Worker = { child, ready: false, job: null, rssBytes: 0 };
+    workers.add(worker);
+    child.on("message", (message: WorkerMessage) => onMessage(worker, message));
+    child.on("error", () => child.kill("SIGKILL"));
+    child.on("exit", () => onExit(worker));
+  }
+
+  function onMessage(worker: Worker, message: WorkerMessage): void {
+    if (message.type === "ready") {
+      worker.ready = true;
+      failedStarts = 0;
+      pump();
+      return;
+    }
+    const job = worker.job;
+    if (!job || message.id !== job.id) return;
+    if (message.type === "event") {
+      try {
+        job.options.onEvent?.(message.event);
+      } catch {
+        // a listener's failure is the listener's: the run goes on
+      }
+      return;
+    }
+    worker.rssBytes = message.rssBytes;
+    worker.job = null;
+    finish(job, message.result);
+    pump();
+  }
+
+  function onExit(worker: Worker): void {
+    workers.delete(worker);
+    const job = worker.job;
+    if (job) {
+      const wallMs = performance.now() - (job.startedAt ?? job.queuedAt);
+      const [outcome, message] =
+        job.killedFor === "time-limit"
+          ? (["time-limit", messages.wallLimit(job.limits)] as const)
+          : job.killedFor === "cancelled"
+            ? (["time-limit", messages.cancelled()] as const)
+            : (["memory-limit", messages.memoryLimit(job.limits)] as const);
+      finish(job, resultWithoutRun(outcome, message, job.limits, job.request.topology, wallMs));
+    }
+    if (closed) return;
+    restarts++;
+    if (!worker.ready) failedStarts++;
+    // A worker that cannot even start (a broken install) must not spin the CPU: back off.
+    const delay = Math.min(failedStarts * 500, 5_000);
+    if (failedStarts >= 3) {
+      for (const waiting of queue.splice(0)) {
+        finish(
+          waiting,
+          resultWithoutRun(
+            "internal-error",
+            messages.internalError(),
+            waiting.limits,
+            waiting.request.topology,
+          ),
+        );
+      }
+    }
+    setTimeout(() => {
+      if (!closed) spawn();
+    }, delay).unref();
+  }
+
+  function finish(job: Job, result: RunResult): void {
+    for (const cleanup of job.cleanup.splice(0)) cleanup();
+    job.resolve(result);
+  }
+
+  /** A send to a worker that just died is answered by its exit handler, not by a throw here. */
+  function post(worker: Worker, message: ParentMessage): void {
+    if (worker.child.connected)
+      worker.child.send(message, (error) => error && kill(worker, "time-limit"));
+  }
+
+  function kill(worker: Worker, reason: "time-limit" | "cancelled"): void {
+    if (worker.job) worker.job.killedFor ??= reason;
+    worker.child.kill("SIGKILL");
+  }
+
+  function pump(): void {
+    for (const worker of workers) {
+      if (queue.length === 0) return;
+      if (!worker.ready || worker.job || !worker.child.connected) continue;
+      const job = queue.shift()!;
+      start(worker, job);
+    }
+  }
+
+  function start(worker: Worker, job: Job): void {
+    worker.job = job;
+    job.startedAt = performance.now();
+    const message: ParentMessage = {
+      type: "run",
+      id: job.id,
+      request: job.request,
+      limits: job.limits,
+      stream: job.options.onEvent !== undefined,
+    };
+    post(worker, message);
+    // The last line of defence: the worker's own deadlines failed to answer in time.
+    const hardKill = setTimeout(() => kill(worker, "time-limit"), job.limits.wallMs + killGraceMs);
+    job.cleanup.push(() => clearTimeout(hardKill));
+    const signal = job.options.signal;
+    if (signal) {
+      const onAbort = () => {
+        post(worker, { type: "cancel", id: job.id });
+        const cancelKill = setTimeout(() => kill(worker, "cancelled"), killGraceMs);
+        job.cleanup.push(() => clearTimeout(cancelKill));
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      job.cleanup.push(() => signal.removeEventListener("abort", onAbort));
+    }
+  }
+
+  function run(request: RunRequest, options: RunOptions = {}): Promise<RunResult> {
+    if (closed) return Promise.reject(new Error("the runner is closed"));
+    const limits = clampLimits(configured, request.limits);
+    if (options.signal?.aborted) {
+      return Promise.resolve(
+        resultWithoutRun("time-limit", messages.cancelled(), limits, request.topology),
+      );
+    }
+    if (queue.length >= maxQueue) return Promise.reject(new RunnerBusyError(queue.length));
+    return new Promise((resolve) => {
+      const job: Job = {
+        id: nextId++,
+        request,
+        limits,
+        options,
+        resolve,
+        queuedAt: performance.now(),
+        cleanup: [],
+      };
+      const signal = options.signal;
+      if (signal) {
+        // Cancelled while still waiting: leave the queue, no worker involved.
+        const onAbort = () => {
+          const index = queue.indexOf(job);
+          if (index < 0) return;
+          queue.splice(index, 1);
+          finish(
+            job,
+            resultWithoutRun("time-limit", messages.cancelled(), limits, request.topology),
+          );
+        };
+        signal.addEventListener("abort", onAbort, { once: true });
+        job.cleanup.push(() => signal.removeEventListener("abort", onAbort));
+      }
+      queue.push(job);
+      pump();
+    });
+  }
+
+  function stats() {
+    let busy = 0;
+    for (const worker of workers) if (worker.job) busy++;
+    return { workers: workers.size, busy, queued: queue.length, restarts };
+  }
+
+  /** Resident memory of each worker, as of its last finished run (0 before its first). */
+  function workerRss(): number[] {
+    return [...workers].map((worker) => worker.rssBytes);
+  }
+
+  async function close(): Promise<void> {
+    if (closed) return;
+    closed = true;
+    for (const job of queue.splice(0)) {
+      finish(
+        job,
+        resultWithoutRun(
+          "internal-error",
+          messages.internalError(),
+          job.limits,
+          job.request.topology,
+        ),
+      );
+    }
+    // Runs in progress finish (each is bounded by its wall limit and the hard kill).
+    const exits = [...workers].map(
+      (worker) =>
+        new Promise<void>((resolve) => {
+          if (worker.child.exitCode !== null || worker.child.signalCode !== null) resolve();
+          else worker.child.once("exit", () => resolve());
+        }),
+    );
+    await new Promise<void>((resolve) => {
+      const check = () => {
+        if ([...workers].every((worker) => !worker.job)) resolve();
+        else setTimeout(check, 10);
+      };
+      check();
+    });
+    for (const worker of workers) worker.child.disconnect();
+    await Promise.all(exits);
+  }
+
+  for (let i = 0; i < size; i++) spawn();
+  return { run, stats, close, workerRss } satisfies Runner & { workerRss(): number[] };
+}
+
+export type ProcessPoolRunner = ReturnType<typeof createRunner>;

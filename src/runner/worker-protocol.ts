@@ -1,0 +1,18 @@
+// Messages between the runner (parent) and its worker processes, over Node's IPC channel with
+// "advanced" serialization (structured clone: Uint8Array files and payloads cross as bytes).
+import type { RunEvent, RunLimits, RunRequest, RunResult } from "./types.ts";
+
+export interface WorkerSettings {
+  /** Module exporting `createNetwork(options): Network` (src/netsim by default; tests pass fakes). */
+  networkModule: string;
+  recycleAfterRuns: number;
+}
+
+export type ParentMessage =
+  | { type: "run"; id: number; request: RunRequest; limits: RunLimits; stream: boolean }
+  | { type: "cancel"; id: number };
+
+export type WorkerMessage =
+  | { type: "ready" }
+  | { type: "event"; id: number; event: RunEvent }
+  | { type: "result"; id: number; result: RunResult; rssBytes: number };

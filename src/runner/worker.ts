@@ -1,0 +1,74 @@
+// A runner worker process: owns isolated-vm (the API process never loads it), runs one program
+// at a time, streams events and answers with the result. Started by pool.ts with
+// `--no-node-snapshot --import tsx`; its settings come as JSON in argv[2].
+import type { Network, NetworkOptions } from "../netsim/types.ts";
+import { executeRun, type RunControl } from "./execute.ts";
+import { createIsolateSlot } from "./isolate-slot.ts";
+import { messages } from "./messages.ts";
+import { resultWithoutRun } from "./results.ts";
+import { loadProtocolKit, type ProtocolKit } from "./protocol-kit.ts";
+import { sandboxBundle } from "./sandbox-bundle.ts";
+import type { ParentMessage, WorkerMessage, WorkerSettings } from "./worker-protocol.ts";
+
+const settings = JSON.parse(process.argv[2] ?? "{}") as WorkerSettings;
+
+function send(message: WorkerMessage): void {
+  // The parent may have gone (closing): nothing left to tell it.
+  if (process.connected) process.send?.(message, undefined, {}, () => {});
+}
+
+async function start(): Promise<void> {
+  const networkModule = (await import(settings.networkModule)) as {
+    createNetwork: (options: NetworkOptions) => Network;
+  };
+  let protocols: ProtocolKit | null = null;
+  try {
+    protocols = await loadProtocolKit();
+  } catch (error) {
+    console.error("packetlab runner: protocols unavailable; packet building is disabled", error);
+  }
+  const slot = createIsolateSlot({
+    bundle: await sandboxBundle(),
+    recycleAfterRuns: settings.recycleAfterRuns,
+  });
+  const deps = { createNetwork: networkModule.createNetwork, protocols, slot };
+  const controls = new Map<number, RunControl>();
+
+  process.on("message", (message: ParentMessage) => {
+    if (message.type === "cancel") {
+      controls.get(message.id)?.cancel?.();
+      return;
+    }
+    const { id, request, limits, stream } = message;
+    const control: RunControl = {};
+    controls.set(id, control);
+    const emit = stream ? (event: WorkerMessage & { type: "event" }) => send(event) : null;
+    void executeRun(
+      request,
+      limits,
+      deps,
+      emit && ((event) => emit({ type: "event", id, event })),
+      control,
+    )
+      .then((result) => send({ type: "result", id, result, rssBytes: process.memoryUsage.rss() }))
+      .catch((error: unknown) => {
+        // Outside the sandbox (an invalid topology, a netsim bug): not the learner's fault.
+        console.error("packetlab runner: run failed outside the sandbox", error);
+        const result = resultWithoutRun(
+          "internal-error",
+          messages.internalError(),
+          limits,
+          request.topology,
+        );
+        send({ type: "result", id, result, rssBytes: process.memoryUsage.rss() });
+      })
+      .finally(() => controls.delete(id));
+  });
+  send({ type: "ready" });
+}
+
+process.on("disconnect", () => process.exit(0));
+start().catch((error: unknown) => {
+  console.error("packetlab runner: worker failed to start", error);
+  process.exit(70);
+});
