@@ -92,6 +92,17 @@ export interface NetworkLimits {
   maxReassemblyBytes?: number;
 }
 
+/**
+ * Why a packet went no further. Where each is decided:
+ * - "no-route": a packet for an address no host has leaves by the sender's first link (its
+ *   default route) and is dropped at that first hop; a router without a route drops it too.
+ * - "fragmentation-needed": at the sender when its first link is too small (no ICMP), or at a
+ *   router (ICMP type 3 code 4 back to the source).
+ * - "reassembly-timeout": every fragment of a datagram still incomplete 30 s after its first
+ *   fragment arrived; fragment events stay open until their datagram's fate is known.
+ * - "receive-queue-full" / "reassembly-limit": NetworkLimits.maxSocketQueue /
+ *   maxReassemblyBytes would be exceeded.
+ */
 export type DropReason =
   | "bad-header-checksum"
   | "bad-udp-checksum"
