@@ -10,3 +10,5 @@ export * from "./dns.ts";
 export { readName } from "./dns-name.ts";
 export * from "./name-lookup.ts";
 export * from "./hex.ts";
+export { dissectPacket } from "./dissect.ts";
+export * from "./pcap.ts";

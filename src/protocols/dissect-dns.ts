@@ -1,0 +1,384 @@
+// The DNS layer of a dissection (RFC 1035 §4.1; AD/CD flag bits from RFC 4035 §3.2).
+import { field, hex16, placedField, spec } from "./field.ts";
+import {
+  decodeDnsWithLayout,
+  type DnsMessage,
+  type DnsRdata,
+  type DnsRecord,
+  type DnsSection,
+} from "./dns.ts";
+import type { Field, Layer } from "./types.ts";
+
+const ID = spec("id", "Transaction ID", "dns.id", 0, 16);
+const FLAGS = spec("flags", "Flags", "dns.flags", 16, 16);
+const QR = spec("qr", "Response", "dns.flags.response", 16, 1);
+const OPCODE = spec("opcode", "Opcode", "dns.flags.opcode", 17, 4);
+const AA = spec("aa", "Authoritative Answer", "dns.flags.authoritative", 21, 1);
+const TC = spec("tc", "Truncated", "dns.flags.truncated", 22, 1);
+const RD = spec("rd", "Recursion Desired", "dns.flags.recdesired", 23, 1);
+const RA = spec("ra", "Recursion Available", "dns.flags.recavail", 24, 1);
+const Z = spec("z", "Z (reserved)", "dns.flags.z", 25, 1);
+const AD = spec("ad", "Authenticated Data", "dns.flags.authenticated", 26, 1);
+const CD = spec("cd", "Checking Disabled", "dns.flags.checkdisable", 27, 1);
+const RCODE = spec("rcode", "Response Code", "dns.flags.rcode", 28, 4);
+const QDCOUNT = spec("qdcount", "Questions", "dns.count.queries", 32, 16);
+const ANCOUNT = spec("ancount", "Answer RRs", "dns.count.answers", 48, 16);
+const NSCOUNT = spec("nscount", "Authority RRs", "dns.count.auth_rr", 64, 16);
+const ARCOUNT = spec("arcount", "Additional RRs", "dns.count.add_rr", 80, 16);
+
+export const DNS_TYPE_NAMES: Record<number, string> = {
+  1: "A",
+  2: "NS",
+  5: "CNAME",
+  6: "SOA",
+  12: "PTR",
+  15: "MX",
+  16: "TXT",
+  28: "AAAA",
+  33: "SRV",
+  41: "OPT",
+  255: "ANY",
+};
+const CLASS_NAMES: Record<number, string> = { 1: "IN", 3: "CH", 4: "HS", 255: "ANY" };
+const OPCODE_NAMES: Record<number, string> = {
+  0: "Standard query",
+  1: "Inverse query",
+  2: "Server status request",
+  4: "Notify",
+  5: "Update",
+};
+const RCODE_NAMES: Record<number, string> = {
+  0: "No error",
+  1: "Format error",
+  2: "Server failure",
+  3: "No such name",
+  4: "Not implemented",
+  5: "Refused",
+};
+
+const SECTIONS: { section: DnsSection; name: string; title: string; prefix: string }[] = [
+  { section: "answers", name: "answers", title: "Answers", prefix: "dns.resp" },
+  {
+    section: "authorities",
+    name: "authorities",
+    title: "Authoritative nameservers",
+    prefix: "dns.resp",
+  },
+  { section: "additionals", name: "additionals", title: "Additional records", prefix: "dns.resp" },
+];
+
+/** Does the payload look like DNS? True when it decodes without any error. */
+export function looksLikeDns(payload: Uint8Array): boolean {
+  return payload.length >= 12 && decodeDnsWithLayout(payload).errors.length === 0;
+}
+
+export function dissectDns(bytes: Uint8Array, offset: number): Layer {
+  const { message, errors, layout } = decodeDnsWithLayout(bytes);
+  const fields: Field[] = [];
+  const layer: Layer = {
+    protocol: "dns",
+    title: "Domain Name System",
+    byteOffset: offset,
+    byteLength: bytes.length,
+    fields,
+    summary: message ? dnsSummary(message) : "truncated DNS message",
+    errors,
+  };
+  if (!message) return layer;
+  const u16 = (at: number) => (bytes[at]! << 8) | bytes[at + 1]!;
+  const flags = u16(2);
+  const bit = (mask: number) => (flags & mask) !== 0;
+  const yes = (value: boolean) => (value ? "Set" : "Not set");
+  const { qr, opcode, rcode } = message.flags;
+  fields.push(field(ID, offset, message.id, hex16(message.id)));
+  fields.push(
+    field(
+      FLAGS,
+      offset,
+      flags,
+      `${hex16(flags)} ${OPCODE_NAMES[opcode] ?? "Opcode " + opcode}${qr ? " response" : ""}`,
+      [
+        field(QR, offset, qr, qr ? "Message is a response" : "Message is a query"),
+        field(OPCODE, offset, opcode, `${OPCODE_NAMES[opcode] ?? "unknown"} (${opcode})`),
+        field(AA, offset, message.flags.aa, yes(message.flags.aa)),
+        field(TC, offset, message.flags.tc, yes(message.flags.tc)),
+        field(RD, offset, message.flags.rd, yes(message.flags.rd)),
+        field(RA, offset, message.flags.ra, yes(message.flags.ra)),
+        field(Z, offset, bit(0x40), yes(bit(0x40))),
+        field(AD, offset, bit(0x20), yes(bit(0x20))),
+        field(CD, offset, bit(0x10), yes(bit(0x10))),
+        field(RCODE, offset, rcode, `${RCODE_NAMES[rcode] ?? "unknown"} (${rcode})`),
+      ],
+    ),
+  );
+  fields.push(field(QDCOUNT, offset, layout.counts.questions));
+  fields.push(field(ANCOUNT, offset, layout.counts.answers));
+  fields.push(field(NSCOUNT, offset, layout.counts.authorities));
+  fields.push(field(ARCOUNT, offset, layout.counts.additionals));
+  if (message.questions.length > 0) {
+    const questions = message.questions.map((question, i) => {
+      const place = layout.questions[i]!;
+      const at = offset + place.start;
+      const nameEnd = offset + place.nameEnd;
+      const typeName = DNS_TYPE_NAMES[question.type] ?? String(question.type);
+      return placedField(
+        "question",
+        "Question",
+        undefined,
+        at,
+        place.end - place.start,
+        question.name,
+        `${question.name}: type ${typeName}, class ${CLASS_NAMES[question.class] ?? question.class}`,
+        [
+          placedField(
+            "name",
+            "Name",
+            "dns.qry.name",
+            at,
+            nameEnd - at,
+            question.name,
+            nameDisplay(question.name),
+          ),
+          placedField(
+            "type",
+            "Type",
+            "dns.qry.type",
+            nameEnd,
+            2,
+            question.type,
+            `${typeName} (${question.type})`,
+          ),
+          placedField(
+            "class",
+            "Class",
+            "dns.qry.class",
+            nameEnd + 2,
+            2,
+            question.class,
+            classDisplay(question.class),
+          ),
+        ],
+      );
+    });
+    const first = layout.questions[0]!.start;
+    const last = layout.questions[layout.questions.length - 1]!.end;
+    fields.push(
+      placedField(
+        "questions",
+        "Queries",
+        undefined,
+        offset + first,
+        last - first,
+        questions.length,
+        undefined,
+        questions,
+      ),
+    );
+  }
+  let recordIndex = 0;
+  for (const { section, name, title, prefix } of SECTIONS) {
+    const records = message[section];
+    if (records.length === 0) continue;
+    const places = layout.records.slice(recordIndex, recordIndex + records.length);
+    recordIndex += records.length;
+    const children = records.map((record, i) =>
+      recordField(bytes, record, places[i]!, offset, prefix),
+    );
+    const first = places[0]!.start;
+    const last = places[places.length - 1]!.end;
+    fields.push(
+      placedField(
+        name,
+        title,
+        undefined,
+        offset + first,
+        last - first,
+        records.length,
+        undefined,
+        children,
+      ),
+    );
+  }
+  return layer;
+}
+
+function recordField(
+  bytes: Uint8Array,
+  record: DnsRecord,
+  place: { start: number; nameEnd: number; rdataStart: number; end: number },
+  offset: number,
+  prefix: string,
+): Field {
+  const at = offset + place.start;
+  const nameEnd = offset + place.nameEnd;
+  const rdataStart = offset + place.rdataStart;
+  const typeName = DNS_TYPE_NAMES[record.type] ?? String(record.type);
+  const rdata = rdataField(record.data, rdataStart, place.end - place.rdataStart, bytes, offset);
+  return placedField(
+    "record",
+    "Resource Record",
+    undefined,
+    at,
+    place.end - place.start,
+    record.name,
+    `${record.name}: type ${typeName}, ${rdata.display ?? rdata.value}`,
+    [
+      placedField(
+        "name",
+        "Name",
+        `${prefix}.name`,
+        at,
+        nameEnd - at,
+        record.name,
+        nameDisplay(record.name),
+      ),
+      placedField(
+        "type",
+        "Type",
+        `${prefix}.type`,
+        nameEnd,
+        2,
+        record.type,
+        `${typeName} (${record.type})`,
+      ),
+      placedField(
+        "class",
+        "Class",
+        `${prefix}.class`,
+        nameEnd + 2,
+        2,
+        record.class,
+        classDisplay(record.class),
+      ),
+      placedField(
+        "ttl",
+        "Time to Live",
+        `${prefix}.ttl`,
+        nameEnd + 4,
+        4,
+        record.ttl,
+        `${record.ttl} seconds`,
+      ),
+      placedField(
+        "rdlength",
+        "Data Length",
+        `${prefix}.len`,
+        nameEnd + 8,
+        2,
+        place.end - place.rdataStart,
+      ),
+      rdata,
+    ],
+  );
+}
+
+function rdataField(
+  data: DnsRdata,
+  at: number,
+  length: number,
+  bytes: Uint8Array,
+  offset: number,
+): Field {
+  switch (data.kind) {
+    case "A":
+      return placedField("address", "Address", "dns.a", at, length, data.address);
+    case "AAAA":
+      return placedField("address", "AAAA Address", "dns.aaaa", at, length, data.address);
+    case "CNAME":
+      return placedField(
+        "cname",
+        "Canonical Name",
+        "dns.cname",
+        at,
+        length,
+        data.name,
+        nameDisplay(data.name),
+      );
+    case "NS":
+      return placedField(
+        "nsdname",
+        "Name Server",
+        "dns.ns",
+        at,
+        length,
+        data.name,
+        nameDisplay(data.name),
+      );
+    case "PTR":
+      return placedField(
+        "ptrdname",
+        "Domain Name",
+        "dns.ptr.domain_name",
+        at,
+        length,
+        data.name,
+        nameDisplay(data.name),
+      );
+    case "TXT":
+      return placedField(
+        "txt",
+        "Text",
+        undefined,
+        at,
+        length,
+        data.strings.join(""),
+        data.strings.map((s) => JSON.stringify(s)).join(" "),
+        txtStrings(data.strings, bytes, at - offset, offset),
+      );
+    case "raw": {
+      let hex = "";
+      for (const b of data.bytes) hex += b.toString(16).padStart(2, "0");
+      return placedField("rdata", "Data", undefined, at, length, hex, `${length} bytes`);
+    }
+  }
+}
+
+function nameDisplay(name: string): string {
+  return name === "" ? "<Root>" : name;
+}
+
+function classDisplay(value: number): string {
+  return `${CLASS_NAMES[value] ?? "unknown"} (0x${value.toString(16).padStart(4, "0")})`;
+}
+
+/** Wireshark-like info line: "Standard query response 0xbeef A alice.example A 10.0.0.100". */
+export function dnsSummary(message: DnsMessage): string {
+  const { qr, opcode, rcode } = message.flags;
+  const parts = [
+    `${OPCODE_NAMES[opcode] ?? `Opcode ${opcode}`}${qr ? " response" : ""} ${hex16(message.id)}`,
+  ];
+  if (qr && rcode !== 0) parts.push(RCODE_NAMES[rcode] ?? `rcode ${rcode}`);
+  for (const question of message.questions) {
+    parts.push(`${DNS_TYPE_NAMES[question.type] ?? question.type} ${nameDisplay(question.name)}`);
+  }
+  for (const record of message.answers) {
+    const type = DNS_TYPE_NAMES[record.type] ?? String(record.type);
+    const data = record.data;
+    const value =
+      data.kind === "A" || data.kind === "AAAA"
+        ? data.address
+        : data.kind === "TXT"
+          ? data.strings.join("")
+          : data.kind === "raw"
+            ? ""
+            : data.name;
+    parts.push(`${type} ${value}`.trim());
+  }
+  return parts.join(" ");
+}
+
+// RFC 1035 §3.3.14: TXT data is one or more <character-string>s, each a length byte and text.
+// `start` is relative to the DNS message in `bytes`, which sits at `offset` in the packet.
+function txtStrings(strings: string[], bytes: Uint8Array, start: number, offset: number): Field[] {
+  const fields: Field[] = [];
+  let at = start;
+  for (const text of strings) {
+    const size = bytes[at] ?? 0;
+    fields.push(placedField("length", "Text Length", "dns.txt.length", offset + at, 1, size));
+    fields.push(
+      placedField("text", "Text", "dns.txt", offset + at + 1, size, text, JSON.stringify(text)),
+    );
+    at += 1 + size;
+  }
+  return fields;
+}

@@ -1,0 +1,234 @@
+// The IPv4 layer of a dissection (RFC 791 §3.1), with Wireshark's field names alongside.
+import { internetChecksum } from "./checksum.ts";
+import { field, fits, hex16, placedField, spec } from "./field.ts";
+import { decodeIpv4, type Ipv4Decoded } from "./ipv4.ts";
+import type { Field, Layer } from "./types.ts";
+
+const VERSION = spec("version", "Version", "ip.version", 0, 4);
+// Wireshark's ip.hdr_len is in bytes; ours is the RFC's count of 32-bit words.
+const IHL = spec("ihl", "Internet Header Length", "ip.hdr_len", 4, 4);
+const DSCP = spec("dscp", "Differentiated Services Code Point", "ip.dsfield.dscp", 8, 6);
+const ECN = spec("ecn", "Explicit Congestion Notification", "ip.dsfield.ecn", 14, 2);
+const TOTAL_LENGTH = spec("totalLength", "Total Length", "ip.len", 16, 16);
+const IDENTIFICATION = spec("identification", "Identification", "ip.id", 32, 16);
+const FLAGS = spec("flags", "Flags", "ip.flags", 48, 3);
+const RESERVED = spec("reserved", "Reserved", "ip.flags.rb", 48, 1);
+const DONT_FRAGMENT = spec("dontFragment", "Don't Fragment", "ip.flags.df", 49, 1);
+const MORE_FRAGMENTS = spec("moreFragments", "More Fragments", "ip.flags.mf", 50, 1);
+// Ours counts 8-byte units as on the wire; Wireshark's ip.frag_offset shows bytes.
+const FRAGMENT_OFFSET = spec("fragmentOffset", "Fragment Offset", "ip.frag_offset", 51, 13);
+const TTL = spec("ttl", "Time to Live", "ip.ttl", 64, 8);
+const PROTOCOL = spec("protocol", "Protocol", "ip.proto", 72, 8);
+const HEADER_CHECKSUM = spec("headerChecksum", "Header Checksum", "ip.checksum", 80, 16);
+const SOURCE = spec("source", "Source Address", "ip.src", 96, 32);
+const DESTINATION = spec("destination", "Destination Address", "ip.dst", 128, 32);
+
+const PROTOCOL_NAMES: Record<number, string> = {
+  1: "ICMP",
+  2: "IGMP",
+  6: "TCP",
+  17: "UDP",
+  41: "IPv6",
+  47: "GRE",
+  50: "ESP",
+  89: "OSPF",
+  132: "SCTP",
+};
+
+// RFC 791 §3.1 and the IANA registry: the options a learner may meet.
+const OPTION_NAMES: Record<number, string> = {
+  0: "End of Options List",
+  1: "No-Operation",
+  7: "Record Route",
+  68: "Time Stamp",
+  130: "Security",
+  131: "Loose Source and Record Route",
+  136: "Stream ID",
+  137: "Strict Source and Record Route",
+  148: "Router Alert",
+};
+
+export function protocolName(protocol: number): string {
+  return PROTOCOL_NAMES[protocol] ?? `protocol ${protocol}`;
+}
+
+export interface Ipv4Dissection {
+  layer: Layer;
+  decoded: Ipv4Decoded;
+  /** Byte offset of the payload in the packet. */
+  payloadOffset: number;
+}
+
+/** Dissects an IPv4 header; `bytes` start at the header, which sits at `offset` in the packet. */
+export function dissectIpv4(bytes: Uint8Array, offset: number, title: string): Ipv4Dissection {
+  const decoded = decodeIpv4(bytes);
+  const available = bytes.length;
+  const errors = decoded.errors;
+  const fields: Field[] = [];
+  const b0 = bytes[0];
+  if (b0 !== undefined) {
+    const ihl = b0 & 15;
+    fields.push(field(VERSION, offset, b0 >>> 4));
+    fields.push(field(IHL, offset, ihl, `${ihl} (${ihl * 4} bytes)`));
+  }
+  const b1 = bytes[1];
+  if (b1 !== undefined) {
+    fields.push(field(DSCP, offset, b1 >>> 2));
+    fields.push(field(ECN, offset, b1 & 3));
+  }
+  if (available >= 4) fields.push(field(TOTAL_LENGTH, offset, u16(bytes, 2)));
+  if (available >= 6) {
+    const id = u16(bytes, 4);
+    fields.push(field(IDENTIFICATION, offset, id, `${hex16(id)} (${id})`));
+  }
+  if (available >= 8) {
+    const word = u16(bytes, 6);
+    const reserved = (word & 0x8000) !== 0;
+    const dontFragment = (word & 0x4000) !== 0;
+    const moreFragments = (word & 0x2000) !== 0;
+    fields.push(
+      field(FLAGS, offset, word >>> 13, flagsDisplay(reserved, dontFragment, moreFragments), [
+        field(RESERVED, offset, reserved, reserved ? "Set (must be zero)" : "Not set"),
+        field(DONT_FRAGMENT, offset, dontFragment, dontFragment ? "Set" : "Not set"),
+        field(MORE_FRAGMENTS, offset, moreFragments, moreFragments ? "Set" : "Not set"),
+      ]),
+    );
+    const units = word & 0x1fff;
+    fields.push(field(FRAGMENT_OFFSET, offset, units, `${units} (${units * 8} bytes)`));
+  } else if (available >= 7) {
+    fields.push(field(FLAGS, offset, bytes[6]! >>> 5));
+  }
+  if (available >= 9) fields.push(field(TTL, offset, bytes[8]!));
+  if (available >= 10) {
+    const protocol = bytes[9]!;
+    fields.push(field(PROTOCOL, offset, protocol, `${protocolName(protocol)} (${protocol})`));
+  }
+  let checksum: Layer["checksum"];
+  if (available >= 12) {
+    const value = u16(bytes, 10);
+    checksum =
+      decoded.header && fits(HEADER_CHECKSUM, available) ? statusOf(decoded, bytes) : "unverified";
+    fields.push(field(HEADER_CHECKSUM, offset, value, `${hex16(value)} (${checksum})`));
+    if (checksum === "invalid") {
+      const copy = bytes.slice(0, decoded.header!.ihl * 4);
+      copy[10] = 0;
+      copy[11] = 0;
+      errors.push(
+        `header checksum ${hex16(value)} is wrong: the header sums to ${hex16(internetChecksum(copy))}`,
+      );
+    }
+  }
+  if (fits(SOURCE, available))
+    fields.push(field(SOURCE, offset, decoded.header?.source ?? address(bytes, 12)));
+  if (fits(DESTINATION, available)) {
+    fields.push(field(DESTINATION, offset, decoded.header?.destination ?? address(bytes, 16)));
+  }
+  const header = decoded.header;
+  const headerLength = header ? 20 + header.options.length : Math.min(available, 20);
+  if (header && header.options.length > 0) {
+    fields.push(optionsField(header.options, offset + 20, errors));
+  }
+  const layer: Layer = {
+    protocol: "ipv4",
+    title,
+    byteOffset: offset,
+    byteLength: headerLength,
+    fields,
+    summary: header
+      ? `${header.source} → ${header.destination}, TTL ${header.ttl}, ${protocolName(header.protocol)}`
+      : "truncated IPv4 header",
+    checksum,
+    errors,
+  };
+  return { layer, decoded, payloadOffset: offset + headerLength };
+}
+
+function statusOf(decoded: Ipv4Decoded, bytes: Uint8Array): Layer["checksum"] {
+  const header = decoded.header!;
+  if (header.ihl < 5 || header.ihl * 4 > bytes.length) return "unverified";
+  return decoded.checksumValid ? "valid" : "invalid";
+}
+
+function flagsDisplay(reserved: boolean, dontFragment: boolean, moreFragments: boolean): string {
+  const set: string[] = [];
+  if (reserved) set.push("Reserved");
+  if (dontFragment) set.push("Don't Fragment");
+  if (moreFragments) set.push("More Fragments");
+  return set.length === 0 ? "none" : set.join(", ");
+}
+
+// Wireshark's names for the options themselves (the type byte is ip.opt.type in all of them).
+const OPTION_WIRESHARK: Record<number, string> = {
+  0: "ip.options.eol",
+  1: "ip.options.nop",
+  7: "ip.options.record_route",
+  68: "ip.options.time_stamp",
+  148: "ip.options.routeralert",
+};
+
+function optionsField(options: Uint8Array, byteOffset: number, errors: string[]): Field {
+  const children: Field[] = [];
+  let at = 0;
+  while (at < options.length) {
+    const type = options[at]!;
+    const name = OPTION_NAMES[type] ?? `option ${type}`;
+    const start = byteOffset + at;
+    const typeField = placedField(
+      "type",
+      "Option Type",
+      "ip.opt.type",
+      start,
+      1,
+      type,
+      `${name} (${type})`,
+    );
+    if (type === 0 || type === 1) {
+      // RFC 791: these two are a single byte, with no length.
+      children.push(
+        placedField("option", name, OPTION_WIRESHARK[type], start, 1, type, name, [typeField]),
+      );
+      at++;
+      // End of Options List marks the end; what follows is padding.
+      if (type === 0) break;
+      continue;
+    }
+    const length = options[at + 1];
+    if (length === undefined || length < 2 || at + length > options.length) {
+      errors.push(
+        `option ${name} at byte ${start} has length ${length ?? "(missing)"}, which does not fit the ${options.length} option bytes`,
+      );
+      break;
+    }
+    children.push(
+      placedField(
+        "option",
+        name,
+        OPTION_WIRESHARK[type],
+        start,
+        length,
+        type,
+        `${name}, ${length} bytes`,
+        [typeField, placedField("length", "Option Length", "ip.opt.len", start + 1, 1, length)],
+      ),
+    );
+    at += length;
+  }
+  return placedField(
+    "options",
+    "Options",
+    undefined,
+    byteOffset,
+    options.length,
+    `${options.length} bytes`,
+    undefined,
+    children,
+  );
+}
+
+function u16(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! << 8) | bytes[at + 1]!;
+}
+
+function address(bytes: Uint8Array, at: number): string {
+  return `${bytes[at]}.${bytes[at + 1]}.${bytes[at + 2]}.${bytes[at + 3]}`;
+}

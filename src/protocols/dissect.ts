@@ -1,0 +1,166 @@
+// Bytes of one IPv4 packet → layers of named fields, for the packet browser, the CLI and the
+// grader. Like Wireshark without reassembly: every packet is dissected on its own, and bad input
+// never throws; what cannot be decoded becomes an error annotation on its layer.
+import { dissectDns, looksLikeDns } from "./dissect-dns.ts";
+import { dissectIcmp, QUOTING_TYPES } from "./dissect-icmp.ts";
+import { dissectIpv4, protocolName } from "./dissect-ipv4.ts";
+import { dissectNameLookup, dissectPayload } from "./dissect-payload.ts";
+import { dissectUdp } from "./dissect-udp.ts";
+import { IP_PROTOCOL, type Ipv4Header } from "./ipv4.ts";
+import { NAME_LOOKUP_PORT } from "./name-lookup.ts";
+import type { Dissection, Layer } from "./types.ts";
+
+export function dissectPacket(bytes: Uint8Array): Dissection {
+  try {
+    return dissect(bytes);
+  } catch (error) {
+    // A bug of ours must not take down the packet stream; show it as what it is.
+    return {
+      layers: [dissectPayload(bytes, 0)],
+      summary: `${bytes.length} bytes (the dissector failed: ${String(error)})`,
+    };
+  }
+}
+
+function dissect(bytes: Uint8Array): Dissection {
+  const ip = dissectIpv4(bytes, 0, "Internet Protocol Version 4");
+  const layers: Layer[] = [ip.layer];
+  const header = ip.decoded.header;
+  if (!header || header.version !== 4) {
+    return {
+      layers,
+      summary: `${bytes.length} bytes, not a complete IPv4 header` + errorMark(layers),
+    };
+  }
+  const payload = ip.decoded.payload;
+  const offset = ip.payloadOffset;
+  const route = `${header.source} → ${header.destination}`;
+  if (header.fragmentOffset > 0) {
+    const name = protocolName(header.protocol);
+    const at = header.fragmentOffset * 8;
+    layers.push(
+      dissectPayload(
+        payload,
+        offset,
+        `Fragment of a ${name} datagram (bytes ${at}–${at + payload.length - 1})`,
+      ),
+    );
+    const more = header.moreFragments ? ", more follow" : ", the last";
+    return {
+      layers,
+      summary:
+        `${route} ${name} fragment at byte ${at}, ${payload.length} bytes${more}` +
+        errorMark(layers),
+    };
+  }
+  if (header.protocol === IP_PROTOCOL.UDP)
+    return finish(layers, udpLayers(layers, header, payload, offset, route));
+  if (header.protocol === IP_PROTOCOL.ICMP)
+    return finish(layers, icmpLayers(layers, header, payload, offset, route, bytes.length));
+  if (payload.length > 0) layers.push(dissectPayload(payload, offset));
+  return finish(layers, `${route} ${protocolName(header.protocol)}, ${payload.length} bytes`);
+}
+
+function finish(layers: Layer[], summary: string): Dissection {
+  return { layers, summary: summary + errorMark(layers) };
+}
+
+function errorMark(layers: Layer[]): string {
+  for (const layer of layers) if (layer.errors.length > 0) return " [malformed]";
+  return "";
+}
+
+function udpLayers(
+  layers: Layer[],
+  header: Ipv4Header,
+  payload: Uint8Array,
+  offset: number,
+  route: string,
+): string {
+  const udp = dissectUdp(
+    payload,
+    offset,
+    header,
+    header.moreFragments ? "first fragment" : undefined,
+  );
+  layers.push(udp.layer);
+  const udpHeader = udp.decoded.header;
+  if (!udpHeader) return `${route} UDP, truncated header`;
+  const data = udp.decoded.payload;
+  const dataOffset = offset + 8;
+  let summary = `${header.source}:${udpHeader.sourcePort} → ${header.destination}:${udpHeader.destinationPort} UDP, ${data.length} bytes`;
+  if (header.moreFragments) summary += ` (first fragment of ${udpHeader.length - 8})`;
+  const application = applicationLayer(
+    data,
+    dataOffset,
+    udpHeader.sourcePort,
+    udpHeader.destinationPort,
+  );
+  if (application) {
+    layers.push(application);
+    if (application.protocol !== "payload") summary += `: ${application.summary}`;
+  }
+  return summary;
+}
+
+function applicationLayer(
+  data: Uint8Array,
+  offset: number,
+  sourcePort: number,
+  destinationPort: number,
+): Layer | null {
+  const toServer = destinationPort === NAME_LOOKUP_PORT;
+  const fromServer = sourcePort === NAME_LOOKUP_PORT;
+  if (toServer || fromServer) {
+    if (looksLikeDns(data)) return dissectDns(data, offset);
+    const lookup = dissectNameLookup(data, offset, toServer ? "request" : "answer");
+    if (lookup) return lookup;
+    // Malformed DNS is still most likely DNS on port 53: show what decodes, with the errors.
+    if (data.length >= 12) return dissectDns(data, offset);
+  }
+  return data.length > 0 ? dissectPayload(data, offset) : null;
+}
+
+function icmpLayers(
+  layers: Layer[],
+  header: Ipv4Header,
+  payload: Uint8Array,
+  offset: number,
+  route: string,
+  captured: number,
+): string {
+  const complete = !header.moreFragments && header.totalLength <= captured;
+  const icmp = dissectIcmp(payload, offset, complete);
+  layers.push(icmp.layer);
+  const icmpHeader = icmp.decoded.header;
+  if (icmpHeader && QUOTING_TYPES.has(icmpHeader.type) && icmp.decoded.payload.length > 0) {
+    quotedLayers(layers, icmp.decoded.payload, offset + 8);
+  } else if (icmp.decoded.payload.length > 0) {
+    layers.push(dissectPayload(icmp.decoded.payload, offset + 8));
+  }
+  return `${route} ICMP ${icmp.layer.summary}`;
+}
+
+/** The offending packet's header and first 8 bytes, quoted inside an ICMP error. */
+function quotedLayers(layers: Layer[], quote: Uint8Array, offset: number): void {
+  const inner = dissectIpv4(
+    quote,
+    offset,
+    "Internet Protocol Version 4 (quoted in the ICMP message)",
+  );
+  const innerHeader = inner.decoded.header;
+  // RFC 792 quotes only 8 bytes of the payload, so a total length beyond them is expected.
+  if (innerHeader) {
+    inner.layer.errors = inner.layer.errors.filter(
+      (error) =>
+        error !==
+        `total length ${innerHeader.totalLength} exceeds the ${quote.length} bytes captured`,
+    );
+  }
+  layers.push(inner.layer);
+  if (!innerHeader || innerHeader.fragmentOffset > 0) return;
+  const rest = inner.decoded.payload;
+  if (innerHeader.protocol === IP_PROTOCOL.UDP && rest.length > 0) {
+    layers.push(dissectUdp(rest, inner.payloadOffset, undefined, "quoted").layer);
+  }
+}
