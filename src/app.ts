@@ -1,0 +1,126 @@
+// buildApp(deps) → the HTTP/WebSocket application, never listening: src/server.ts listens,
+// tests use app.inject or listen on an ephemeral port. Every capability arrives as an argument,
+// so a test passes small fakes here and nowhere else.
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import cors from "@fastify/cors";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import websocket from "@fastify/websocket";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Config } from "./config.ts";
+import type { Grader, LessonCatalogue } from "./grading/types.ts";
+import type { Database } from "./progress/database.ts";
+import { createStore } from "./progress/store.ts";
+import type { Runner } from "./runner/types.ts";
+import { authPlugin } from "./http/auth.ts";
+import { classRoutes } from "./http/classes.ts";
+import type { RouteDeps } from "./http/deps.ts";
+import { installErrorHandler } from "./http/error-handler.ts";
+import { healthRoutes } from "./http/health.ts";
+import { lessonRoutes } from "./http/lessons.ts";
+import { createMetrics } from "./http/metrics.ts";
+import { progressRoutes } from "./http/progress.ts";
+import { createRateLimiter } from "./http/rate-limit.ts";
+import { ErrorResponse } from "./http/schemas.ts";
+import { sessionRoutes } from "./http/sessions.ts";
+import { streamRoutes } from "./http/stream.ts";
+import { submissionRoutes } from "./http/submissions.ts";
+import { createSubmitter } from "./http/submitter.ts";
+import { teacherRoutes } from "./http/teachers.ts";
+
+export interface AppDeps {
+  config: Config;
+  db: Pick<Database, "prisma" | "ping">;
+  catalogue: LessonCatalogue;
+  grader: Pick<Grader, "gradeSubmission">;
+  runner: Pick<Runner, "stats">;
+  /** A pino logger or logger options; defaults to one at config.LOG_LEVEL. */
+  logger?: FastifyBaseLogger;
+}
+
+const learnerApi = readFileSync(new URL("../sandbox/net.d.ts", import.meta.url), "utf8");
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: { level: config.LOG_LEVEL } }),
+    // Room for a program of MAX_CODE_BYTES even if every byte is JSON-escaped, so an oversized
+    // program gets the precise CODE_TOO_LARGE rather than a generic BODY_TOO_LARGE.
+    bodyLimit: config.MAX_CODE_BYTES * 6 + 16_384,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installErrorHandler(app);
+  app.addSchema(ErrorResponse);
+  await app.register(cors, {
+    origin: config.CORS_ORIGINS,
+    exposedHeaders: ["retry-after", "location"],
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: "packetlab API",
+        version: "1",
+        description:
+          "Interactive networking lessons: lessons, sessions, graded submissions, progress.",
+      },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  await app.register(websocket, { options: { maxPayload: config.MAX_CODE_BYTES * 6 + 16_384 } });
+
+  const store = createStore(deps.db);
+  await app.register(authPlugin, {
+    accounts: store.accounts,
+    operatorToken: config.OPERATOR_TOKEN,
+  });
+
+  const shutdown = new AbortController();
+  const metrics = createMetrics(deps.runner);
+  const submitter = createSubmitter({
+    config,
+    store,
+    catalogue: deps.catalogue,
+    grader: deps.grader,
+    metrics,
+    limiter: createRateLimiter({ limit: config.SUBMISSION_RATE_LIMIT, windowMs: 60_000 }),
+    shutdown: shutdown.signal,
+  });
+  const routeDeps: RouteDeps = {
+    config,
+    store,
+    catalogue: deps.catalogue,
+    submitter,
+    metrics,
+    runner: deps.runner,
+    ping: () => deps.db.ping(),
+    learnerApi,
+    shutdown: shutdown.signal,
+  };
+  for (const routes of [
+    healthRoutes,
+    teacherRoutes,
+    classRoutes,
+    lessonRoutes,
+    sessionRoutes,
+    submissionRoutes,
+    progressRoutes,
+    streamRoutes,
+  ]) {
+    await app.register(routes, routeDeps);
+  }
+
+  // Shutting down: let runs in flight finish for a while, then cancel what is left.
+  app.addHook("preClose", async () => {
+    const deadline = Date.now() + Math.min(config.SYNC_WAIT_MS, 10_000);
+    while (submitter.inFlight() > 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    shutdown.abort();
+  });
+  return app;
+}

@@ -1,0 +1,297 @@
+// Classes: teachers create them and follow their learners; learners join with the code.
+// A teacher asking about a class (or learner) that is not theirs gets 404, as if it did not exist.
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
+import { teacherIdOf } from "./auth.ts";
+import { catalogueExercises, progressCsv, progressMatrix } from "./class-report.ts";
+import type { RouteDeps } from "./deps.ts";
+import { apiError, quote } from "./errors.ts";
+import { Name, PageQuery, responses, Submission, Timestamp, Uuid } from "./schemas.ts";
+import { decodeCursor, encodeCursor, submissionView } from "./views.ts";
+
+const ClassBody = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  joinCode: Type.String({ description: "Learners join with it (case and dashes do not matter)." }),
+  createdAt: Timestamp,
+});
+
+const ClassParams = Type.Object({ classId: Uuid });
+
+const Cell = Type.Object({
+  status: Type.Union([
+    Type.Literal("not-started"),
+    Type.Literal("attempted"),
+    Type.Literal("passed"),
+  ]),
+  attempts: Type.Integer(),
+  bestScore: Type.Integer(),
+  lastActivityAt: Type.Union([Timestamp, Type.Null()]),
+});
+
+const Matrix = Type.Object({
+  exercises: Type.Array(
+    Type.Object({ lessonId: Type.String(), exerciseId: Type.String(), title: Type.String() }),
+  ),
+  learners: Type.Array(
+    Type.Object({
+      id: Uuid,
+      displayName: Type.String(),
+      cells: Type.Array(Cell, { description: "One per exercise, in order." }),
+    }),
+  ),
+});
+
+const ExerciseStats = Type.Object({
+  lessonId: Type.String(),
+  exerciseId: Type.String(),
+  learners: Type.Integer({ description: "Learners in the class." }),
+  learnersAttempted: Type.Integer(),
+  learnersPassed: Type.Integer(),
+  passRate: Type.Number({ description: "Share of the class's learners who passed, 0–1." }),
+  attempts: Type.Integer(),
+  averageBestScore: Type.Number(),
+  mostFailedCheck: Type.Union([
+    Type.Object({ id: Type.String(), failures: Type.Integer() }),
+    Type.Null(),
+  ]),
+});
+
+const view = (row: { id: string; name: string; joinCode: string; createdAt: Date }) => ({
+  ...row,
+  createdAt: row.createdAt.toISOString(),
+});
+
+export const classRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
+  const { accounts, reports } = deps.store;
+  const teacherOnly = { preHandler: app.requireRole("teacher") };
+  const security = [{ bearer: [] }];
+
+  async function ownClass(teacherId: string, classId: string) {
+    const found = await accounts.findTeachersClass(teacherId, classId);
+    if (!found) throw apiError("NOT_FOUND", `You have no class ${quote(classId)}.`);
+    return found;
+  }
+
+  async function matrixOf(classId: string) {
+    const [learners, progress] = await Promise.all([
+      reports.classLearners(classId),
+      reports.classProgress(classId),
+    ]);
+    return progressMatrix(catalogueExercises(deps.catalogue), learners, progress);
+  }
+
+  app.post(
+    "/v1/classes",
+    {
+      ...teacherOnly,
+      schema: {
+        tags: ["classes"],
+        summary: "Create a class; learners join it with its code.",
+        security,
+        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }),
+        response: responses({ 201: ClassBody }, 400, 401, 403, 503),
+      },
+    },
+    async (request, reply) => {
+      const created = await accounts.createClass(teacherIdOf(request), request.body.name.trim());
+      return reply.status(201).send(view(created));
+    },
+  );
+
+  app.get(
+    "/v1/classes",
+    {
+      ...teacherOnly,
+      schema: {
+        tags: ["classes"],
+        summary: "Your classes.",
+        security,
+        response: responses({ 200: Type.Object({ items: Type.Array(ClassBody) }) }, 401, 403, 503),
+      },
+    },
+    async (request) => ({ items: (await accounts.listClasses(teacherIdOf(request))).map(view) }),
+  );
+
+  app.post(
+    "/v1/classes/join",
+    {
+      schema: {
+        tags: ["classes"],
+        summary: "Join a class with its code; returns a new learner's token (shown once).",
+        body: Type.Object({
+          joinCode: Type.String({ minLength: 4, maxLength: 32 }),
+          displayName: Name,
+        }),
+        response: responses(
+          {
+            201: Type.Object({
+              learnerId: Uuid,
+              classId: Uuid,
+              className: Type.String(),
+              token: Type.String(),
+            }),
+          },
+          400,
+          404,
+          503,
+        ),
+      },
+    },
+    async (request, reply) => {
+      const joined = await accounts.joinClass(
+        request.body.joinCode,
+        request.body.displayName.trim(),
+      );
+      if (!joined)
+        throw apiError(
+          "CLASS_NOT_FOUND",
+          `No class has the join code ${quote(request.body.joinCode)}.`,
+        );
+      return reply.status(201).send(joined);
+    },
+  );
+
+  app.get(
+    "/v1/classes/:classId/progress",
+    {
+      ...teacherOnly,
+      schema: {
+        tags: ["classes"],
+        summary: "The class's progress: one row per learner, one cell per exercise.",
+        security,
+        params: ClassParams,
+        response: responses(
+          { 200: Type.Object({ class: ClassBody, ...Matrix.properties }) },
+          400,
+          401,
+          403,
+          404,
+          503,
+        ),
+      },
+    },
+    async (request) => {
+      const found = await ownClass(teacherIdOf(request), request.params.classId);
+      return { class: view(found), ...(await matrixOf(found.id)) };
+    },
+  );
+
+  app.get(
+    "/v1/classes/:classId/progress.csv",
+    {
+      ...teacherOnly,
+      schema: {
+        tags: ["classes"],
+        summary: "The progress matrix as CSV, one line per learner and exercise.",
+        security,
+        params: ClassParams,
+        produces: ["text/csv"],
+        response: responses({ 200: Type.String() }, 400, 401, 403, 404, 503),
+      },
+    },
+    async (request, reply) => {
+      const found = await ownClass(teacherIdOf(request), request.params.classId);
+      const filename = `class-${found.id}-progress.csv`;
+      return reply
+        .type("text/csv; charset=utf-8")
+        .header("content-disposition", `attachment; filename="${filename}"`)
+        .send(progressCsv(await matrixOf(found.id)));
+    },
+  );
+
+  app.get(
+    "/v1/classes/:classId/stats",
+    {
+      ...teacherOnly,
+      schema: {
+        tags: ["classes"],
+        summary: "Per exercise: pass rate, attempts, and the check that fails most.",
+        security,
+        params: ClassParams,
+        response: responses(
+          { 200: Type.Object({ items: Type.Array(ExerciseStats) }) },
+          400,
+          401,
+          403,
+          404,
+          503,
+        ),
+      },
+    },
+    async (request) => {
+      const found = await ownClass(teacherIdOf(request), request.params.classId);
+      const [stats, learners] = await Promise.all([
+        reports.exerciseStats(found.id),
+        reports.classLearners(found.id),
+      ]);
+      const byKey = new Map(stats.map((row) => [`${row.lessonId}/${row.exerciseId}`, row]));
+      const items = catalogueExercises(deps.catalogue).map(({ lessonId, exerciseId }) => {
+        const row = byKey.get(`${lessonId}/${exerciseId}`);
+        return {
+          lessonId,
+          exerciseId,
+          learners: learners.length,
+          learnersAttempted: row?.learnersAttempted ?? 0,
+          learnersPassed: row?.learnersPassed ?? 0,
+          passRate: learners.length === 0 ? 0 : (row?.learnersPassed ?? 0) / learners.length,
+          attempts: row?.attempts ?? 0,
+          averageBestScore: row?.averageBestScore ?? 0,
+          mostFailedCheck: row?.mostFailedCheck ?? null,
+        };
+      });
+      return { items };
+    },
+  );
+
+  app.get(
+    "/v1/classes/:classId/learners/:learnerId/submissions",
+    {
+      ...teacherOnly,
+      schema: {
+        tags: ["classes"],
+        summary:
+          "A learner's submissions with code, newest first; traces at /v1/submissions/{id}/trace.",
+        security,
+        params: Type.Object({ classId: Uuid, learnerId: Uuid }),
+        querystring: PageQuery,
+        response: responses(
+          {
+            200: Type.Object({
+              items: Type.Array(Submission),
+              nextCursor: Type.Union([Type.String(), Type.Null()]),
+            }),
+          },
+          400,
+          401,
+          403,
+          404,
+          503,
+        ),
+      },
+    },
+    async (request) => {
+      const { classId, learnerId } = request.params;
+      await ownClass(teacherIdOf(request), classId);
+      if (!(await accounts.isEnrolled(classId, learnerId))) {
+        throw apiError("NOT_FOUND", `The class has no learner ${quote(learnerId)}.`);
+      }
+      const { cursor, limit = 20, lessonId, exerciseId } = request.query;
+      const after = cursor === undefined ? undefined : decodeCursor(cursor);
+      if (cursor !== undefined && !after)
+        throw apiError("INVALID_CURSOR", `Cursor ${quote(cursor)} is not one this API returned.`);
+      const rows = await deps.store.submissions.listSubmissions(learnerId, {
+        limit: limit + 1,
+        after,
+        ...(lessonId ? { lessonId } : {}),
+        ...(exerciseId ? { exerciseId } : {}),
+      });
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        items: page.map(submissionView),
+        nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+      };
+    },
+  );
+};

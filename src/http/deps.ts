@@ -1,0 +1,21 @@
+// What the route plugins receive: narrow capabilities, built once in buildApp.
+import type { Config } from "../config.ts";
+import type { LessonCatalogue } from "../grading/types.ts";
+import type { Store } from "../progress/store.ts";
+import type { Runner } from "../runner/types.ts";
+import type { Metrics } from "./metrics.ts";
+import type { Submitter } from "./submitter.ts";
+
+export interface RouteDeps {
+  config: Config;
+  store: Store;
+  catalogue: LessonCatalogue;
+  submitter: Submitter;
+  metrics: Metrics;
+  runner: Pick<Runner, "stats">;
+  ping(): Promise<void>;
+  /** sandbox/net.d.ts: the learner API's type declarations, for editors. */
+  learnerApi: string;
+  /** Aborted when the service begins shutting down. */
+  shutdown: AbortSignal;
+}

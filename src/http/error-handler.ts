@@ -1,0 +1,85 @@
+// The one error handler: maps everything thrown in a route to the registry's codes. A caller's
+// mistake never becomes a 500; a 5xx's details go to the log, not to the caller.
+import type { FastifyError, FastifyInstance } from "fastify";
+import { DatabaseUnavailableError } from "../progress/errors.ts";
+import { ApiError, errorBody, errorCodes, type ErrorCode } from "./errors.ts";
+
+function classify(error: FastifyError): {
+  code: ErrorCode;
+  message: string;
+  headers?: Record<string, string>;
+} {
+  if (error instanceof ApiError)
+    return { code: error.code, message: error.message, headers: error.headers };
+  if (error instanceof DatabaseUnavailableError) {
+    return {
+      code: "DATABASE_UNAVAILABLE",
+      message: "The database cannot be reached; retry shortly.",
+      headers: { "retry-after": "5" },
+    };
+  }
+  if (error.validation)
+    return { code: "VALIDATION_FAILED", message: `Invalid request: ${error.message}.` };
+  switch (error.code) {
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return { code: "INVALID_JSON", message: error.message };
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return {
+        code: "BODY_TOO_LARGE",
+        message: "The request body is larger than this endpoint accepts.",
+      };
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return {
+        code: "UNSUPPORTED_MEDIA_TYPE",
+        message: `${error.message}; send application/json.`,
+      };
+    case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
+      return {
+        code: "VALIDATION_FAILED",
+        message: "The Content-Length header does not match the body.",
+      };
+  }
+  if (error instanceof SyntaxError && error.statusCode === 400) {
+    return {
+      code: "INVALID_JSON",
+      message: `The request body is not valid JSON: ${error.message}.`,
+    };
+  }
+  if (error.statusCode === 429) {
+    return { code: "RATE_LIMITED", message: error.message };
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    // Any other client error fastify raises (bad headers, URL too long…): keep its message.
+    return { code: "VALIDATION_FAILED", message: error.message };
+  }
+  return { code: "INTERNAL_ERROR", message: "Something went wrong on our side; it was logged." };
+}
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const { code, message, headers } = classify(error);
+    const status = error instanceof ApiError ? error.statusCode : statusOf(code);
+    if (status >= 500) request.log.error({ err: error, code }, "request failed");
+    else request.log.info({ code, message }, "request refused");
+    if (headers) void reply.headers(headers);
+    if (code === "UNAUTHENTICATED")
+      void reply.header("www-authenticate", 'Bearer realm="packetlab"');
+    return reply.status(status).send(errorBody(code, message, request.id));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    return reply
+      .status(404)
+      .send(
+        errorBody(
+          "ROUTE_NOT_FOUND",
+          `No endpoint ${request.method} ${request.url.split("?")[0]}.`,
+          request.id,
+        ),
+      );
+  });
+}
+
+function statusOf(code: ErrorCode): number {
+  return errorCodes[code].status;
+}

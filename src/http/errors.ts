@@ -1,0 +1,72 @@
+// One registry of the API's error codes. A code is stable (clients branch on it); the message
+// says what was wrong with what the caller sent. Every error body has one shape:
+// { error: { code, message, requestId } }.
+
+export const errorCodes = {
+  INVALID_JSON: { status: 400, title: "The request body is not valid JSON." },
+  VALIDATION_FAILED: {
+    status: 400,
+    title: "A field of the request is missing or has the wrong form.",
+  },
+  INVALID_CURSOR: { status: 400, title: "The pagination cursor is not one this API returned." },
+  UNAUTHENTICATED: { status: 401, title: "A valid bearer token is required." },
+  FORBIDDEN: { status: 403, title: "This kind of account may not do this." },
+  NOT_FOUND: { status: 404, title: "No such resource (or it is not yours)." },
+  ROUTE_NOT_FOUND: { status: 404, title: "No such endpoint." },
+  LESSON_NOT_FOUND: { status: 404, title: "No lesson has this id." },
+  EXERCISE_NOT_FOUND: { status: 404, title: "The lesson has no exercise with this id." },
+  CLASS_NOT_FOUND: { status: 404, title: "No class has this join code." },
+  SESSION_NOT_FOUND: { status: 404, title: "No session of yours has this id." },
+  SUBMISSION_NOT_FOUND: { status: 404, title: "No submission you may see has this id." },
+  METHOD_NOT_ALLOWED: { status: 405, title: "The endpoint does not accept this method." },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 409,
+    title: "The Idempotency-Key was used for a different submission.",
+  },
+  CODE_TOO_LARGE: { status: 413, title: "The submitted program is larger than allowed." },
+  BODY_TOO_LARGE: { status: 413, title: "The request body is larger than allowed." },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    title: "The request's Content-Type is not accepted here.",
+  },
+  UNSUPPORTED_LANGUAGE: { status: 422, title: "The language is not one the sandbox runs." },
+  RATE_LIMITED: { status: 429, title: "Too many submissions; wait before sending more." },
+  INTERNAL_ERROR: { status: 500, title: "Something went wrong on our side; it was logged." },
+  DATABASE_UNAVAILABLE: { status: 503, title: "The database cannot be reached; retry shortly." },
+  RUNNER_BUSY: { status: 503, title: "Every sandbox is busy; retry shortly." },
+  SHUTTING_DOWN: { status: 503, title: "The service is restarting; retry shortly." },
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export class ApiError extends Error {
+  override name = "ApiError";
+  readonly statusCode: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string = errorCodes[code].title,
+    /** Extra response headers (Retry-After, WWW-Authenticate). */
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.statusCode = errorCodes[code].status;
+  }
+}
+
+export function apiError(
+  code: ErrorCode,
+  message?: string,
+  headers?: Record<string, string>,
+): ApiError {
+  return new ApiError(code, message, headers);
+}
+
+/** The body every error response has. */
+export function errorBody(code: ErrorCode, message: string, requestId: string) {
+  return { error: { code, message, requestId } };
+}
+
+/** Quotes a caller's value in a message, shortened so a huge value cannot flood a response. */
+export function quote(value: string, max = 60): string {
+  return JSON.stringify(value.length > max ? `${value.slice(0, max)}…` : value);
+}

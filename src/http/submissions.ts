@@ -1,0 +1,189 @@
+// Submissions: graded synchronously (with a cap on waiting), listed with a cursor, fetched one
+// by one with their packet trace. A learner sees their own; a teacher those of their learners.
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyRequest } from "fastify";
+import { Type } from "typebox";
+import { learnerIdOf } from "./auth.ts";
+import type { RouteDeps } from "./deps.ts";
+import { apiError, quote } from "./errors.ts";
+import {
+  PacketEvent,
+  PageQuery,
+  responses,
+  Submission,
+  SubmissionPage,
+  SubmissionResult,
+  SubmitBody,
+  Uuid,
+} from "./schemas.ts";
+import {
+  decodeCursor,
+  encodeCursor,
+  submissionResult,
+  submissionSummary,
+  submissionView,
+} from "./views.ts";
+
+const SubmissionParams = Type.Object({ submissionId: Uuid });
+
+export const submissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
+  const { submissions, accounts } = deps.store;
+  const security = [{ bearer: [] }];
+
+  /** The submission if the caller may see it; otherwise 404, whether it exists or not. */
+  async function visibleSubmission(request: FastifyRequest, id: string) {
+    const row = await submissions.findSubmission(id);
+    const principal = request.principal;
+    const visible =
+      row &&
+      ((principal?.role === "learner" && principal.learnerId === row.learnerId) ||
+        (principal?.role === "teacher" &&
+          (await accounts.teachesLearner(principal.teacherId, row.learnerId))));
+    if (!row || !visible)
+      throw apiError("SUBMISSION_NOT_FOUND", `No submission ${quote(id)} that you may see.`);
+    return row;
+  }
+
+  app.post(
+    "/v1/sessions/:sessionId/submissions",
+    {
+      preHandler: app.requireRole("learner"),
+      schema: {
+        tags: ["submissions"],
+        summary:
+          "Submit a program for an exercise; returns its grade, output and packets once stored.",
+        description:
+          "Send an `Idempotency-Key` header to retry safely: the same key returns the stored submission instead of grading again. Waits at most SYNC_WAIT_MS for a sandbox (503 RUNNER_BUSY past it).",
+        security,
+        params: Type.Object({ sessionId: Uuid }),
+        headers: Type.Object({
+          "idempotency-key": Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        }),
+        body: SubmitBody,
+        response: responses(
+          { 200: SubmissionResult, 201: SubmissionResult },
+          400,
+          401,
+          403,
+          404,
+          409,
+          413,
+          415,
+          422,
+          429,
+          503,
+        ),
+      },
+    },
+    async (request, reply) => {
+      const learnerId = learnerIdOf(request);
+      const session = await submissions.findSession(learnerId, request.params.sessionId);
+      if (!session)
+        throw apiError(
+          "SESSION_NOT_FOUND",
+          `You have no session ${quote(request.params.sessionId)}.`,
+        );
+      const controller = new AbortController();
+      // A client that hangs up does not need its run any more.
+      request.raw.once("close", () => {
+        if (!reply.sent && request.raw.destroyed) controller.abort();
+      });
+      const submitted = await deps.submitter.submit({
+        learnerId,
+        tokenId: request.principal!.tokenId,
+        session,
+        exerciseId: request.body.exerciseId,
+        code: request.body.code,
+        language: request.body.language,
+        idempotencyKey: request.headers["idempotency-key"],
+        channel: "http",
+        signal: controller.signal,
+      });
+      return reply
+        .status(submitted.replayed ? 200 : 201)
+        .header("location", `/v1/submissions/${submitted.row.id}`)
+        .send(submissionResult(submitted.row, submitted.trace, submitted.replayed));
+    },
+  );
+
+  app.get(
+    "/v1/submissions",
+    {
+      preHandler: app.requireRole("learner"),
+      schema: {
+        tags: ["submissions"],
+        summary: "Your submissions, newest first.",
+        security,
+        querystring: PageQuery,
+        response: responses({ 200: SubmissionPage }, 400, 401, 403, 503),
+      },
+    },
+    async (request) => {
+      const { cursor, limit = 20, lessonId, exerciseId } = request.query;
+      const after = cursor === undefined ? undefined : decodeCursor(cursor);
+      if (cursor !== undefined && !after)
+        throw apiError("INVALID_CURSOR", `Cursor ${quote(cursor)} is not one this API returned.`);
+      const rows = await submissions.listSubmissions(learnerIdOf(request), {
+        limit: limit + 1,
+        after,
+        ...(lessonId ? { lessonId } : {}),
+        ...(exerciseId ? { exerciseId } : {}),
+      });
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        items: page.map(submissionSummary),
+        nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+      };
+    },
+  );
+
+  app.get(
+    "/v1/submissions/:submissionId",
+    {
+      preHandler: app.requireRole("learner", "teacher"),
+      schema: {
+        tags: ["submissions"],
+        summary: "One submission with its code, grade and output.",
+        security,
+        params: SubmissionParams,
+        response: responses({ 200: Submission }, 400, 401, 403, 404, 503),
+      },
+    },
+    async (request) =>
+      submissionView(await visibleSubmission(request, request.params.submissionId)),
+  );
+
+  app.get(
+    "/v1/submissions/:submissionId/trace",
+    {
+      preHandler: app.requireRole("learner", "teacher"),
+      schema: {
+        tags: ["submissions"],
+        summary: "The run's packets, for replay (at most TRACE_MAX_PACKETS are kept).",
+        security,
+        params: SubmissionParams,
+        response: responses(
+          {
+            200: Type.Object({
+              packets: Type.Array(PacketEvent),
+              totalPackets: Type.Integer(),
+              truncated: Type.Boolean(),
+            }),
+          },
+          400,
+          401,
+          403,
+          404,
+          503,
+        ),
+      },
+    },
+    async (request) => {
+      const row = await visibleSubmission(request, request.params.submissionId);
+      return (
+        (await submissions.findTrace(row.id)) ?? { packets: [], totalPackets: 0, truncated: false }
+      );
+    },
+  );
+};

@@ -1,0 +1,238 @@
+// Taking a submission from request to stored grade, for both HTTP and WebSocket: checks what
+// the learner sent, honours the Idempotency-Key, rate-limits, grades with a cap on waiting, and
+// stores the submission with its progress in one transaction. Nothing is acknowledged before
+// that transaction commits.
+import type { Config } from "../config.ts";
+import type { Grader, LessonCatalogue } from "../grading/types.ts";
+import type { SessionRecord, SubmissionRow, TraceRecord } from "../progress/submissions.ts";
+import type { Store } from "../progress/store.ts";
+import type { Language, RunOptions } from "../runner/types.ts";
+import { apiError, quote } from "./errors.ts";
+import type { Metrics } from "./metrics.ts";
+import type { RateLimiter } from "./rate-limit.ts";
+
+export const LANGUAGES: readonly Language[] = ["javascript", "typescript"];
+
+export interface SubmitInput {
+  learnerId: string;
+  /** Whose quota the submission counts against. */
+  tokenId: string;
+  session: SessionRecord;
+  exerciseId: string;
+  code: string;
+  language: string;
+  idempotencyKey?: string | undefined;
+  channel: "http" | "websocket";
+  onEvent?: RunOptions["onEvent"];
+  /** Aborting it cancels the run (the WebSocket's `cancel`); nothing is stored then. */
+  signal?: AbortSignal;
+}
+
+export interface Submitted {
+  row: SubmissionRow;
+  trace: TraceRecord | null;
+  replayed: boolean;
+}
+
+export interface SubmitterDeps {
+  config: Pick<
+    Config,
+    | "MAX_CODE_BYTES"
+    | "SYNC_WAIT_MS"
+    | "TRACE_MAX_PACKETS"
+    | "RUN_CPU_MS"
+    | "RUN_WALL_MS"
+    | "RUN_MEMORY_MB"
+    | "RUN_OUTPUT_BYTES"
+    | "RUN_MAX_PACKETS"
+  >;
+  store: Pick<Store, "submissions">;
+  catalogue: Pick<LessonCatalogue, "get">;
+  grader: Pick<Grader, "gradeSubmission">;
+  metrics: Pick<Metrics, "runs" | "runSeconds">;
+  limiter: RateLimiter;
+  /** Aborted when the service shuts down: runs in flight are cancelled. */
+  shutdown: AbortSignal;
+}
+
+export function createSubmitter(deps: SubmitterDeps) {
+  const { config, store } = deps;
+  // Concurrent duplicates within this process share one grading; across replicas the unique
+  // (learner, key) index makes the loser return the winner's submission.
+  const inFlight = new Map<string, Promise<Submitted>>();
+  let running = 0;
+
+  function checkInput(input: SubmitInput): Language {
+    const bytes = Buffer.byteLength(input.code, "utf8");
+    if (bytes > config.MAX_CODE_BYTES) {
+      throw apiError(
+        "CODE_TOO_LARGE",
+        `The program is ${bytes} bytes; the limit is ${config.MAX_CODE_BYTES}.`,
+      );
+    }
+    if (!(LANGUAGES as readonly string[]).includes(input.language)) {
+      throw apiError(
+        "UNSUPPORTED_LANGUAGE",
+        `Language ${quote(input.language)} is not supported; use ${LANGUAGES.join(" or ")}.`,
+      );
+    }
+    const lesson = deps.catalogue.get(input.session.lessonId);
+    if (!lesson)
+      throw apiError(
+        "LESSON_NOT_FOUND",
+        `Lesson ${quote(input.session.lessonId)} is no longer offered.`,
+      );
+    if (!lesson.exercises.some((exercise) => exercise.id === input.exerciseId)) {
+      throw apiError(
+        "EXERCISE_NOT_FOUND",
+        `Lesson ${quote(lesson.id)} has no exercise ${quote(input.exerciseId)}.`,
+      );
+    }
+    return input.language as Language;
+  }
+
+  async function replay(input: SubmitInput, row: SubmissionRow): Promise<Submitted> {
+    if (
+      row.sessionId !== input.session.id ||
+      row.exerciseId !== input.exerciseId ||
+      row.code !== input.code
+    ) {
+      throw apiError(
+        "IDEMPOTENCY_KEY_REUSED",
+        `Idempotency-Key ${quote(input.idempotencyKey ?? "")} was already used for another submission (${row.id}).`,
+      );
+    }
+    return { row, trace: await store.submissions.findTrace(row.id), replayed: true };
+  }
+
+  async function gradeAndStore(input: SubmitInput, language: Language): Promise<Submitted> {
+    const allowed = deps.limiter.take(input.tokenId);
+    if (!allowed.allowed) {
+      throw apiError(
+        "RATE_LIMITED",
+        `More than the allowed submissions per minute; retry in ${allowed.retryAfterSeconds} s.`,
+        {
+          "retry-after": String(allowed.retryAfterSeconds),
+        },
+      );
+    }
+    running++;
+    try {
+      return await gradeAndStoreAllowed(input, language);
+    } finally {
+      running--;
+    }
+  }
+
+  async function gradeAndStoreAllowed(input: SubmitInput, language: Language): Promise<Submitted> {
+    const waited = AbortSignal.timeout(config.SYNC_WAIT_MS);
+    const signals = [waited, deps.shutdown, ...(input.signal ? [input.signal] : [])];
+    const signal = AbortSignal.any(signals);
+    const startedAt = new Date();
+    let graded;
+    try {
+      graded = await deps.grader.gradeSubmission(
+        {
+          lessonId: input.session.lessonId,
+          exerciseId: input.exerciseId,
+          code: input.code,
+          language,
+          seed: input.session.seed,
+          limits: {
+            cpuMs: config.RUN_CPU_MS,
+            wallMs: Math.min(config.RUN_WALL_MS, config.SYNC_WAIT_MS),
+            memoryMb: config.RUN_MEMORY_MB,
+            outputBytes: config.RUN_OUTPUT_BYTES,
+            maxPackets: config.RUN_MAX_PACKETS,
+          },
+        },
+        { signal, ...(input.onEvent ? { onEvent: input.onEvent } : {}) },
+      );
+    } catch (error) {
+      throw abortReason(signals, input.signal) ?? error;
+    }
+    const cancelled = abortReason(signals, input.signal);
+    if (cancelled) throw cancelled;
+    const finishedAt = new Date();
+    const { row, replayed } = await store.submissions.record({
+      learnerId: input.learnerId,
+      sessionId: input.session.id,
+      code: input.code,
+      language,
+      idempotencyKey: input.idempotencyKey,
+      startedAt,
+      finishedAt,
+      graded,
+      traceMaxPackets: config.TRACE_MAX_PACKETS,
+    });
+    deps.metrics.runs.inc({ outcome: graded.run.outcome, channel: input.channel });
+    deps.metrics.runSeconds.observe((Date.now() - startedAt.getTime()) / 1000);
+    if (replayed) return replay(input, row);
+    const packets = graded.run.packets.slice(0, config.TRACE_MAX_PACKETS);
+    return {
+      row,
+      trace: {
+        packets,
+        totalPackets: graded.run.packets.length,
+        truncated: packets.length < graded.run.packets.length,
+      },
+      replayed: false,
+    };
+  }
+
+  /** Why a run was stopped early, as the error to report; undefined if it was not. */
+  function abortReason(signals: AbortSignal[], caller: AbortSignal | undefined): Error | undefined {
+    if (caller?.aborted) return new CancelledError();
+    if (signals[1]?.aborted)
+      return apiError(
+        "SHUTTING_DOWN",
+        "The service is restarting; the run was cancelled. Retry shortly.",
+        { "retry-after": "5" },
+      );
+    if (signals[0]?.aborted) {
+      return apiError(
+        "RUNNER_BUSY",
+        `No sandbox finished the run within ${config.SYNC_WAIT_MS} ms; retry shortly.`,
+        { "retry-after": "2" },
+      );
+    }
+    return undefined;
+  }
+
+  return {
+    /** Runs being graded now (the shutdown waits for them). */
+    inFlight: () => running,
+
+    async submit(input: SubmitInput): Promise<Submitted> {
+      const language = checkInput(input);
+      if (!input.idempotencyKey) return gradeAndStore(input, language);
+      const existing = await store.submissions.findByIdempotencyKey(
+        input.learnerId,
+        input.idempotencyKey,
+      );
+      if (existing) return replay(input, existing);
+      const key = `${input.learnerId}\u0000${input.idempotencyKey}`;
+      const pending = inFlight.get(key);
+      if (pending) {
+        const first = await pending;
+        return replay(input, first.row);
+      }
+      const promise = gradeAndStore(input, language);
+      inFlight.set(key, promise);
+      try {
+        return await promise;
+      } finally {
+        inFlight.delete(key);
+      }
+    },
+  };
+}
+
+export class CancelledError extends Error {
+  override name = "CancelledError";
+  constructor() {
+    super("The run was cancelled.");
+  }
+}
+
+export type Submitter = ReturnType<typeof createSubmitter>;

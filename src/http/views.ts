@@ -1,0 +1,81 @@
+// Database rows → API objects. Kept apart from the routes so HTTP and WebSocket answer alike.
+import type { ProgressRow, SubmissionRow, TraceRecord } from "../progress/submissions.ts";
+
+export function submissionSummary(row: SubmissionRow) {
+  return {
+    id: row.id,
+    sessionId: row.sessionId,
+    learnerId: row.learnerId,
+    lessonId: row.lessonId,
+    exerciseId: row.exerciseId,
+    lessonVersion: row.lessonVersion,
+    language: row.language,
+    outcome: row.outcome,
+    passed: row.passed,
+    score: row.score,
+    packetCount: row.packetCount,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export function submissionView(row: SubmissionRow) {
+  return {
+    ...submissionSummary(row),
+    code: row.code,
+    message: row.message,
+    error: (row.error ?? null) as never,
+    grade: { passed: row.passed, score: row.score, checks: row.checks as never[] },
+    output: row.output as never[],
+    outputTruncated: row.outputTruncated,
+    timings: {
+      cpuMs: row.cpuMs,
+      wallMs: row.wallMs,
+      virtualTimeUs: Number(row.virtualTimeUs),
+      startedAt: row.startedAt.toISOString(),
+      finishedAt: row.finishedAt.toISOString(),
+    },
+  };
+}
+
+export function submissionResult(row: SubmissionRow, trace: TraceRecord | null, replayed: boolean) {
+  return {
+    ...submissionView(row),
+    packets: trace?.packets ?? [],
+    packetsTruncated: trace?.truncated ?? false,
+    replayed,
+  };
+}
+
+export type ProgressStatus = "not-started" | "attempted" | "passed";
+
+export function progressView(row: ProgressRow) {
+  return {
+    lessonId: row.lessonId,
+    exerciseId: row.exerciseId,
+    status: (row.passed ? "passed" : "attempted") as ProgressStatus,
+    attempts: row.attempts,
+    bestScore: row.bestScore,
+    firstPassedAt: row.firstPassedAt?.toISOString() ?? null,
+    lastActivityAt: row.lastActivityAt.toISOString(),
+  };
+}
+
+/** Opaque cursor: the (createdAt, id) of the last item of a page. */
+export function encodeCursor(row: { createdAt: Date; id: string }): string {
+  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString("base64url");
+}
+
+export function decodeCursor(cursor: string): { createdAt: Date; id: string } | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (!Array.isArray(value) || value.length !== 2) return undefined;
+    const [at, id] = value as unknown[];
+    if (typeof at !== "string" || typeof id !== "string") return undefined;
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    const createdAt = new Date(at);
+    if (Number.isNaN(createdAt.getTime())) return undefined;
+    return { createdAt, id };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,91 @@
+// The process: configuration, database (migrated), lessons, sandbox pool, HTTP server, and a
+// graceful shutdown on SIGTERM/SIGINT: stop accepting, let runs in flight finish (then cancel
+// the rest), close sockets, the sandbox pool and the database.
+import { resolve } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "./app.ts";
+import { loadConfig, type Config } from "./config.ts";
+import { createGrader, loadLessons } from "./grading/index.ts";
+import { openDatabase, type Database } from "./progress/database.ts";
+import { migrate } from "./progress/migrate.ts";
+import { createRunner } from "./runner/index.ts";
+import type { Runner } from "./runner/types.ts";
+
+export interface RunningServer {
+  app: FastifyInstance;
+  config: Config;
+  /** The address it listens on, e.g. http://127.0.0.1:3000. */
+  address: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(
+  env: Record<string, string | undefined> = process.env,
+): Promise<RunningServer> {
+  const config = loadConfig(env);
+  const opened: { db?: Database; runner?: Runner; app?: FastifyInstance } = {};
+  const closeAll = async () => {
+    // Order matters: the app waits for runs in flight, which need the runner and the database.
+    await opened.app?.close();
+    await opened.runner?.close();
+    await opened.db?.close();
+  };
+  try {
+    const db = (opened.db = await openDatabase({
+      url: config.DATABASE_URL,
+      dataDir: resolve(config.DATA_DIR),
+    }));
+    const applied = await migrate(db);
+    const catalogue = await loadLessons(resolve(config.LESSONS_DIR));
+    const runner = (opened.runner = createRunner({
+      ...(config.RUNNER_WORKERS > 0 ? { workers: config.RUNNER_WORKERS } : {}),
+      limits: {
+        cpuMs: config.RUN_CPU_MS,
+        wallMs: config.RUN_WALL_MS,
+        memoryMb: config.RUN_MEMORY_MB,
+        outputBytes: config.RUN_OUTPUT_BYTES,
+        maxPackets: config.RUN_MAX_PACKETS,
+      },
+    }));
+    const grader = createGrader({ catalogue, runner });
+    const app = (opened.app = await buildApp({ config, db, catalogue, grader, runner }));
+    app.log.info(
+      {
+        database: db.kind,
+        migrationsApplied: applied,
+        lessons: catalogue.list().map((lesson) => lesson.id),
+      },
+      "starting",
+    );
+    const address = await app.listen({ port: config.PORT, host: config.HOST });
+    return { app, config, address, close: closeAll };
+  } catch (error) {
+    await closeAll().catch(() => {});
+    throw error;
+  }
+}
+
+/** Runs until SIGTERM/SIGINT; a second signal exits at once. */
+export async function serveUntilSignalled(): Promise<number> {
+  const server = await startServer();
+  return new Promise<number>((done) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        server.app.log.warn({ signal }, "second signal: exiting now");
+        process.exit(1);
+      }
+      stopping = true;
+      server.app.log.info({ signal }, "shutting down");
+      server.close().then(
+        () => done(0),
+        (error: unknown) => {
+          server.app.log.error({ err: error }, "shutdown failed");
+          done(1);
+        },
+      );
+    };
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  });
+}
