@@ -2,7 +2,6 @@
 // reassembly, UDP demultiplexing) and, on routers, forwarding. Each drop says why in words a
 // learner can follow, and the ICMP errors a real stack would send are sent (RFC 1122 §3.2.2).
 import { parseIpv4Address } from "../protocols/address.ts";
-import { foldSum, internetChecksum, sumWords } from "../protocols/checksum.ts";
 import {
   encodeDestinationUnreachable,
   encodeTimeExceeded,
@@ -10,13 +9,20 @@ import {
   ICMP_UNREACHABLE_CODE,
 } from "../protocols/icmp.ts";
 import { decodeIpv4, encodeIpv4, IP_PROTOCOL, type Ipv4Header } from "../protocols/ipv4.ts";
-import { decodeUdp, encodeUdp, pseudoHeaderSum } from "../protocols/udp.ts";
+import { decodeUdp, encodeUdp } from "../protocols/udp.ts";
+import {
+  describeIncomplete,
+  expectedHeaderChecksum,
+  expectedUdpChecksum,
+  hex16,
+} from "./drop-details.ts";
 import { NetworkError } from "./errors.ts";
+import { createForwarder } from "./forward.ts";
 import { fragmentPacket } from "./fragment.ts";
 import type { ResolvedLimits } from "./limits.ts";
 import { DELIVERED, dropped, type InFlight, type PacketLog } from "./packet-log.ts";
 import type { Random } from "./random.ts";
-import { createReassembly, REASSEMBLY_TIMEOUT_US, type PartialDatagram } from "./reassembly.ts";
+import { createReassembly, REASSEMBLY_TIMEOUT_US } from "./reassembly.ts";
 import { otherEnd, type Routing } from "./routing.ts";
 import type { BoundSocket, SocketTable } from "./sockets.ts";
 import type { HostSpec, PacketFate, SocketAddress, VirtualMicros } from "./types.ts";
@@ -199,68 +205,15 @@ export function createHost(deps: HostDeps): SimHost {
     else socket.queue.push(datagram);
   };
 
-  const forward = (header: Ipv4Header, packet: InFlight): void => {
-    const bytes = packet.bytes;
-    if (header.ttl <= 1) {
-      log.finalise(
-        packet,
-        dropped(
-          "ttl-expired",
-          `TTL ran out at router ${label} (it arrived with TTL ${header.ttl})`,
-        ),
-      );
-      sendIcmpError(encodeTimeExceeded(ICMP_TIME_EXCEEDED_CODE.TTL, bytes), bytes);
-      return;
-    }
-    const destinationHost = deps.hostNamed(header.destination);
-    const link = destinationHost === undefined ? undefined : routing.nextLink(me, destinationHost);
-    if (!link) {
-      const why =
-        destinationHost === undefined
-          ? "no host has that address"
-          : `${destinationHost} cannot be reached from here`;
-      log.finalise(
-        packet,
-        dropped("no-route", `router ${label} has no route to ${header.destination}: ${why}`),
-      );
-      sendIcmpError(encodeDestinationUnreachable(ICMP_UNREACHABLE_CODE.HOST, bytes), bytes);
-      return;
-    }
-    if (bytes.length > link.mtu && header.dontFragment) {
-      log.finalise(
-        packet,
-        dropped(
-          "fragmentation-needed",
-          `router ${label} cannot forward ${bytes.length} bytes over the ${link.mtu}-byte MTU towards ${otherEnd(link, me)}: Don't Fragment is set`,
-        ),
-      );
-      sendIcmpError(
-        encodeDestinationUnreachable(ICMP_UNREACHABLE_CODE.FRAGMENTATION_NEEDED, bytes, link.mtu),
-        bytes,
-      );
-      return;
-    }
-    log.finalise(packet, DELIVERED);
-    // RFC 791 §3.2: decrement TTL and recompute the header checksum, nothing else changes.
-    const forwarded = bytes.slice();
-    const headerLength = header.ihl * 4;
-    forwarded[8] = header.ttl - 1;
-    forwarded[10] = 0;
-    forwarded[11] = 0;
-    const checksum = internetChecksum(forwarded.subarray(0, headerLength));
-    forwarded[10] = checksum >>> 8;
-    forwarded[11] = checksum & 0xff;
-    if (forwarded.length <= link.mtu) {
-      wire.transmit(me, link, forwarded);
-    } else {
-      const fragments = fragmentPacket(
-        { ...header, ttl: header.ttl - 1 },
-        forwarded.subarray(headerLength),
-        link.mtu,
-      );
-      for (const fragment of fragments) wire.transmit(me, link, fragment);
-    }
-  };
+  const forward = createForwarder({
+    me,
+    label,
+    log,
+    wire,
+    routing,
+    hostNamed: deps.hostNamed,
+    sendIcmpError,
+  });
 
   return {
     name: me,
@@ -337,8 +290,7 @@ export function createHost(deps: HostDeps): SimHost {
         return;
       }
       if (!decoded.checksumValid) {
-        const headerSum = sumWords(bytes, 0, 0, header.ihl * 4) - header.headerChecksum;
-        const expected = ~foldSum(headerSum) & 0xffff;
+        const expected = expectedHeaderChecksum(bytes, header);
         log.finalise(
           packet,
           dropped(
@@ -385,39 +337,4 @@ export function createHost(deps: HostDeps): SimHost {
       }
     },
   };
-}
-
-function expectedUdpChecksum(
-  header: Ipv4Header,
-  datagram: Uint8Array,
-  udpLength: number,
-  given: number,
-): number {
-  const source = parseIpv4Address(header.source) ?? 0;
-  const destination = parseIpv4Address(header.destination) ?? 0;
-  const sum =
-    sumWords(datagram.subarray(0, udpLength), pseudoHeaderSum(source, destination, udpLength)) -
-    given;
-  const checksum = ~foldSum(sum) & 0xffff;
-  return checksum === 0 ? 0xffff : checksum;
-}
-
-function describeIncomplete(datagram: PartialDatagram): string {
-  const id = hex16(datagram.identification);
-  const have = datagram.heldBytes;
-  const end = datagram.payloadLength;
-  const gaps: string[] = [];
-  let cursor = 0;
-  for (const piece of datagram.pieces) {
-    if (piece.start > cursor) gaps.push(`${cursor}–${piece.start - 1}`);
-    cursor = Math.max(cursor, piece.start + piece.data.length);
-  }
-  if (end === undefined) gaps.push(`${cursor}… (the last fragment never came)`);
-  else if (cursor < end) gaps.push(`${cursor}–${end - 1}`);
-  const total = end === undefined ? "an unknown number of" : String(end);
-  return `datagram ${id} from ${datagram.source}: ${have} of ${total} bytes arrived within ${REASSEMBLY_TIMEOUT_US / 1_000_000} s; missing bytes ${gaps.join(", ")}`;
-}
-
-function hex16(value: number): string {
-  return `0x${value.toString(16).padStart(4, "0")}`;
 }
