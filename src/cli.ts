@@ -14,6 +14,7 @@ const commands: Record<string, Command> = {
   migrate: { summary: "apply pending database migrations", load: () => import("./cli/migrate.ts") },
   "create-teacher": { summary: "create a teacher and print their token", load: () => import("./cli/create-teacher.ts") },
   config: { summary: "show the configuration, or its reference (--markdown)", load: () => import("./cli/config.ts") },
+  dissect: { summary: "decode packets (hex or pcap) into header fields", load: () => import("./cli/dissect.ts") },
 };
 
 function usage(io: CliIo): void {
