@@ -1,7 +1,7 @@
 // createNetwork: wires the clock, the agenda, hosts, links and peers of one run together and
 // exposes the learner's host. Everything happens in virtual time: blocking calls run the agenda
 // forward instead of waiting.
-import { describePacket } from "./describe.ts";
+import { dissectPacket } from "../protocols/dissect.ts";
 import { NetworkError, TopologyError } from "./errors.ts";
 import { createEventQueue } from "./event-queue.ts";
 import { createHost, type SimHost } from "./ip-stack.ts";
@@ -43,7 +43,7 @@ export function createNetwork(options: NetworkOptions): Network {
   let now: VirtualMicros = 0;
   const clock = (): VirtualMicros => now;
   const schedule = (atUs: VirtualMicros, run: () => void): void => queue.schedule(atUs, run);
-  const log = createPacketLog(describePacket, options.onPacket);
+  const log = createPacketLog(dissectPacket, options.onPacket);
   const routing = createRouting(topology.hosts, topology.links);
   const linkRandoms = routing.links.map((link) => createRandom(seed, STREAM_LINK + link.index));
   const hosts = new Map<string, SimHost>();

@@ -27,6 +27,20 @@ function udpPacket(
 }
 
 describe("delivery and ICMP", () => {
+  it("dissects each packet event into layers with a summary", () => {
+    const network = open(defaultTopology());
+    const socket = network.learner.bindUdp({ address: "0.0.0.0", port: 0 });
+    socket.sendTo(bytes("alice"), { address: "10.0.0.53", port: 53 });
+    socket.recvFrom(null);
+    expect(network.events.map((e) => e.layers.map((l) => l.protocol))).toEqual([
+      ["ipv4", "udp", "name-lookup"],
+      ["ipv4", "udp", "name-lookup"],
+    ]);
+    const port = socket.local.port;
+    expect(network.events[0]?.summary).toContain(`10.0.0.2:${port} → 10.0.0.53:53 UDP`);
+    expect(network.events[1]?.layers[0]?.fields.find((f) => f.name === "ttl")?.value).toBe(64);
+  });
+
   it("drops a datagram for a port nobody listens on and answers with ICMP port unreachable", () => {
     const network = open(defaultTopology());
     const socket = network.learner.bindUdp({ address: "0.0.0.0", port: 0 });
