@@ -7,3 +7,4 @@ export { OUTCOME_CHECK_ID } from "./outcome.ts";
 export { createCatalogue, loadLessons, LessonLoadError } from "./catalogue.ts";
 export { inspectLessons } from "./loader/load-lessons.ts";
 export { createGrader, GradingError, type GraderDeps } from "./grader.ts";
+export { checkLessons, feedbackOf } from "./lessons-check.ts";
