@@ -60,6 +60,7 @@ export function createBridge(options: BridgeOptions) {
   const { network, files } = options;
   const sockets = new Map<number, UdpSocketHandle>();
   const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
   let outputUsed = 0;
   let outputTruncated = false;
   const output: OutputLine[] = [];
@@ -109,12 +110,12 @@ export function createBridge(options: BridgeOptions) {
     const room = options.outputBytes - outputUsed;
     let kept = text;
     if (encoded.length + 1 > room) {
-      kept = new TextDecoder()
-        .decode(encoded.subarray(0, Math.max(0, room)))
-        .replace(/\uFFFD$/, "");
       outputTruncated = true;
+      if (room <= 1) stop({ kind: "output-limit" });
+      // Cut on a character boundary: a partial UTF-8 sequence decodes to U+FFFD, dropped here.
+      kept = decoder.decode(encoded.subarray(0, room - 1)).replace(/\uFFFD$/, "");
     }
-    outputUsed += Math.min(encoded.length + 1, room);
+    outputUsed += encoder.encode(kept).length + 1;
     const line: OutputLine = {
       stream: stream === 1 ? "stderr" : "stdout",
       text: kept,

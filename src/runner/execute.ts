@@ -239,6 +239,10 @@ function classifyThrown(
     return { outcome: "memory-limit" };
   }
   if (/Script execution timed out/.test(text)) return { outcome: "time-limit" };
+  // Large ArrayBuffers live outside the heap; past the limit V8 refuses them with this RangeError.
+  if (thrown instanceof RangeError && /Array buffer allocation failed/.test(text)) {
+    return { outcome: "memory-limit" };
+  }
   return { outcome: "runtime-error", error: runtimeErrorFrom(thrown, source) };
 }
 

@@ -80,7 +80,8 @@ export function createRunner(config: RunnerConfig = {}) {
       cwd: REPO_ROOT,
       execArgv: ["--no-node-snapshot", "--import", "tsx"],
       serialization: "advanced",
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      // V8 prints heap statistics to stdout when an isolate runs out of memory: not for our logs.
+      stdio: ["ignore", "ignore", "inherit", "ipc"],
     });
     const worker: Worker = { child, ready: false, job: null, rssBytes: 0 };
     workers.add(worker);

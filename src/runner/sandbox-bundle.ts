@@ -22,6 +22,9 @@ export function sandboxBundle(): Promise<string> {
     // would carry source paths.
     minifyWhitespace: true,
     legalComments: "none",
+    // Strict mode throughout: a stack trace's CallSite.getFunction()/getThis() then return
+    // undefined for sandbox frames, so Error.prepareStackTrace cannot pull internals out.
+    banner: { js: '"use strict";' },
     charset: "utf8",
     logLevel: "silent",
   }).then((result) => {
@@ -38,6 +41,5 @@ export function facadeSource(name: keyof typeof MODULE_EXPORTS): string {
   for (const exported of MODULE_EXPORTS[name]) {
     lines.push(`export const ${exported} = api.${exported};`);
   }
-  lines.push("export default api;");
   return lines.join("\n");
 }

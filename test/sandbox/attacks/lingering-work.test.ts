@@ -1,0 +1,50 @@
+// Attack class: work left running after the program "ends": the module's evaluation is over
+// but promise chains go on (or never settle).
+import { afterAll, describe, expect, it } from "vitest";
+import { expectHealthy, lines, run, startRunner } from "../../runner/helpers.ts";
+
+const runner = startRunner();
+afterAll(() => runner.close());
+
+describe("work left running after the program ends", () => {
+  it("stops a chain that keeps sending packets after the last line", async () => {
+    const result = await run(
+      runner,
+      `import { UdpSocket } from "net";
+       const socket = UdpSocket.bind("0.0.0.0:0");
+       const again = () => { socket.sendTo("spam", "10.0.0.7:1000"); return Promise.resolve().then(again); };
+       Promise.resolve().then(again);
+       console.log("main is done");`,
+      { limits: { cpuMs: 1_000, maxPackets: 50 } },
+    );
+    expect(result.outcome).toBe("network-limit");
+    expect(lines(result)).toEqual(["main is done"]);
+    await expectHealthy(runner);
+  });
+
+  it("treats a promise that never settles as the end of the program", async () => {
+    const result = await run(
+      runner,
+      `console.log("before");\nawait new Promise(() => {});\nconsole.log("after");`,
+    );
+    expect(result.outcome).toBe("ok");
+    expect(lines(result)).toEqual(["before"]);
+    await expectHealthy(runner);
+  });
+
+  it("stops a then-loop that outlives the module", async () => {
+    const result = await run(
+      runner,
+      `let n = 0;\nconst loop = () => { n++; return { then: (r) => Promise.resolve().then(loop).then(r) }; };\nPromise.resolve().then(loop);`,
+      { limits: { cpuMs: 500, wallMs: 2_000 } },
+    );
+    expect(["time-limit", "memory-limit"]).toContain(result.outcome);
+    await expectHealthy(runner);
+  });
+
+  it("reports an error thrown after an await at its line", async () => {
+    const result = await run(runner, `await null;\nawait null;\nnull.boom;\n`);
+    expect(result.outcome).toBe("runtime-error");
+    expect(result.error).toMatchObject({ name: "TypeError", line: 3 });
+  });
+});

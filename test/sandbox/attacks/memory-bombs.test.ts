@@ -1,0 +1,30 @@
+// Attack class: memory growth. Arrays and strings hit the isolate's heap limit; growing a Map,
+// Set or object can make V8 abort the whole worker process instead: either way the run is
+// "memory-limit" and the pool replaces what it lost.
+import { afterAll, describe, expect, it } from "vitest";
+import { expectHealthy, run, startRunner } from "../../runner/helpers.ts";
+
+const runner = startRunner();
+afterAll(() => runner.close());
+
+const bombs: Record<string, string> = {
+  "array growth": `const keep = []; for (;;) keep.push(new Array(100_000).fill(1.5));`,
+  "string growth": `const keep = []; let s = "x"; for (let i = 0; ; i++) { s = s + i; keep.push(s + "!"); }`,
+  "typed array growth": `const keep = []; for (;;) keep.push(new Uint8Array(1 << 20));`,
+  "Map growth": `const m = new Map(); for (let i = 0; ; i++) m.set(i, { i });`,
+  "Set growth": `const s = new Set(); for (let i = 0; ; i++) s.add({ i });`,
+  "object growth": `const o = {}; for (let i = 0; ; i++) o["k" + i] = i;`,
+};
+
+describe("memory bombs", () => {
+  for (const [name, code] of Object.entries(bombs)) {
+    it(`reports ${name} as memory-limit, and the next run succeeds`, async () => {
+      const result = await run(runner, code, {
+        limits: { memoryMb: 32, cpuMs: 10_000, wallMs: 15_000 },
+      });
+      expect(result.outcome).toBe("memory-limit");
+      expect(result.message).toContain("32 MB");
+      await expectHealthy(runner);
+    }, 60_000);
+  }
+});
