@@ -52,6 +52,13 @@ export function protocolName(protocol: number): string {
   return PROTOCOL_NAMES[protocol] ?? `protocol ${protocol}`;
 }
 
+// Display strings of the small fields, made once: every packet would otherwise build them anew.
+const IHL_DISPLAY = Array.from({ length: 16 }, (_, ihl) => `${ihl} (${ihl * 4} bytes)`);
+const PROTOCOL_DISPLAY = Array.from({ length: 256 }, (_, p) => `${protocolName(p)} (${p})`);
+const FLAGS_DISPLAY = Array.from({ length: 8 }, (_, f) =>
+  flagsDisplay((f & 4) !== 0, (f & 2) !== 0, (f & 1) !== 0),
+);
+
 export interface Ipv4Dissection {
   layer: Layer;
   decoded: Ipv4Decoded;
@@ -69,7 +76,7 @@ export function dissectIpv4(bytes: Uint8Array, offset: number, title: string): I
   if (b0 !== undefined) {
     const ihl = b0 & 15;
     fields.push(field(VERSION, offset, b0 >>> 4));
-    fields.push(field(IHL, offset, ihl, `${ihl} (${ihl * 4} bytes)`));
+    fields.push(field(IHL, offset, ihl, IHL_DISPLAY[ihl]));
   }
   const b1 = bytes[1];
   if (b1 !== undefined) {
@@ -87,21 +94,28 @@ export function dissectIpv4(bytes: Uint8Array, offset: number, title: string): I
     const dontFragment = (word & 0x4000) !== 0;
     const moreFragments = (word & 0x2000) !== 0;
     fields.push(
-      field(FLAGS, offset, word >>> 13, flagsDisplay(reserved, dontFragment, moreFragments), [
+      field(FLAGS, offset, word >>> 13, FLAGS_DISPLAY[word >>> 13], [
         field(RESERVED, offset, reserved, reserved ? "Set (must be zero)" : "Not set"),
         field(DONT_FRAGMENT, offset, dontFragment, dontFragment ? "Set" : "Not set"),
         field(MORE_FRAGMENTS, offset, moreFragments, moreFragments ? "Set" : "Not set"),
       ]),
     );
     const units = word & 0x1fff;
-    fields.push(field(FRAGMENT_OFFSET, offset, units, `${units} (${units * 8} bytes)`));
+    fields.push(
+      field(
+        FRAGMENT_OFFSET,
+        offset,
+        units,
+        units === 0 ? "0 (0 bytes)" : `${units} (${units * 8} bytes)`,
+      ),
+    );
   } else if (available >= 7) {
     fields.push(field(FLAGS, offset, bytes[6]! >>> 5));
   }
   if (available >= 9) fields.push(field(TTL, offset, bytes[8]!));
   if (available >= 10) {
     const protocol = bytes[9]!;
-    fields.push(field(PROTOCOL, offset, protocol, `${protocolName(protocol)} (${protocol})`));
+    fields.push(field(PROTOCOL, offset, protocol, PROTOCOL_DISPLAY[protocol]));
   }
   let checksum: Layer["checksum"];
   if (available >= 12) {

@@ -9,7 +9,8 @@ const PREVIEW_CHARACTERS = 60;
 export function dissectPayload(bytes: Uint8Array, offset: number, title = "Data"): Layer {
   const text = printableText(bytes);
   const value = text ?? toHex(bytes);
-  const display = text !== null ? JSON.stringify(text) : `${bytes.length} bytes`;
+  const quoted = text !== null ? JSON.stringify(text) : null;
+  const display = quoted ?? `${bytes.length} bytes`;
   return {
     protocol: "payload",
     title,
@@ -29,7 +30,7 @@ export function dissectPayload(bytes: Uint8Array, offset: number, title = "Data"
             ),
           ]
         : [],
-    summary: text !== null ? preview(text) : `${bytes.length} bytes`,
+    summary: quoted !== null ? preview(quoted) : display,
     errors: [],
   };
 }
@@ -68,8 +69,7 @@ export function dissectNameLookup(
   };
 }
 
-function preview(text: string): string {
-  const oneLine = JSON.stringify(text);
+function preview(oneLine: string): string {
   return oneLine.length > PREVIEW_CHARACTERS
     ? oneLine.slice(0, PREVIEW_CHARACTERS - 1) + "…"
     : oneLine;

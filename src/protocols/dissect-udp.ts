@@ -1,6 +1,6 @@
 // The UDP layer of a dissection (RFC 768).
 import { field, hex16, spec } from "./field.ts";
-import { decodeUdp, type UdpAddresses, type UdpDecoded } from "./udp.ts";
+import { decodeUdpWithAddresses, type UdpDecoded } from "./udp.ts";
 import type { Field, Layer } from "./types.ts";
 
 const SOURCE_PORT = spec("sourcePort", "Source Port", "udp.srcport", 0, 16);
@@ -21,11 +21,16 @@ export interface UdpDissection {
 export function dissectUdp(
   bytes: Uint8Array,
   offset: number,
-  addresses: UdpAddresses | undefined,
+  /** The IPv4 addresses as uint32s for the pseudo-header checksum; null when unknown. */
+  addresses: { source: number; destination: number } | null,
   /** Why the datagram may legitimately be cut short: a first fragment, or an ICMP quote. */
   partial: "first fragment" | "quoted" | undefined,
 ): UdpDissection {
-  const decoded = decodeUdp(bytes, addresses);
+  const decoded = decodeUdpWithAddresses(
+    bytes,
+    addresses?.source ?? null,
+    addresses?.destination ?? null,
+  );
   const available = bytes.length;
   const fields: Field[] = [];
   if (available >= 2) fields.push(field(SOURCE_PORT, offset, u16(bytes, 0)));

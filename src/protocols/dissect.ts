@@ -54,7 +54,7 @@ function dissect(bytes: Uint8Array): Dissection {
     };
   }
   if (header.protocol === IP_PROTOCOL.UDP)
-    return finish(layers, udpLayers(layers, header, payload, offset, route));
+    return finish(layers, udpLayers(bytes, layers, header, payload, offset, route));
   if (header.protocol === IP_PROTOCOL.ICMP)
     return finish(layers, icmpLayers(layers, header, payload, offset, route, bytes.length));
   if (payload.length > 0) layers.push(dissectPayload(payload, offset));
@@ -71,6 +71,7 @@ function errorMark(layers: Layer[]): string {
 }
 
 function udpLayers(
+  packet: Uint8Array,
   layers: Layer[],
   header: Ipv4Header,
   payload: Uint8Array,
@@ -80,7 +81,7 @@ function udpLayers(
   const udp = dissectUdp(
     payload,
     offset,
-    header,
+    { source: readUint32(packet, 12), destination: readUint32(packet, 16) },
     header.moreFragments ? "first fragment" : undefined,
   );
   layers.push(udp.layer);
@@ -161,6 +162,12 @@ function quotedLayers(layers: Layer[], quote: Uint8Array, offset: number): void 
   if (!innerHeader || innerHeader.fragmentOffset > 0) return;
   const rest = inner.decoded.payload;
   if (innerHeader.protocol === IP_PROTOCOL.UDP && rest.length > 0) {
-    layers.push(dissectUdp(rest, inner.payloadOffset, undefined, "quoted").layer);
+    layers.push(dissectUdp(rest, inner.payloadOffset, null, "quoted").layer);
   }
+}
+
+function readUint32(bytes: Uint8Array, at: number): number {
+  return (
+    ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0
+  );
 }

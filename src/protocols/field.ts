@@ -87,11 +87,12 @@ export function hex16(value: number): string {
 /** Printable ASCII text (tabs and line breaks allowed) or null. */
 export function printableText(bytes: Uint8Array): string | null {
   if (bytes.length === 0) return null;
-  let text = "";
   for (let i = 0; i < bytes.length; i++) {
     const c = bytes[i]!;
     if ((c < 32 || c > 126) && c !== 9 && c !== 10 && c !== 13) return null;
-    text += String.fromCharCode(c);
   }
-  return text;
+  // Checked above to be ASCII, so one byte is one character.
+  return bytes.length <= 4096
+    ? String.fromCharCode.apply(null, bytes as unknown as number[])
+    : new TextDecoder("latin1").decode(bytes);
 }

@@ -1,5 +1,5 @@
 // UDP datagrams (RFC 768): an 8-byte header and a checksum over an IPv4 pseudo-header.
-import { requireIpv4Address } from "./address.ts";
+import { parseIpv4Address, requireIpv4Address } from "./address.ts";
 import { foldSum, sumWords } from "./checksum.ts";
 import type { ChecksumStatus } from "./types.ts";
 
@@ -82,6 +82,20 @@ export function encodeUdp(
 
 /** Decodes a UDP header and checks its checksum when the addresses are known. Never throws. */
 export function decodeUdp(bytes: Uint8Array, addresses?: UdpAddresses): UdpDecoded {
+  if (!addresses) return decodeUdpWithAddresses(bytes, null, null);
+  return decodeUdpWithAddresses(
+    bytes,
+    parseIpv4Address(addresses.source),
+    parseIpv4Address(addresses.destination),
+  );
+}
+
+/** decodeUdp with the addresses as uint32s (null: unknown), as read straight from an IP header. */
+export function decodeUdpWithAddresses(
+  bytes: Uint8Array,
+  source: number | null,
+  destination: number | null,
+): UdpDecoded {
   const available = bytes.length;
   if (available < 8) {
     return {
@@ -112,36 +126,12 @@ export function decodeUdp(bytes: Uint8Array, addresses?: UdpAddresses): UdpDecod
   const payload = bytes.subarray(8, end);
   let checksumStatus: ChecksumStatus;
   if (header.checksum === 0) checksumStatus = "none";
-  else if (!addresses || !complete) checksumStatus = "unverified";
-  else checksumStatus = verifyUdpChecksum(bytes.subarray(0, end), addresses, header.length);
-  return { header, payload, checksumStatus, errors };
-}
-
-function verifyUdpChecksum(
-  datagram: Uint8Array,
-  addresses: UdpAddresses,
-  length: number,
-): ChecksumStatus {
-  const source = parseQuick(addresses.source);
-  const destination = parseQuick(addresses.destination);
-  if (source === null || destination === null) return "unverified";
-  const sum = foldSum(sumWords(datagram, pseudoHeaderSum(source, destination, length)));
-  return sum === 0xffff ? "valid" : "invalid";
-}
-
-// Addresses here come from decodeIpv4, so they are well-formed dotted quads; parse them cheaply.
-function parseQuick(text: string): number | null {
-  let result = 0;
-  let octet = 0;
-  let parts = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 46) {
-      result = result * 256 + octet;
-      octet = 0;
-      parts++;
-    } else if (code >= 48 && code <= 57) octet = octet * 10 + code - 48;
-    else return null;
+  else if (source === null || destination === null || !complete) checksumStatus = "unverified";
+  else {
+    const sum = foldSum(
+      sumWords(bytes, pseudoHeaderSum(source, destination, header.length), 0, end),
+    );
+    checksumStatus = sum === 0xffff ? "valid" : "invalid";
   }
-  return parts === 3 && octet <= 255 ? result * 256 + octet : null;
+  return { header, payload, checksumStatus, errors };
 }
