@@ -1,7 +1,11 @@
 // `npm run bench`: each area's benchmark, one after the other, printing its own table.
 import { bench as netsim } from "./netsim.ts";
+import { bench as protocols } from "./protocols.ts";
 
-const benches: [string, () => Promise<void>][] = [["netsim", netsim]];
+const benches: [string, () => Promise<void>][] = [
+  ["protocols", protocols],
+  ["netsim", netsim],
+];
 
 for (const [name, run] of benches) {
   console.log(`\n== ${name} ==`);
