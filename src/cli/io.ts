@@ -8,6 +8,15 @@ export interface CliIo {
   stdinIsTerminal: boolean;
 }
 
+// A reader that stops early (`packetlab dissect … | head`) closes the pipe: that is not an
+// error of ours, so end quietly as other Unix tools do instead of dying on EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
+}
+
 export const processIo: CliIo = {
   out: (text) => void process.stdout.write(text),
   err: (text) => void process.stderr.write(text),
