@@ -1,10 +1,12 @@
 // `npm run bench`: each area's benchmark, one after the other, printing its own table.
 import { bench as netsim } from "./netsim.ts";
 import { bench as protocols } from "./protocols.ts";
+import { bench as runner } from "./runner.ts";
 
 const benches: [string, () => Promise<void>][] = [
   ["protocols", protocols],
   ["netsim", netsim],
+  ["runner", runner],
 ];
 
 for (const [name, run] of benches) {
