@@ -1,4 +1,5 @@
 // `npm run bench`: each area's benchmark, one after the other, printing its own table.
+import { bench as grading } from "./grading.ts";
 import { bench as netsim } from "./netsim.ts";
 import { bench as protocols } from "./protocols.ts";
 import { bench as runner } from "./runner.ts";
@@ -7,6 +8,7 @@ const benches: [string, () => Promise<void>][] = [
   ["protocols", protocols],
   ["netsim", netsim],
   ["runner", runner],
+  ["grading", grading],
 ];
 
 for (const [name, run] of benches) {
