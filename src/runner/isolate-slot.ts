@@ -5,6 +5,8 @@ import ivm from "isolated-vm";
 import { API_GLOBAL } from "../../sandbox/protocol.ts";
 import { SANDBOX_FILENAME } from "./sandbox-bundle.ts";
 
+const HEAP_CHECK_EVERY = 8;
+
 export interface IsolateSlotOptions {
   bundle: string;
   recycleAfterRuns: number;
@@ -54,6 +56,8 @@ export function createIsolateSlot(options: IsolateSlotOptions) {
       retire();
       return;
     }
+    // Heap statistics cost about as much as a small run's bootstrap: sample every few runs.
+    if (current.runs % HEAP_CHECK_EVERY !== 0) return;
     const heap = current.isolate.getHeapStatisticsSync();
     const used = heap.used_heap_size + heap.externally_allocated_size;
     if (used > (current.memoryMb * 1024 * 1024) / 2) retire();
