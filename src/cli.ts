@@ -9,12 +9,28 @@ interface Command {
 
 // One line per subcommand; modules load lazily so `dissect` never pays for the server's imports.
 const commands: Record<string, Command> = {
-  lessons: { summary: "check the lessons (lessons check [DIR]) or list them", load: () => import("./cli/lessons.ts") },
+  lessons: {
+    summary: "check the lessons (lessons check [DIR]) or list them",
+    load: () => import("./cli/lessons.ts"),
+  },
   serve: { summary: "run the HTTP/WebSocket service", load: () => import("./cli/serve.ts") },
   migrate: { summary: "apply pending database migrations", load: () => import("./cli/migrate.ts") },
-  "create-teacher": { summary: "create a teacher and print their token", load: () => import("./cli/create-teacher.ts") },
-  config: { summary: "show the configuration, or its reference (--markdown)", load: () => import("./cli/config.ts") },
-  dissect: { summary: "decode packets (hex or pcap) into header fields", load: () => import("./cli/dissect.ts") },
+  "create-teacher": {
+    summary: "create a teacher and print their token",
+    load: () => import("./cli/create-teacher.ts"),
+  },
+  config: {
+    summary: "show the configuration, or its reference (--markdown)",
+    load: () => import("./cli/config.ts"),
+  },
+  dissect: {
+    summary: "decode packets (hex or pcap) into header fields",
+    load: () => import("./cli/dissect.ts"),
+  },
+  run: {
+    summary: "run a program in the sandbox against the lesson network",
+    load: () => import("./cli/run.ts"),
+  },
 };
 
 function usage(io: CliIo): void {
