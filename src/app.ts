@@ -55,6 +55,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandler(app);
+  // The API speaks JSON only; a text body is a client bug worth a clear 415.
+  app.removeContentTypeParser("text/plain");
   app.addSchema(ErrorResponse);
   await app.register(cors, {
     origin: config.CORS_ORIGINS,

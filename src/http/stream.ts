@@ -14,7 +14,27 @@ import { ClientMessage, closeCodes, type ServerMessage } from "./stream-messages
 import { CancelledError } from "./submitter.ts";
 
 const AUTH_TIMEOUT_MS = 10_000;
-const checkClientMessage = Compile(ClientMessage);
+// Checked per `type`, so an error names the field of the message the client meant to send.
+const checkers = new Map(
+  ClientMessage.anyOf.map((schema) => [schema.properties.type.const as string, Compile(schema)]),
+);
+
+function parseClientMessage(value: unknown): ClientMessage {
+  const type = (value as { type?: unknown } | null)?.type;
+  const checker = typeof type === "string" ? checkers.get(type) : undefined;
+  if (!checker) {
+    throw new Error(
+      `unknown type ${JSON.stringify(type ?? null)}; expected one of ${[...checkers.keys()].join(", ")}`,
+    );
+  }
+  if (!checker.Check(value)) {
+    const [first] = checker.Errors(value);
+    throw new Error(
+      `${type}: ${first ? `${first.instancePath || "message"} ${first.message}` : "malformed"}`,
+    );
+  }
+  return value as ClientMessage;
+}
 
 type Outgoing = ServerMessage extends infer M
   ? M extends { seq: number }
@@ -98,14 +118,7 @@ class StreamConnection {
     let message: ClientMessage;
     try {
       if (isBinary) throw new Error("binary frames are not accepted; send JSON text");
-      const value: unknown = JSON.parse(String(data));
-      if (!checkClientMessage.Check(value)) {
-        const [first] = checkClientMessage.Errors(value);
-        throw new Error(
-          first ? `${first.instancePath || "message"} ${first.message}` : "not a known message",
-        );
-      }
-      message = value;
+      message = parseClientMessage(JSON.parse(String(data)));
     } catch (error) {
       if (this.state === "waiting") return this.close("UNAUTHENTICATED");
       return this.send({

@@ -149,7 +149,7 @@ export function createSubmitter(deps: SubmitterDeps) {
         { signal, ...(input.onEvent ? { onEvent: input.onEvent } : {}) },
       );
     } catch (error) {
-      throw abortReason(signals, input.signal) ?? error;
+      throw abortReason(signals, input.signal) ?? translateGradingError(error);
     }
     const cancelled = abortReason(signals, input.signal);
     if (cancelled) throw cancelled;
@@ -226,6 +226,16 @@ export function createSubmitter(deps: SubmitterDeps) {
       }
     },
   };
+}
+
+/** The runner's and grader's own refusals, as the API's codes. */
+function translateGradingError(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === "RUNNER_BUSY")
+    return apiError("RUNNER_BUSY", "Every sandbox is busy; retry shortly.", { "retry-after": "2" });
+  if (code === "LESSON_NOT_FOUND" || code === "EXERCISE_NOT_FOUND") return apiError(code, message);
+  return error;
 }
 
 export class CancelledError extends Error {
