@@ -47,7 +47,6 @@ describe("blocking forever in recvFrom", () => {
     expect(result.outcome).toBe("ok");
     expect(lines(result)).toEqual(["WouldBlock", "WouldBlock", "WouldBlock"]);
     expect(result.virtualTimeUs).toBeGreaterThanOrEqual(750_000);
-    expect(result.wallMs).toBeLessThan(result.limits.wallMs);
     await expectHealthy(runner);
   });
 });
