@@ -3,6 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
 import { Type } from "typebox";
+import { writePcap } from "../protocols/pcap.ts";
 import { learnerIdOf } from "./auth.ts";
 import type { RouteDeps } from "./deps.ts";
 import { apiError, quote } from "./errors.ts";
@@ -184,6 +185,44 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app
       return (
         (await submissions.findTrace(row.id)) ?? { packets: [], totalPackets: 0, truncated: false }
       );
+    },
+  );
+
+  app.get(
+    "/v1/submissions/:submissionId/trace.pcap",
+    {
+      preHandler: app.requireRole("learner", "teacher"),
+      schema: {
+        tags: ["submissions"],
+        summary: "The run's packets as a pcap file (raw IPv4), for Wireshark.",
+        description: "Timestamps are the submission's start plus each packet's virtual send time.",
+        security,
+        params: SubmissionParams,
+        produces: ["application/vnd.tcpdump.pcap"],
+        response: responses(
+          { 200: Type.Unknown({ description: "pcap bytes" }) },
+          400,
+          401,
+          403,
+          404,
+          503,
+        ),
+      },
+    },
+    async (request, reply) => {
+      const row = await visibleSubmission(request, request.params.submissionId);
+      const trace = await submissions.findTrace(row.id);
+      const startUs = row.startedAt.getTime() * 1000;
+      const records = ((trace?.packets ?? []) as { hex?: unknown; sentUs?: unknown }[]).flatMap(
+        (packet) =>
+          typeof packet.hex === "string" && typeof packet.sentUs === "number"
+            ? [{ timeUs: startUs + packet.sentUs, bytes: Buffer.from(packet.hex, "hex") }]
+            : [],
+      );
+      return reply
+        .type("application/vnd.tcpdump.pcap")
+        .header("content-disposition", `attachment; filename="submission-${row.id}.pcap"`)
+        .send(Buffer.from(writePcap(records)));
     },
   );
 };

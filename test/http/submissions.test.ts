@@ -2,6 +2,7 @@
 // database (PGlite, or PostgreSQL with TEST_DATABASE_URL).
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readPcap } from "../../src/protocols/pcap.ts";
 import {
   ALICE,
   aliceSolution,
@@ -150,6 +151,23 @@ describe("POST /v1/sessions/:id/submissions", () => {
     expect(trace.packets.map((packet: { hex: string }) => packet.hex)).toEqual(
       result.packets.map((packet: { hex: string }) => packet.hex),
     );
+  });
+
+  it("downloads the trace as a pcap file Wireshark can open", async () => {
+    const { learner } = await classroom(t.app);
+    const result = expectStatus(await submit(t.app, learner.token, learner.session.id, {}), 201);
+    const response = await t.app.inject({
+      url: `/v1/submissions/${result.id}/trace.pcap`,
+      headers: bearer(learner.token),
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers["content-type"]).toBe("application/vnd.tcpdump.pcap");
+    const file = readPcap(new Uint8Array(response.rawPayload));
+    expect(file.records.map((record) => Buffer.from(record.bytes).toString("hex"))).toEqual(
+      result.packets.map((packet: { hex: string }) => packet.hex),
+    );
+    const started = Date.parse(result.timings.startedAt) * 1000;
+    expect(file.records[0]!.timeUs).toBe(started + result.packets[0].sentUs);
   });
 
   it("keeps at most TRACE_MAX_PACKETS packets of a run", async () => {
