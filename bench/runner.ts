@@ -96,9 +96,12 @@ export async function bench(): Promise<void> {
   const runOne = async () => (await runner.run(request)).outcome;
   // Warm: every worker started, its bundle built, its isolate created and its code cached.
   await drive(runOne, concurrency, { count: concurrency * 20 });
+  const parentCpu = process.cpuUsage();
   const pool = await drive(runOne, concurrency, {
     deadline: performance.now() + POOL_SECONDS * 1000,
   });
+  const parent = process.cpuUsage(parentCpu);
+  const parentMsPerRun = (parent.user + parent.system) / 1000 / pool.runs;
   const rss = runner.workerRss();
   await runner.close();
 
@@ -116,6 +119,9 @@ export async function bench(): Promise<void> {
     if (r.failures.size > 0) console.log(`  not ok: ${JSON.stringify([...r.failures])}`);
   }
   console.log(`pool / baseline: ${(pool.perSecond / baseline.perSecond).toFixed(1)}×`);
+  console.log(
+    `API-process CPU per pooled run (IPC, queue, this harness): ${parentMsPerRun.toFixed(3)} ms`,
+  );
   console.log(`worker RSS: ${rss.map((b) => `${(b / 2 ** 20).toFixed(0)} MB`).join(", ")}`);
 }
 
