@@ -1,4 +1,5 @@
 // IPv4 addresses as the learner writes them (dotted quads) and as packets carry them (uint32).
+import { cachedIpv4Text } from "./address-cache.ts";
 
 /**
  * Strict dotted quad → unsigned 32-bit number, or null. Like Rust's `Ipv4Addr::from_str`, it
@@ -37,6 +38,8 @@ export function formatIpv4Address(n: number): string {
 
 /** Four bytes at `offset` (network order) → dotted quad. */
 export function formatIpv4Bytes(bytes: Uint8Array, offset: number): string {
+  // Every decoded packet comes here twice: the cache spares building the same text again.
+  if (offset >= 0 && offset + 4 <= bytes.length) return cachedIpv4Text(bytes, offset);
   return `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}`;
 }
 
