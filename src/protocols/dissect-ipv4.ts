@@ -2,7 +2,8 @@
 import { internetChecksum } from "./checksum.ts";
 import { field, fits, hex16, placedField, spec } from "./field.ts";
 import { decodeIpv4, type Ipv4Decoded } from "./ipv4.ts";
-import type { Field, Layer } from "./types.ts";
+import { sharedAtStart } from "./shared-field.ts";
+import type { ChecksumStatus, Field, Layer } from "./types.ts";
 
 const VERSION = spec("version", "Version", "ip.version", 0, 4);
 // Wireshark's ip.hdr_len is in bytes; ours is the RFC's count of 32-bit words.
@@ -59,6 +60,43 @@ const FLAGS_DISPLAY = Array.from({ length: 8 }, (_, f) =>
   flagsDisplay((f & 4) !== 0, (f & 2) !== 0, (f & 1) !== 0),
 );
 
+// The fields that come out the same for most packets, shared between dissections (see
+// shared-field.ts). The field's value must be below 2^bits: each reads exactly that many bits.
+const versionField = sharedAtStart(4, (offset, v) => field(VERSION, offset, v));
+const ihlField = sharedAtStart(4, (offset, ihl) => field(IHL, offset, ihl, IHL_DISPLAY[ihl]));
+const dscpField = sharedAtStart(6, (offset, v) => field(DSCP, offset, v));
+const ecnField = sharedAtStart(2, (offset, v) => field(ECN, offset, v));
+const flagsField = sharedAtStart(3, (offset, flags) => {
+  const reserved = (flags & 4) !== 0;
+  const dontFragment = (flags & 2) !== 0;
+  const moreFragments = (flags & 1) !== 0;
+  return field(FLAGS, offset, flags, FLAGS_DISPLAY[flags], [
+    field(RESERVED, offset, reserved, reserved ? "Set (must be zero)" : "Not set"),
+    field(DONT_FRAGMENT, offset, dontFragment, dontFragment ? "Set" : "Not set"),
+    field(MORE_FRAGMENTS, offset, moreFragments, moreFragments ? "Set" : "Not set"),
+  ]);
+});
+const fragmentOffsetField = sharedAtStart(13, (offset, units) =>
+  field(
+    FRAGMENT_OFFSET,
+    offset,
+    units,
+    units === 0 ? "0 (0 bytes)" : `${units} (${units * 8} bytes)`,
+  ),
+);
+const ttlField = sharedAtStart(8, (offset, ttl) => field(TTL, offset, ttl));
+const protocolField = sharedAtStart(8, (offset, protocol) =>
+  field(PROTOCOL, offset, protocol, PROTOCOL_DISPLAY[protocol]),
+);
+
+// What follows the checksum's hex in its display, made once rather than per packet.
+const CHECKSUM_NOTES: Record<ChecksumStatus, string> = {
+  valid: " (valid)",
+  invalid: " (invalid)",
+  unverified: " (unverified)",
+  none: " (none)",
+};
+
 export interface Ipv4Dissection {
   layer: Layer;
   decoded: Ipv4Decoded;
@@ -74,14 +112,13 @@ export function dissectIpv4(bytes: Uint8Array, offset: number, title: string): I
   const fields: Field[] = [];
   const b0 = bytes[0];
   if (b0 !== undefined) {
-    const ihl = b0 & 15;
-    fields.push(field(VERSION, offset, b0 >>> 4));
-    fields.push(field(IHL, offset, ihl, IHL_DISPLAY[ihl]));
+    fields.push(versionField(offset, b0 >>> 4));
+    fields.push(ihlField(offset, b0 & 15));
   }
   const b1 = bytes[1];
   if (b1 !== undefined) {
-    fields.push(field(DSCP, offset, b1 >>> 2));
-    fields.push(field(ECN, offset, b1 & 3));
+    fields.push(dscpField(offset, b1 >>> 2));
+    fields.push(ecnField(offset, b1 & 3));
   }
   if (available >= 4) fields.push(field(TOTAL_LENGTH, offset, u16(bytes, 2)));
   if (available >= 6) {
@@ -90,39 +127,20 @@ export function dissectIpv4(bytes: Uint8Array, offset: number, title: string): I
   }
   if (available >= 8) {
     const word = u16(bytes, 6);
-    const reserved = (word & 0x8000) !== 0;
-    const dontFragment = (word & 0x4000) !== 0;
-    const moreFragments = (word & 0x2000) !== 0;
-    fields.push(
-      field(FLAGS, offset, word >>> 13, FLAGS_DISPLAY[word >>> 13], [
-        field(RESERVED, offset, reserved, reserved ? "Set (must be zero)" : "Not set"),
-        field(DONT_FRAGMENT, offset, dontFragment, dontFragment ? "Set" : "Not set"),
-        field(MORE_FRAGMENTS, offset, moreFragments, moreFragments ? "Set" : "Not set"),
-      ]),
-    );
-    const units = word & 0x1fff;
-    fields.push(
-      field(
-        FRAGMENT_OFFSET,
-        offset,
-        units,
-        units === 0 ? "0 (0 bytes)" : `${units} (${units * 8} bytes)`,
-      ),
-    );
+    fields.push(flagsField(offset, word >>> 13));
+    fields.push(fragmentOffsetField(offset, word & 0x1fff));
   } else if (available >= 7) {
     fields.push(field(FLAGS, offset, bytes[6]! >>> 5));
   }
-  if (available >= 9) fields.push(field(TTL, offset, bytes[8]!));
-  if (available >= 10) {
-    const protocol = bytes[9]!;
-    fields.push(field(PROTOCOL, offset, protocol, PROTOCOL_DISPLAY[protocol]));
-  }
+  if (available >= 9) fields.push(ttlField(offset, bytes[8]!));
+  if (available >= 10) fields.push(protocolField(offset, bytes[9]!));
   let checksum: Layer["checksum"];
   if (available >= 12) {
     const value = u16(bytes, 10);
-    checksum =
+    const status: ChecksumStatus =
       decoded.header && fits(HEADER_CHECKSUM, available) ? statusOf(decoded, bytes) : "unverified";
-    fields.push(field(HEADER_CHECKSUM, offset, value, `${hex16(value)} (${checksum})`));
+    checksum = status;
+    fields.push(field(HEADER_CHECKSUM, offset, value, hex16(value) + CHECKSUM_NOTES[status]));
     if (checksum === "invalid") {
       const copy = bytes.slice(0, decoded.header!.ihl * 4);
       copy[10] = 0;
@@ -157,7 +175,7 @@ export function dissectIpv4(bytes: Uint8Array, offset: number, title: string): I
   return { layer, decoded, payloadOffset: offset + headerLength };
 }
 
-function statusOf(decoded: Ipv4Decoded, bytes: Uint8Array): Layer["checksum"] {
+function statusOf(decoded: Ipv4Decoded, bytes: Uint8Array): ChecksumStatus {
   const header = decoded.header!;
   if (header.ihl < 5 || header.ihl * 4 > bytes.length) return "unverified";
   return decoded.checksumValid ? "valid" : "invalid";

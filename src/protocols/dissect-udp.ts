@@ -1,12 +1,20 @@
 // The UDP layer of a dissection (RFC 768).
 import { field, hex16, spec } from "./field.ts";
 import { decodeUdpWithAddresses, type UdpDecoded } from "./udp.ts";
-import type { Field, Layer } from "./types.ts";
+import type { ChecksumStatus, Field, Layer } from "./types.ts";
 
 const SOURCE_PORT = spec("sourcePort", "Source Port", "udp.srcport", 0, 16);
 const DESTINATION_PORT = spec("destinationPort", "Destination Port", "udp.dstport", 16, 16);
 const LENGTH = spec("length", "Length", "udp.length", 32, 16);
 const CHECKSUM = spec("checksum", "Checksum", "udp.checksum", 48, 16);
+
+// What follows the checksum's hex in its display, made once rather than per packet.
+const CHECKSUM_NOTES: Record<ChecksumStatus, string> = {
+  valid: " (valid)",
+  invalid: " (invalid)",
+  unverified: " (unverified)",
+  none: " (none: the sender did not compute one)",
+};
 
 export interface UdpDissection {
   layer: Layer;
@@ -32,18 +40,26 @@ export function dissectUdp(
     addresses?.destination ?? null,
   );
   const available = bytes.length;
-  const fields: Field[] = [];
-  if (available >= 2) fields.push(field(SOURCE_PORT, offset, u16(bytes, 0)));
-  if (available >= 4) fields.push(field(DESTINATION_PORT, offset, u16(bytes, 2)));
-  if (available >= 6) fields.push(field(LENGTH, offset, u16(bytes, 4)));
+  let fields: Field[];
   let checksum: Layer["checksum"];
   let errors = decoded.errors;
   if (available >= 8) {
     const value = u16(bytes, 6);
     checksum = decoded.checksumStatus;
-    const note = checksum === "none" ? "none: the sender did not compute one" : checksum;
-    fields.push(field(CHECKSUM, offset, value, `${hex16(value)} (${note})`));
+    // Written out whole: an array literal is sized exactly, pushes would leave spare slots in
+    // every dissection netsim keeps.
+    fields = [
+      field(SOURCE_PORT, offset, u16(bytes, 0)),
+      field(DESTINATION_PORT, offset, u16(bytes, 2)),
+      field(LENGTH, offset, u16(bytes, 4)),
+      field(CHECKSUM, offset, value, hex16(value) + CHECKSUM_NOTES[checksum]),
+    ];
     if (checksum === "invalid") errors.push(`UDP checksum ${hex16(value)} does not match the data`);
+  } else {
+    fields = [];
+    if (available >= 2) fields.push(field(SOURCE_PORT, offset, u16(bytes, 0)));
+    if (available >= 4) fields.push(field(DESTINATION_PORT, offset, u16(bytes, 2)));
+    if (available >= 6) fields.push(field(LENGTH, offset, u16(bytes, 4)));
   }
   const header = decoded.header;
   const cutShort = partial !== undefined && header !== null && header.length > available;

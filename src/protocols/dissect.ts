@@ -34,7 +34,6 @@ function dissect(bytes: Uint8Array): Dissection {
   }
   const payload = ip.decoded.payload;
   const offset = ip.payloadOffset;
-  const route = `${header.source} → ${header.destination}`;
   if (header.fragmentOffset > 0) {
     const name = protocolName(header.protocol);
     const at = header.fragmentOffset * 8;
@@ -49,16 +48,24 @@ function dissect(bytes: Uint8Array): Dissection {
     return {
       layers,
       summary:
-        `${route} ${name} fragment at byte ${at}, ${payload.length} bytes${more}` +
+        `${route(header)} ${name} fragment at byte ${at}, ${payload.length} bytes${more}` +
         errorMark(layers),
     };
   }
   if (header.protocol === IP_PROTOCOL.UDP)
-    return finish(layers, udpLayers(bytes, layers, header, payload, offset, route));
+    return finish(layers, udpLayers(bytes, layers, header, payload, offset));
   if (header.protocol === IP_PROTOCOL.ICMP)
-    return finish(layers, icmpLayers(layers, header, payload, offset, route, bytes.length));
+    return finish(layers, icmpLayers(layers, header, payload, offset, bytes.length));
   if (payload.length > 0) layers.push(dissectPayload(payload, offset));
-  return finish(layers, `${route} ${protocolName(header.protocol)}, ${payload.length} bytes`);
+  return finish(
+    layers,
+    `${route(header)} ${protocolName(header.protocol)}, ${payload.length} bytes`,
+  );
+}
+
+/** "10.0.0.2 → 10.0.0.53"; made only where a summary uses it (UDP summaries have ports). */
+function route(header: Ipv4Header): string {
+  return `${header.source} → ${header.destination}`;
 }
 
 function finish(layers: Layer[], summary: string): Dissection {
@@ -76,7 +83,6 @@ function udpLayers(
   header: Ipv4Header,
   payload: Uint8Array,
   offset: number,
-  route: string,
 ): string {
   const udp = dissectUdp(
     payload,
@@ -86,7 +92,7 @@ function udpLayers(
   );
   layers.push(udp.layer);
   const udpHeader = udp.decoded.header;
-  if (!udpHeader) return `${route} UDP, truncated header`;
+  if (!udpHeader) return `${route(header)} UDP, truncated header`;
   const data = udp.decoded.payload;
   const dataOffset = offset + 8;
   let summary = `${header.source}:${udpHeader.sourcePort} → ${header.destination}:${udpHeader.destinationPort} UDP, ${data.length} bytes`;
@@ -127,7 +133,6 @@ function icmpLayers(
   header: Ipv4Header,
   payload: Uint8Array,
   offset: number,
-  route: string,
   captured: number,
 ): string {
   const complete = !header.moreFragments && header.totalLength <= captured;
@@ -139,7 +144,7 @@ function icmpLayers(
   } else if (icmp.decoded.payload.length > 0) {
     layers.push(dissectPayload(icmp.decoded.payload, offset + 8));
   }
-  return `${route} ICMP ${icmp.layer.summary}`;
+  return `${route(header)} ICMP ${icmp.layer.summary}`;
 }
 
 /** The offending packet's header and first 8 bytes, quoted inside an ICMP error. */
