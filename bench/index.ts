@@ -1,5 +1,6 @@
 // `npm run bench`: each area's benchmark, one after the other, printing its own table.
 import { bench as grading } from "./grading.ts";
+import { bench as http } from "./http.ts";
 import { bench as netsim } from "./netsim.ts";
 import { bench as protocols } from "./protocols.ts";
 import { bench as runner } from "./runner.ts";
@@ -9,6 +10,7 @@ const benches: [string, () => Promise<void>][] = [
   ["netsim", netsim],
   ["runner", runner],
   ["grading", grading],
+  ["http", http],
 ];
 
 for (const [name, run] of benches) {

@@ -24,7 +24,15 @@ export function isConnectivityError(error: unknown, depth = 0): boolean {
 }
 
 export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  // P2002 from model queries; P2010 carries PostgreSQL's SQLSTATE 23505 from raw ones.
+  if (error.code === "P2002") return true;
+  const meta = error.meta as
+    { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown } } } | undefined;
+  return (
+    error.code === "P2010" &&
+    (meta?.code === "23505" || meta?.driverAdapterError?.cause?.originalCode === "23505")
+  );
 }
 
 /** Rethrows connectivity failures as DatabaseUnavailableError, everything else unchanged. */
