@@ -1,15 +1,17 @@
 // Application data: the lesson's name-lookup protocol, or plain bytes shown as text if printable.
-import { placedField, printableText } from "./field.ts";
+import { placedField } from "./field.ts";
 import { decodeNameAnswer, decodeNameRequest } from "./name-lookup.ts";
 import { toHex } from "./hex.ts";
+import { printableText } from "./text.ts";
 import type { Layer } from "./types.ts";
 
 const PREVIEW_CHARACTERS = 60;
 
 export function dissectPayload(bytes: Uint8Array, offset: number, title = "Data"): Layer {
-  const text = printableText(bytes);
+  const printable = printableText(bytes);
+  const text = printable?.text ?? null;
   const value = text ?? toHex(bytes);
-  const quoted = text !== null ? quote(text) : null;
+  const quoted = printable?.quoted ?? null;
   const display = quoted ?? `${bytes.length} bytes`;
   return {
     protocol: "payload",
@@ -67,16 +69,6 @@ export function dissectNameLookup(
     fields: [placedField("address", "Address", undefined, offset, 4, address)],
     summary: `address ${address}`,
   };
-}
-
-/** JSON.stringify(text) for printable ASCII; most payloads need no escape, and then the quotes
- * alone are far cheaper than a JSON.stringify call. */
-function quote(text: string): string {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 32 || c === 34 || c === 92) return JSON.stringify(text);
-  }
-  return '"' + text + '"';
 }
 
 function preview(oneLine: string): string {

@@ -82,17 +82,3 @@ export function hex16(value: number): string {
   return (HEX16_TEXTS[word] ??=
     "0x" + HEX[word >>> 12]! + HEX[(word >>> 8) & 15]! + HEX[(word >>> 4) & 15]! + HEX[word & 15]!);
 }
-
-// A TextDecoder is about twice as fast as String.fromCharCode.apply on a typed array. Only
-// ASCII reaches it, which UTF-8 (its fastest decoding) maps byte for byte.
-const ASCII = new TextDecoder();
-
-/** Printable ASCII text (tabs and line breaks allowed) or null. */
-export function printableText(bytes: Uint8Array): string | null {
-  if (bytes.length === 0) return null;
-  for (let i = 0; i < bytes.length; i++) {
-    const c = bytes[i]!;
-    if ((c < 32 || c > 126) && c !== 9 && c !== 10 && c !== 13) return null;
-  }
-  return ASCII.decode(bytes);
-}
