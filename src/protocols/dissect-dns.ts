@@ -69,7 +69,26 @@ const SECTIONS: { section: DnsSection; name: string; title: string; prefix: stri
 
 /** Does the payload look like DNS? True when it decodes without any error. */
 export function looksLikeDns(payload: Uint8Array): boolean {
-  return payload.length >= 12 && decodeDnsWithLayout(payload).errors.length === 0;
+  return (
+    payload.length >= 12 && countsFit(payload) && decodeDnsWithLayout(payload).errors.length === 0
+  );
+}
+
+/**
+ * Whether the header's section counts fit in the payload at all. A question takes at least 5
+ * bytes (a 1-byte root name, type, class), a record at least 11 (root name, type, class, TTL,
+ * data length), and the decoder reports an error as soon as one runs past the end, so when the
+ * counts need more bytes than there are, the decode cannot succeed. This rejects the lesson's
+ * name requests on port 53 (ASCII text read as counts asks for thousands of records) without
+ * decoding them, which used to take most of their dissection time.
+ */
+function countsFit(payload: Uint8Array): boolean {
+  const questions = (payload[4]! << 8) | payload[5]!;
+  const records =
+    ((payload[6]! << 8) | payload[7]!) +
+    ((payload[8]! << 8) | payload[9]!) +
+    ((payload[10]! << 8) | payload[11]!);
+  return 12 + 5 * questions + 11 * records <= payload.length;
 }
 
 export function dissectDns(bytes: Uint8Array, offset: number): Layer {
