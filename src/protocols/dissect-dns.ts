@@ -67,11 +67,19 @@ const SECTIONS: { section: DnsSection; name: string; title: string; prefix: stri
   { section: "additionals", name: "additionals", title: "Additional records", prefix: "dns.resp" },
 ];
 
-/** Does the payload look like DNS? True when it decodes without any error. */
-export function looksLikeDns(payload: Uint8Array): boolean {
-  return (
-    payload.length >= 12 && countsFit(payload) && decodeDnsWithLayout(payload).errors.length === 0
-  );
+// Module level rather than a closure per call: tsx (esbuild keepNames) names every closure with
+// a defineProperty call, which is slow.
+function yes(value: boolean): string {
+  return value ? "Set" : "Not set";
+}
+
+type DnsDecodedWithLayout = ReturnType<typeof decodeDnsWithLayout>;
+
+/** The payload decoded as DNS if it looks like DNS (it decodes without any error), else null. */
+export function decodedIfDns(payload: Uint8Array): DnsDecodedWithLayout | null {
+  if (payload.length < 12 || !countsFit(payload)) return null;
+  const decoded = decodeDnsWithLayout(payload);
+  return decoded.errors.length === 0 ? decoded : null;
 }
 
 /**
@@ -91,8 +99,13 @@ function countsFit(payload: Uint8Array): boolean {
   return 12 + 5 * questions + 11 * records <= payload.length;
 }
 
-export function dissectDns(bytes: Uint8Array, offset: number): Layer {
-  const { message, errors, layout } = decodeDnsWithLayout(bytes);
+/** `decoded` is the payload already decoded (by decodedIfDns), to spare decoding it twice. */
+export function dissectDns(
+  bytes: Uint8Array,
+  offset: number,
+  decoded: DnsDecodedWithLayout = decodeDnsWithLayout(bytes),
+): Layer {
+  const { message, errors, layout } = decoded;
   const fields: Field[] = [];
   const layer: Layer = {
     protocol: "dns",
@@ -104,10 +117,10 @@ export function dissectDns(bytes: Uint8Array, offset: number): Layer {
     errors,
   };
   if (!message) return layer;
-  const u16 = (at: number) => (bytes[at]! << 8) | bytes[at + 1]!;
-  const flags = u16(2);
-  const bit = (mask: number) => (flags & mask) !== 0;
-  const yes = (value: boolean) => (value ? "Set" : "Not set");
+  const flags = (bytes[2]! << 8) | bytes[3]!;
+  const z = (flags & 0x40) !== 0;
+  const ad = (flags & 0x20) !== 0;
+  const cd = (flags & 0x10) !== 0;
   const { qr, opcode, rcode } = message.flags;
   fields.push(field(ID, offset, message.id, hex16(message.id)));
   fields.push(
@@ -123,9 +136,9 @@ export function dissectDns(bytes: Uint8Array, offset: number): Layer {
         field(TC, offset, message.flags.tc, yes(message.flags.tc)),
         field(RD, offset, message.flags.rd, yes(message.flags.rd)),
         field(RA, offset, message.flags.ra, yes(message.flags.ra)),
-        field(Z, offset, bit(0x40), yes(bit(0x40))),
-        field(AD, offset, bit(0x20), yes(bit(0x20))),
-        field(CD, offset, bit(0x10), yes(bit(0x10))),
+        field(Z, offset, z, yes(z)),
+        field(AD, offset, ad, yes(ad)),
+        field(CD, offset, cd, yes(cd)),
         field(RCODE, offset, rcode, `${RCODE_NAMES[rcode] ?? "unknown"} (${rcode})`),
       ],
     ),

@@ -1,7 +1,7 @@
 // Bytes of one IPv4 packet → layers of named fields, for the packet browser, the CLI and the
 // grader. Like Wireshark without reassembly: every packet is dissected on its own, and bad input
 // never throws; what cannot be decoded becomes an error annotation on its layer.
-import { dissectDns, looksLikeDns } from "./dissect-dns.ts";
+import { decodedIfDns, dissectDns } from "./dissect-dns.ts";
 import { dissectIcmp, QUOTING_TYPES } from "./dissect-icmp.ts";
 import { dissectIpv4, protocolName } from "./dissect-ipv4.ts";
 import { dissectNameLookup, dissectPayload } from "./dissect-payload.ts";
@@ -119,7 +119,8 @@ function applicationLayer(
   const toServer = destinationPort === NAME_LOOKUP_PORT;
   const fromServer = sourcePort === NAME_LOOKUP_PORT;
   if (toServer || fromServer) {
-    if (looksLikeDns(data)) return dissectDns(data, offset);
+    const dns = decodedIfDns(data);
+    if (dns) return dissectDns(data, offset, dns);
     const lookup = dissectNameLookup(data, offset, toServer ? "request" : "answer");
     if (lookup) return lookup;
     // Malformed DNS is still most likely DNS on port 53: show what decodes, with the errors.

@@ -24,7 +24,13 @@ export function readName(bytes: Uint8Array, offset: number): NameRead {
   let nameBytes = 1;
   for (;;) {
     if (position >= bytes.length) {
-      return fail(`name runs past the end of the message at byte ${position}`);
+      return failedRead(
+        labels,
+        end,
+        position,
+        bytes,
+        `name runs past the end of the message at byte ${position}`,
+      );
     }
     const length = bytes[position]!;
     if (length === 0) {
@@ -34,29 +40,64 @@ export function readName(bytes: Uint8Array, offset: number): NameRead {
     const kind = length & 0xc0;
     if (kind === 0xc0) {
       if (position + 1 >= bytes.length)
-        return fail("name pointer is cut off by the end of the message");
+        return failedRead(
+          labels,
+          end,
+          position,
+          bytes,
+          "name pointer is cut off by the end of the message",
+        );
       const target = ((length & 0x3f) << 8) | bytes[position + 1]!;
       if (end < 0) end = position + 2;
-      if (++jumps > MAX_JUMPS) return fail("name pointers form a loop");
+      if (++jumps > MAX_JUMPS)
+        return failedRead(labels, end, position, bytes, "name pointers form a loop");
       if (target >= bytes.length) {
-        return fail(`name pointer to byte ${target} is beyond the ${bytes.length}-byte message`);
+        return failedRead(
+          labels,
+          end,
+          position,
+          bytes,
+          `name pointer to byte ${target} is beyond the ${bytes.length}-byte message`,
+        );
       }
       position = target;
       continue;
     }
-    if (kind !== 0) return fail(`label type 0x${kind.toString(16)} is not supported`);
+    if (kind !== 0)
+      return failedRead(
+        labels,
+        end,
+        position,
+        bytes,
+        `label type 0x${kind.toString(16)} is not supported`,
+      );
     if (position + 1 + length > bytes.length) {
-      return fail(`a ${length}-byte label runs past the end of the message`);
+      return failedRead(
+        labels,
+        end,
+        position,
+        bytes,
+        `a ${length}-byte label runs past the end of the message`,
+      );
     }
     nameBytes += length + 1;
-    if (nameBytes > MAX_NAME_BYTES) return fail("name is longer than 255 bytes");
+    if (nameBytes > MAX_NAME_BYTES)
+      return failedRead(labels, end, position, bytes, "name is longer than 255 bytes");
     labels.push(labelText(bytes, position + 1, length));
     position += length + 1;
   }
+}
 
-  function fail(error: string): NameRead {
-    return { name: labels.join("."), end: end < 0 ? Math.min(position, bytes.length) : end, error };
-  }
+// A module-level function rather than one nested in readName: tsx (esbuild keepNames) names each
+// nested function with a defineProperty call on every readName call.
+function failedRead(
+  labels: string[],
+  end: number,
+  position: number,
+  bytes: Uint8Array,
+  error: string,
+): NameRead {
+  return { name: labels.join("."), end: end < 0 ? Math.min(position, bytes.length) : end, error };
 }
 
 // Printable ASCII as is; anything else (and a dot inside a label) escaped like dig's "\ddd".

@@ -201,17 +201,16 @@ export function decodeDnsWithLayout(bytes: Uint8Array): DnsDecoded & { layout: D
       layout,
     };
   }
-  const u16 = (at: number) => (bytes[at]! << 8) | bytes[at + 1]!;
   const counts = {
-    questions: u16(4),
-    answers: u16(6),
-    authorities: u16(8),
-    additionals: u16(10),
+    questions: readU16(bytes, 4),
+    answers: readU16(bytes, 6),
+    authorities: readU16(bytes, 8),
+    additionals: readU16(bytes, 10),
   };
   layout.counts = counts;
   const message: DnsMessage = {
-    id: u16(0),
-    flags: dnsFlagsFromNumber(u16(2)),
+    id: readU16(bytes, 0),
+    flags: dnsFlagsFromNumber(readU16(bytes, 2)),
     questions: [],
     answers: [],
     authorities: [],
@@ -229,7 +228,11 @@ export function decodeDnsWithLayout(bytes: Uint8Array): DnsDecoded & { layout: D
       errors.push(`question ${i + 1} is cut off: its type and class are missing`);
       return { message, errors, layout };
     }
-    message.questions.push({ name: name.name, type: u16(name.end), class: u16(name.end + 2) });
+    message.questions.push({
+      name: name.name,
+      type: readU16(bytes, name.end),
+      class: readU16(bytes, name.end + 2),
+    });
     layout.questions.push({ start: offset, nameEnd: name.end, end: name.end + 4 });
     offset = name.end + 4;
   }
@@ -247,18 +250,24 @@ export function decodeDnsWithLayout(bytes: Uint8Array): DnsDecoded & { layout: D
         errors.push(`${singular} record ${i + 1} is cut off in its fixed fields`);
         return { message, errors, layout };
       }
-      const rdataLength = u16(name.end + 8);
+      const rdataLength = readU16(bytes, name.end + 8);
       if (rdataStart + rdataLength > bytes.length) {
         errors.push(
           `${singular} record ${i + 1}: data length ${rdataLength} exceeds the ${bytes.length - rdataStart} bytes left`,
         );
         return { message, errors, layout };
       }
-      const type = u16(name.end);
-      const ttl = ((u16(name.end + 4) << 16) | u16(name.end + 6)) >>> 0;
+      const type = readU16(bytes, name.end);
+      const ttl = ((readU16(bytes, name.end + 4) << 16) | readU16(bytes, name.end + 6)) >>> 0;
       const { data, error } = readRdata(bytes, type, rdataStart, rdataLength);
       if (error) errors.push(`${singular} record ${i + 1}: ${error}`);
-      message[section].push({ name: name.name, type, class: u16(name.end + 2), ttl, data });
+      message[section].push({
+        name: name.name,
+        type,
+        class: readU16(bytes, name.end + 2),
+        ttl,
+        data,
+      });
       layout.records.push({
         section,
         start: offset,
@@ -281,16 +290,14 @@ function readRdata(
   start: number,
   length: number,
 ): { data: DnsRdata; error?: string } {
-  const raw = (error?: string) => ({
-    data: { kind: "raw" as const, bytes: bytes.slice(start, start + length) },
-    error,
-  });
   switch (type) {
     case DNS_TYPE.A:
-      if (length !== 4) return raw(`an A record holds 4 bytes, not ${length}`);
+      if (length !== 4)
+        return rawRdata(bytes, start, length, `an A record holds 4 bytes, not ${length}`);
       return { data: { kind: "A", address: formatIpv4Bytes(bytes, start) } };
     case DNS_TYPE.AAAA:
-      if (length !== 16) return raw(`an AAAA record holds 16 bytes, not ${length}`);
+      if (length !== 16)
+        return rawRdata(bytes, start, length, `an AAAA record holds 16 bytes, not ${length}`);
       return {
         data: { kind: "AAAA", address: formatIpv6Bytes(bytes.subarray(start, start + 16)) },
       };
@@ -299,8 +306,9 @@ function readRdata(
     case DNS_TYPE.PTR: {
       // Names inside rdata may point anywhere earlier in the message, so read from the whole.
       const name = readName(bytes.subarray(0, start + length), start);
-      if (name.error) return raw(name.error);
-      if (name.end !== start + length) return raw("the name does not fill the record data");
+      if (name.error) return rawRdata(bytes, start, length, name.error);
+      if (name.end !== start + length)
+        return rawRdata(bytes, start, length, "the name does not fill the record data");
       const kind = type === DNS_TYPE.CNAME ? "CNAME" : type === DNS_TYPE.NS ? "NS" : "PTR";
       return { data: { kind, name: name.name } };
     }
@@ -310,15 +318,32 @@ function readRdata(
       let at = start;
       while (at < start + length) {
         const size = bytes[at]!;
-        if (at + 1 + size > start + length) return raw("a TXT string runs past the record data");
+        if (at + 1 + size > start + length)
+          return rawRdata(bytes, start, length, "a TXT string runs past the record data");
         strings.push(decoder.decode(bytes.subarray(at + 1, at + 1 + size)));
         at += 1 + size;
       }
       return { data: { kind: "TXT", strings } };
     }
     default:
-      return raw();
+      return rawRdata(bytes, start, length);
   }
+}
+
+/** Record data kept as bytes, when its type is unknown or its length is wrong for the type. */
+function rawRdata(
+  bytes: Uint8Array,
+  start: number,
+  length: number,
+  error?: string,
+): { data: DnsRdata; error?: string } {
+  return { data: { kind: "raw", bytes: bytes.slice(start, start + length) }, error };
+}
+
+// Module-level helpers rather than closures made per call: tsx (esbuild keepNames) names every
+// closure with a defineProperty call, which dominated the time of decoding a message.
+function readU16(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! << 8) | bytes[at + 1]!;
 }
 
 /** A growing byte buffer that remembers where names were written, for compression. */
