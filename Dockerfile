@@ -12,6 +12,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 COPY prisma ./prisma
+COPY prisma.config.ts ./
 COPY scripts ./scripts
 RUN npm ci
 COPY . .
