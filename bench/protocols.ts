@@ -6,6 +6,7 @@ import { dissectPacket } from "../src/protocols/dissect.ts";
 import { decodeIpv4, encodeIpv4 } from "../src/protocols/ipv4.ts";
 import { decodeUdp, encodeUdp } from "../src/protocols/udp.ts";
 import { encodeDns } from "../src/protocols/dns.ts";
+import { encodeNameAnswer, encodeNameRequest } from "../src/protocols/name-lookup.ts";
 
 const addresses = { source: "10.0.0.2", destination: "10.0.1.7" };
 // A typical 60-byte packet: 20 bytes of IPv4, 8 of UDP, 32 of text.
@@ -36,6 +37,22 @@ const dnsPacket = encodeIpv4(
     }),
     { source: "10.0.0.53", destination: "10.0.0.2" },
   ),
+);
+
+// The lesson's own traffic besides Alice: a name lookup to port 53 and its answer.
+const learner = { source: "10.0.0.2", destination: "10.0.0.53" };
+const server = { source: "10.0.0.53", destination: "10.0.0.2" };
+const nameRequest = encodeIpv4(
+  learner,
+  encodeUdp(
+    { sourcePort: 49152, destinationPort: 53 },
+    encodeNameRequest("alice.example"),
+    learner,
+  ),
+);
+const nameAnswer = encodeIpv4(
+  server,
+  encodeUdp({ sourcePort: 53, destinationPort: 49152 }, encodeNameAnswer("10.0.1.7"), server),
 );
 
 let sink = 0;
@@ -104,6 +121,18 @@ export async function bench(): Promise<void> {
       () => {
         const ip = decodeIpv4(packet);
         sink += decodeUdp(ip.payload, ip.header!).payload.length;
+      },
+    ],
+    [
+      `dissectPacket, name lookup request ${nameRequest.length} bytes`,
+      () => {
+        sink += dissectPacket(nameRequest).layers.length;
+      },
+    ],
+    [
+      `dissectPacket, name lookup answer ${nameAnswer.length} bytes`,
+      () => {
+        sink += dissectPacket(nameAnswer).layers.length;
       },
     ],
     [
