@@ -52,8 +52,9 @@ function dissect(bytes: Uint8Array): Dissection {
         errorMark(layers),
     };
   }
-  if (header.protocol === IP_PROTOCOL.UDP)
-    return finish(layers, udpLayers(bytes, layers, header, payload, offset));
+  if (header.protocol === IP_PROTOCOL.UDP) {
+    return udpDissection(bytes, ip.layer, header, payload, offset);
+  }
   if (header.protocol === IP_PROTOCOL.ICMP)
     return finish(layers, icmpLayers(layers, header, payload, offset, bytes.length));
   if (payload.length > 0) layers.push(dissectPayload(payload, offset));
@@ -77,22 +78,23 @@ function errorMark(layers: Layer[]): string {
   return "";
 }
 
-function udpLayers(
+// The layers arrays are written out whole: an array literal is sized exactly, while pushing onto
+// [ip] reserves 17 slots, in every dissection netsim keeps.
+function udpDissection(
   packet: Uint8Array,
-  layers: Layer[],
+  ipLayer: Layer,
   header: Ipv4Header,
   payload: Uint8Array,
   offset: number,
-): string {
+): Dissection {
   const udp = dissectUdp(
     payload,
     offset,
     { source: readUint32(packet, 12), destination: readUint32(packet, 16) },
     header.moreFragments ? "first fragment" : undefined,
   );
-  layers.push(udp.layer);
   const udpHeader = udp.decoded.header;
-  if (!udpHeader) return `${route(header)} UDP, truncated header`;
+  if (!udpHeader) return finish([ipLayer, udp.layer], `${route(header)} UDP, truncated header`);
   const data = udp.decoded.payload;
   const dataOffset = offset + 8;
   let summary = `${header.source}:${udpHeader.sourcePort} → ${header.destination}:${udpHeader.destinationPort} UDP, ${data.length} bytes`;
@@ -103,11 +105,9 @@ function udpLayers(
     udpHeader.sourcePort,
     udpHeader.destinationPort,
   );
-  if (application) {
-    layers.push(application);
-    if (application.protocol !== "payload") summary += `: ${application.summary}`;
-  }
-  return summary;
+  if (!application) return finish([ipLayer, udp.layer], summary);
+  if (application.protocol !== "payload") summary += `: ${application.summary}`;
+  return finish([ipLayer, udp.layer, application], summary);
 }
 
 function applicationLayer(
