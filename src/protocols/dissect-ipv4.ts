@@ -49,8 +49,22 @@ const OPTION_NAMES: Record<number, string> = {
   148: "Router Alert",
 };
 
+// Every summary names the protocol: one array read instead of a lookup in a sparse object.
+const PROTOCOL_NAME_TEXTS = Array.from(
+  { length: 256 },
+  (_, p) => PROTOCOL_NAMES[p] ?? `protocol ${p}`,
+);
+
 export function protocolName(protocol: number): string {
-  return PROTOCOL_NAMES[protocol] ?? `protocol ${protocol}`;
+  return PROTOCOL_NAME_TEXTS[protocol] ?? PROTOCOL_NAMES[protocol] ?? `protocol ${protocol}`;
+}
+
+// ", TTL 64, UDP": the end of the layer summary, made once per TTL and protocol pair (at most
+// 65,536, filled lazily) and shared by the dissections that netsim keeps.
+const SUMMARY_ENDINGS = new Array<string | undefined>(0x10000).fill(undefined);
+
+function summaryEnding(ttl: number, protocol: number): string {
+  return (SUMMARY_ENDINGS[(ttl << 8) | protocol] ??= `, TTL ${ttl}, ${protocolName(protocol)}`);
 }
 
 // Display strings of the small fields, made once: every packet would otherwise build them anew.
@@ -167,7 +181,7 @@ export function dissectIpv4(bytes: Uint8Array, offset: number, title: string): I
     byteLength: headerLength,
     fields,
     summary: header
-      ? `${header.source} → ${header.destination}, TTL ${header.ttl}, ${protocolName(header.protocol)}`
+      ? header.source + " → " + header.destination + summaryEnding(header.ttl, header.protocol)
       : "truncated IPv4 header",
     checksum,
     errors,
