@@ -1,6 +1,7 @@
 // Runner throughput and latency: a warm worker pool against a process-per-run baseline, on the
 // same short program (ask the name server for Alice, send to her, read her reply).
 import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defaultTopology } from "../src/netsim/index.ts";
@@ -81,6 +82,25 @@ function spawnOnce(): Promise<string> {
   });
 }
 
+/** CPU time (ms) used so far by this process's direct children (the pool's workers), from /proc. */
+function childrenCpuMs(): number {
+  let ticks = 0;
+  try {
+    const tasks = readdirSync(`/proc/${process.pid}/task`);
+    const pids = tasks.flatMap((task) =>
+      readFileSync(`/proc/${process.pid}/task/${task}/children`, "utf8").split(" ").filter(Boolean),
+    );
+    for (const pid of pids) {
+      // utime and stime are fields 14 and 15, after the parenthesised command name.
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+  } catch {
+    return NaN; // not Linux, or a worker just exited
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
+}
+
 const format = (n: number) => n.toFixed(n < 10 ? 2 : 0);
 
 export async function bench(): Promise<void> {
@@ -97,10 +117,12 @@ export async function bench(): Promise<void> {
   // Warm: every worker started, its bundle built, its isolate created and its code cached.
   await drive(runOne, concurrency, { count: concurrency * 20 });
   const parentCpu = process.cpuUsage();
+  const workersCpu = childrenCpuMs();
   const pool = await drive(runOne, concurrency, {
     deadline: performance.now() + POOL_SECONDS * 1000,
   });
   const parent = process.cpuUsage(parentCpu);
+  const workerMsPerRun = (childrenCpuMs() - workersCpu) / pool.runs;
   const parentMsPerRun = (parent.user + parent.system) / 1000 / pool.runs;
   const rss = runner.workerRss();
   await runner.close();
@@ -122,6 +144,7 @@ export async function bench(): Promise<void> {
   console.log(
     `API-process CPU per pooled run (IPC, queue, this harness): ${parentMsPerRun.toFixed(3)} ms`,
   );
+  console.log(`worker CPU per pooled run (all threads): ${workerMsPerRun.toFixed(3)} ms`);
   console.log(`worker RSS: ${rss.map((b) => `${(b / 2 ** 20).toFixed(0)} MB`).join(", ")}`);
 }
 

@@ -3,22 +3,28 @@
 // depth here: the evaluation `timeout`, a CPU watchdog polling isolate.cpuTime, and a wall
 // deadline that disposes the isolate (which also ends host callbacks' loops and promise floods).
 // The parent process adds the last layer: it kills a worker that stops answering.
-import ivm from "isolated-vm";
+//
+// Most programs finish in well under a millisecond, so each run first tries a synchronous
+// evaluation (no thread hop per host call) under isolated-vm's timer alone, capped at
+// FAST_PATH_MS. A program that needs longer is abandoned and started again from scratch,
+// asynchronously, under every watchdog; see README.md.
+import type ivm from "isolated-vm";
 import type { Network, NetworkLimits, NetworkOptions } from "../netsim/types.ts";
-import { HOST_GLOBAL, SETTINGS_GLOBAL, type SandboxSettings } from "../../sandbox/protocol.ts";
 import { createBridge, type StopReason } from "./bridge.ts";
+import { evaluate, isTimeout, releaseHandles, type Evaluation, type Handles } from "./evaluate.ts";
 import type { IsolateSlot } from "./isolate-slot.ts";
-import { compileErrorFrom, runtimeErrorFrom, type SourceInfo } from "./learner-errors.ts";
+import { runtimeErrorFrom, type SourceInfo } from "./learner-errors.ts";
 import { prepareSource } from "./learner-source.ts";
 import { messages } from "./messages.ts";
 import type { ProtocolKit } from "./protocol-kit.ts";
-import { facadeSource } from "./sandbox-bundle.ts";
 import type { LearnerError, Outcome, RunEvent, RunLimits, RunRequest, RunResult } from "./types.ts";
 
 export interface ExecuteDeps {
   createNetwork(options: NetworkOptions): Network;
   protocols: ProtocolKit | null;
   slot: IsolateSlot;
+  /** Cap of the synchronous first attempt (default FAST_PATH_MS); 0 runs every program async. */
+  fastPathMs?: number;
 }
 
 export interface RunControl {
@@ -26,10 +32,13 @@ export interface RunControl {
   cancel?: () => void;
 }
 
-/** Virtual time 0 is this instant for the learner's Date (2024-01-01T00:00:00Z). */
-const EPOCH_MS = Date.UTC(2024, 0, 1);
 const CPU_POLL_MS = 10;
-const MODULES = new Set(["net", "fs"]);
+/**
+ * The longest a synchronous attempt may run. While it runs, the worker's event loop is blocked
+ * (no watchdog, no cancel message), so it is kept short; a program past it costs at most this
+ * much more CPU, counted against its own CPU limit.
+ */
+export const FAST_PATH_MS = 50;
 
 function networkLimits(limits: RunLimits): NetworkLimits {
   return {
@@ -52,12 +61,6 @@ export async function executeRun(
   control: RunControl = {},
 ): Promise<RunResult> {
   const started = performance.now();
-  const network = deps.createNetwork({
-    topology: request.topology,
-    seed: request.seed,
-    limits: networkLimits(limits),
-    ...(emit ? { onPacket: (packet) => emit({ type: "packet", packet }) } : {}),
-  });
   let stopReason: StopReason | null = null;
   let lease: ReturnType<IsolateSlot["acquire"]> | null = null;
   const stopNow = (reason: StopReason) => {
@@ -65,21 +68,43 @@ export async function executeRun(
     if (lease && !lease.isolate.isDisposed) lease.isolate.dispose();
   };
   control.cancel = () => stopNow({ kind: "cancelled" });
-  const bridge = createBridge({
-    network,
-    files: request.files ?? {},
-    protocols: () => deps.protocols,
-    outputBytes: limits.outputBytes,
-    onOutput: (line) => emit?.({ type: "output", line }),
-    stop: stopNow,
-  });
+
+  /**
+   * A network and a bridge for one attempt at the program. The fast attempt holds its events
+   * back: if it is abandoned for the asynchronous one, nobody may have seen them.
+   */
+  function startAttempt(hold: boolean) {
+    const held: RunEvent[] = [];
+    let holding = hold;
+    const send = emit && ((event: RunEvent) => (holding ? held.push(event) : emit(event)));
+    const network = deps.createNetwork({
+      topology: request.topology,
+      seed: request.seed,
+      limits: networkLimits(limits),
+      ...(send ? { onPacket: (packet) => send({ type: "packet", packet }) } : {}),
+    });
+    const bridge = createBridge({
+      network,
+      files: request.files ?? {},
+      protocols: () => deps.protocols,
+      outputBytes: limits.outputBytes,
+      onOutput: (line) => send?.({ type: "output", line }),
+      stop: stopNow,
+    });
+    const keep = () => {
+      holding = false;
+      for (const event of held.splice(0)) emit?.(event);
+    };
+    return { network, bridge, keep };
+  }
+  let attempt = startAttempt(true);
 
   let cpuNs = 0n;
   let outcome: Outcome = "ok";
   let error: LearnerError | undefined;
   let message = messages.ok();
   const timers: { cpu?: NodeJS.Timeout; wall?: NodeJS.Timeout } = {};
-  const context: Handles = { modules: [] };
+  const handles: Handles = { modules: [] };
   let clean = false;
 
   try {
@@ -91,19 +116,41 @@ export async function executeRun(
     } else {
       lease = deps.slot.acquire(limits.memoryMb);
       const { isolate } = lease;
+      // Counted from before the fast attempt: an abandoned attempt's CPU time counts too.
       const cpuStart = isolate.cpuTime;
       const readCpu = () => {
         if (!isolate.isDisposed) cpuNs = isolate.cpuTime - cpuStart;
         return cpuNs;
       };
-      const cpuBudgetNs = BigInt(limits.cpuMs) * 1_000_000n;
-      timers.cpu = setInterval(() => {
-        if (readCpu() > cpuBudgetNs) stopNow({ kind: "cpu-limit" });
-      }, CPU_POLL_MS);
-      const wallLeft = Math.max(1, limits.wallMs - (performance.now() - started));
-      timers.wall = setTimeout(() => stopNow({ kind: "wall-limit" }), wallLeft);
+      const wallLeft = () => Math.max(1, limits.wallMs - (performance.now() - started));
 
-      const result = await evaluate(isolate, lease, prepared.source, bridge.call, limits, context);
+      // The fast path: synchronous, under isolated-vm's own timer only, which never allows more
+      // than the CPU limit (wall time ≥ CPU time on this thread) or the wall time left.
+      const fastCap = deps.fastPathMs ?? FAST_PATH_MS;
+      let result: Evaluation | null = null;
+      if (fastCap > 0) {
+        const timeoutMs = Math.max(1, Math.floor(Math.min(fastCap, limits.cpuMs, wallLeft())));
+        const fast = { sync: true, timeoutMs };
+        result = await evaluate(lease, prepared.source, attempt.bridge.call, limits, fast, handles);
+        if (stopReason === null && !isolate.isDisposed && timedOut(result)) {
+          // Too long for the fast path: start again from scratch (a fresh context and network;
+          // nobody has seen the abandoned attempt's events), asynchronously.
+          releaseHandles(isolate, handles);
+          attempt = startAttempt(false);
+          result = null;
+        }
+      }
+      attempt.keep();
+      if (result === null) {
+        // Asynchronous: the CPU watchdog and the wall deadline can act while it runs.
+        const cpuBudgetNs = BigInt(limits.cpuMs) * 1_000_000n;
+        timers.cpu = setInterval(() => {
+          if (readCpu() > cpuBudgetNs) stopNow({ kind: "cpu-limit" });
+        }, CPU_POLL_MS);
+        timers.wall = setTimeout(() => stopNow({ kind: "wall-limit" }), wallLeft());
+        const slow = { sync: false, timeoutMs: limits.wallMs };
+        result = await evaluate(lease, prepared.source, attempt.bridge.call, limits, slow, handles);
+      }
       readCpu();
       if (stopReason === null) {
         if (result.kind === "compile-error") {
@@ -118,6 +165,8 @@ export async function executeRun(
         }
       }
     }
+    attempt.keep();
+    const { network } = attempt;
     // After the program's end, datagrams still in flight are delivered and the peers answer.
     if (stopReason === null && network.limitReached === null) {
       try {
@@ -135,12 +184,9 @@ export async function executeRun(
     clearInterval(timers.cpu);
     clearTimeout(timers.wall);
     control.cancel = undefined;
-    if (lease && !lease.isolate.isDisposed) {
-      // Modules keep their context alive: without releasing them, every run's context would
-      // stay in the heap until the isolate ran out of memory.
-      for (const module of context.modules) module.release();
-      context.value?.release();
-    }
+    // Modules keep their context alive: without releasing them, every run's context would
+    // stay in the heap until the isolate ran out of memory.
+    if (lease) releaseHandles(lease.isolate, handles);
     if (lease) deps.slot.release(clean && stopReason === null);
   }
 
@@ -154,6 +200,7 @@ export async function executeRun(
     console.error("packetlab runner: internal error during a run", stopReason.error);
   }
 
+  const { network, bridge } = attempt;
   return {
     outcome,
     message,
@@ -170,78 +217,8 @@ export async function executeRun(
   };
 }
 
-interface Handles {
-  value?: ivm.Context;
-  modules: ivm.Module[];
-}
-
-type Evaluation =
-  | { kind: "done" }
-  | { kind: "compile-error"; error: LearnerError }
-  | { kind: "thrown"; thrown: unknown };
-
-async function evaluate(
-  isolate: ivm.Isolate,
-  lease: { bootstrap: ivm.Script; cleanup: ivm.Script },
-  source: SourceInfo & { code: string },
-  hostCall: (...args: never[]) => unknown,
-  limits: RunLimits,
-  context: Handles,
-): Promise<Evaluation> {
-  // Setup is our own bounded code: the synchronous calls skip a thread hop each (measured about
-  // 1 ms a run in total). Only the learner's evaluation runs asynchronously, so that the CPU
-  // watchdog and the wall deadline can act while it runs.
-  const ctx = isolate.createContextSync();
-  context.value = ctx;
-  const settings: SandboxSettings = { maxOutputChars: limits.outputBytes + 1, epochMs: EPOCH_MS };
-  ctx.global.setSync(HOST_GLOBAL, new ivm.Callback(hostCall));
-  ctx.global.setSync(SETTINGS_GLOBAL, new ivm.ExternalCopy(settings).copyInto());
-  lease.bootstrap.runSync(ctx, { timeout: limits.wallMs });
-  const facades = new Map<string, ivm.Module>();
-  for (const name of MODULES) {
-    const facade = isolate.compileModuleSync(facadeSource(name as "net" | "fs"), {
-      filename: `packetlab:${name}`,
-    });
-    context.modules.push(facade);
-    facade.instantiateSync(ctx, () => {
-      throw new Error("facades import nothing");
-    });
-    facade.evaluateSync({ timeout: limits.wallMs });
-    facades.set(name, facade);
-  }
-  lease.cleanup.runSync(ctx);
-
-  let module: ivm.Module;
-  try {
-    module = isolate.compileModuleSync(source.code, { filename: source.filename });
-    context.modules.push(module);
-  } catch (thrown) {
-    return { kind: "compile-error", error: compileErrorFrom(thrown, source) };
-  }
-  for (const specifier of module.dependencySpecifiers) {
-    if (!MODULES.has(specifier)) {
-      return { kind: "compile-error", error: unknownModule(specifier, source.code) };
-    }
-  }
-  module.instantiateSync(ctx, (specifier) => facades.get(specifier)!);
-  try {
-    await module.evaluate({ timeout: limits.wallMs });
-    return { kind: "done" };
-  } catch (thrown) {
-    return { kind: "thrown", thrown };
-  }
-}
-
-function unknownModule(specifier: string, code: string): LearnerError {
-  const lines = code.split("\n");
-  const index = lines.findIndex(
-    (line) => line.includes(JSON.stringify(specifier)) || line.includes(`'${specifier}'`),
-  );
-  return {
-    name: "SyntaxError",
-    message: `there is no module "${specifier}" here: import from "net" or "fs"`,
-    ...(index >= 0 ? { line: index + 1, column: 1 } : {}),
-  };
+function timedOut(result: Evaluation): boolean {
+  return result.kind === "thrown" && isTimeout(result.thrown);
 }
 
 function classifyThrown(

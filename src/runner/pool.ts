@@ -24,6 +24,11 @@ export interface RunnerConfig {
   killGraceMs?: number;
   /** Module exporting createNetwork (default src/netsim); tests pass a fake's path. */
   networkModule?: string;
+  /**
+   * Cap in ms of each run's synchronous first attempt (default 50, see execute.ts); 0 makes
+   * every run asynchronous from the start.
+   */
+  fastPathMs?: number;
 }
 
 /** run() when the queue is full: the caller should answer "busy, try again". */
@@ -67,6 +72,7 @@ export function createRunner(config: RunnerConfig = {}) {
   const settings: WorkerSettings = {
     networkModule: config.networkModule ?? DEFAULT_NETWORK_MODULE,
     recycleAfterRuns: config.recycleAfterRuns ?? 100,
+    ...(config.fastPathMs !== undefined ? { fastPathMs: config.fastPathMs } : {}),
   };
   const workers = new Set<Worker>();
   const queue: Job[] = [];

@@ -35,11 +35,18 @@ export function sandboxBundle(): Promise<string> {
   return bundle;
 }
 
+const facades = new Map<string, string>();
+
 /** Source of the "net" / "fs" facade module: re-exports the bootstrap's frozen API. */
 export function facadeSource(name: keyof typeof MODULE_EXPORTS): string {
-  const lines = [`const api = globalThis[${JSON.stringify(API_GLOBAL)}].${name};`];
-  for (const exported of MODULE_EXPORTS[name]) {
-    lines.push(`export const ${exported} = api.${exported};`);
+  let source = facades.get(name);
+  if (source === undefined) {
+    const lines = [`const api = globalThis[${JSON.stringify(API_GLOBAL)}].${name};`];
+    for (const exported of MODULE_EXPORTS[name]) {
+      lines.push(`export const ${exported} = api.${exported};`);
+    }
+    source = lines.join("\n");
+    facades.set(name, source);
   }
-  return lines.join("\n");
+  return source;
 }

@@ -6,6 +6,8 @@ export interface WorkerSettings {
   /** Module exporting `createNetwork(options): Network` (src/netsim by default; tests pass fakes). */
   networkModule: string;
   recycleAfterRuns: number;
+  /** Cap of a run's synchronous first attempt; 0: every run is asynchronous. */
+  fastPathMs?: number;
 }
 
 export type ParentMessage =

@@ -31,7 +31,12 @@ async function start(): Promise<void> {
     bundle: await sandboxBundle(),
     recycleAfterRuns: settings.recycleAfterRuns,
   });
-  const deps = { createNetwork: networkModule.createNetwork, protocols, slot };
+  const deps = {
+    createNetwork: networkModule.createNetwork,
+    protocols,
+    slot,
+    ...(settings.fastPathMs !== undefined ? { fastPathMs: settings.fastPathMs } : {}),
+  };
   const controls = new Map<number, RunControl>();
 
   process.on("message", (message: ParentMessage) => {
