@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { buildApp, type AppDeps } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
-import { createCatalogue, createGrader, inspectLessons } from "../../src/grading/index.ts";
+import { createGrader, loadLessons } from "../../src/grading/index.ts";
 import type { Database } from "../../src/progress/database.ts";
 import { createRunner } from "../../src/runner/index.ts";
 import type { Runner } from "../../src/runner/types.ts";
@@ -40,10 +40,7 @@ export interface TestAppOptions {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.db ? undefined : await openTestDatabase();
   const db = options.db ?? database!.db;
-  // Only the lesson these tests are about: a lesson another engineer is still writing must not
-  // break the service's tests.
-  const { lessons } = await inspectLessons(lessonsDir);
-  const catalogue = createCatalogue(lessons.filter((lesson) => lesson.detail.id === LESSON));
+  const catalogue = await loadLessons(lessonsDir);
   const runner = options.grader ? undefined : createRunner({ workers: 1 });
   const grader = options.grader ?? createGrader({ catalogue, runner: runner! });
   const config = loadConfig({
