@@ -104,7 +104,7 @@ function childrenCpuMs(): number {
 const format = (n: number) => n.toFixed(n < 10 ? 2 : 0);
 
 export async function bench(): Promise<void> {
-  const workers = availableParallelism();
+  const workers = Number(process.env.BENCH_RUNNER_WORKERS ?? availableParallelism());
   const concurrency = workers * 2;
   const runner = createRunner({ workers });
   const request: RunRequest = {
