@@ -1,12 +1,14 @@
-// The service end to end: graded submissions of Alice's exercise over HTTP (autocannon against
-// an in-process server on 127.0.0.1; real lessons, grader, sandbox pool and database write), on
-// PGlite and on PostgreSQL; then many WebSocket sessions, idle and streaming.
+// The service end to end: graded submissions of Alice's exercise over HTTP (autocannon in a child
+// process against the server in this one, on 127.0.0.1; real lessons, grader, sandbox pool and
+// database write), on PGlite and on PostgreSQL, printed beside a baseline from the same run
+// (/healthz, an authenticated read) so ratios survive a busy machine; with a canned grade the
+// figures are the service's own ceiling. Then many WebSocket sessions, idle and streaming.
+import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import autocannon from "autocannon";
 import pg from "pg";
 import WebSocket from "ws";
 import { buildApp } from "../src/app.ts";
@@ -16,10 +18,12 @@ import { openDatabase, type Database } from "../src/progress/database.ts";
 import { migrate } from "../src/progress/migrate.ts";
 import { createRunner } from "../src/runner/index.ts";
 import type { GradedRun } from "../src/grading/types.ts";
+import type { LoadResult, LoadSpec } from "./http-load.ts";
 
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 16);
 const LEARNERS = 20;
+const POOL_SIZE = Number(process.env.BENCH_PG_POOL ?? 20);
 const IDLE_SOCKETS = Number(process.env.BENCH_WS_IDLE ?? 1000);
 const STREAMING = Number(process.env.BENCH_WS_STREAMING ?? 20);
 const PG_URL =
@@ -39,13 +43,16 @@ const solution = readFileSync(
   "utf8",
 );
 
-async function startService(db: Database, canned?: GradedRun) {
+async function startService(db: Database, grading: { canned: GradedRun | undefined }) {
   const { lessons } = await inspectLessons(lessonsDir);
   const catalogue = createCatalogue(lessons);
   const runner = createRunner({ workers: availableParallelism() });
   const real = createGrader({ catalogue, runner });
   // With a canned grade the sandbox is out of the picture: what is left is the service's own cost.
-  const grader = canned ? { gradeSubmission: async () => canned } : real;
+  const grader: Pick<typeof real, "gradeSubmission"> = {
+    gradeSubmission: (submission, options) =>
+      grading.canned ? Promise.resolve(grading.canned) : real.gradeSubmission(submission, options),
+  };
   const config = loadConfig({
     LOG_LEVEL: "silent",
     OPERATOR_TOKEN: OPERATOR,
@@ -85,42 +92,91 @@ async function learners(base: string, count: number) {
   return out;
 }
 
-async function httpLoad(label: string, db: Database, canned?: GradedRun) {
-  const service = await startService(db, canned);
+/** Runs the load in a child process; meanwhile measures this (the API) process's CPU. */
+async function load(spec: Omit<LoadSpec, "connections">): Promise<LoadResult & { cpuUs: number }> {
+  const child = fork(new URL("./http-load.ts", import.meta.url).pathname, [], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const cpu = process.cpuUsage();
+  const result = await new Promise<LoadResult>((resolve, reject) => {
+    child.once("message", (message) => resolve(message as LoadResult));
+    child.once("exit", (code) => reject(new Error(`load generator exited with ${code}`)));
+    child.send({ ...spec, connections: CONNECTIONS });
+  });
+  const used = process.cpuUsage(cpu);
+  await new Promise((resolve) =>
+    child.exitCode === null ? child.once("exit", resolve) : resolve(null),
+  );
+  return { ...result, cpuUs: used.user + used.system };
+}
+
+function report(label: string, result: LoadResult & { cpuUs: number }, extra = "") {
+  const perRequest = result.total > 0 ? (result.cpuUs / result.total).toFixed(0) : "-";
+  console.log(
+    `${label.padEnd(40)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${String(result.p50).padStart(4)} ms  p99 ${String(result.p99).padStart(4)} ms  ` +
+      `API CPU ${perRequest.padStart(5)} µs/req  2xx ${result.ok}  non-2xx ${result.notOk}  errors ${result.errors}${extra}`,
+  );
+  return result.requestsPerSecond;
+}
+
+/** A baseline (health check, an authenticated read) beside graded submissions, canned and real. */
+async function httpLoad(label: string, db: Database, canned: GradedRun) {
+  const grading: { canned: GradedRun | undefined } = { canned: undefined };
+  const service = await startService(db, grading);
   try {
     const cast = await learners(service.base, LEARNERS);
     const body = JSON.stringify({ exerciseId: EXERCISE, language: "typescript", code: solution });
-    let next = 0;
-    // Warm the workers' isolates and the JIT before measuring.
-    await autocannon({ url: service.base, connections: 4, amount: 40, requests: [request()] });
-    const before = await db.prisma.submission.count();
-    const result = await autocannon({
+    const submit = {
       url: service.base,
-      connections: CONNECTIONS,
-      duration: SECONDS,
-      requests: [request()],
-    });
-    const stored = (await db.prisma.submission.count()) - before;
+      method: "POST" as const,
+      body,
+      targets: cast.map((learner) => ({
+        path: `/v1/sessions/${learner.sessionId}/submissions`,
+        headers: { "content-type": "application/json", authorization: `Bearer ${learner.token}` },
+      })),
+    };
+    // Warm the workers' isolates, the JIT and the token cache before measuring.
+    await load({ ...submit, amount: 200 });
+    grading.canned = canned;
+    await load({ ...submit, amount: 200 });
     console.log(
-      `${label.padEnd(11)} ${result.requests.average.toFixed(0).padStart(6)} req/s  p50 ${String(result.latency.p50).padStart(4)} ms  p99 ${String(result.latency.p99).padStart(4)} ms  ` +
-        `2xx ${result["2xx"]}  non-2xx ${result.non2xx}  errors ${result.errors}  stored ${stored}  (${CONNECTIONS} connections, ${SECONDS} s, ${service.runner.stats().workers} sandbox workers)`,
+      `${label}: ${CONNECTIONS} connections, ${SECONDS} s each, load generator in its own process, ${service.runner.stats().workers} sandbox workers`,
     );
-    function request() {
-      return {
-        method: "POST" as const,
-        setupRequest: (req: Record<string, unknown>) => {
-          const learner = cast[next++ % cast.length]!;
-          return {
-            ...req,
-            path: `/v1/sessions/${learner.sessionId}/submissions`,
-            headers: {
-              "content-type": "application/json",
-              authorization: `Bearer ${learner.token}`,
-            },
-            body,
-          };
-        },
-      };
+    const health = report(
+      "  GET /healthz",
+      await load({
+        url: service.base,
+        method: "GET",
+        duration: SECONDS,
+        targets: [{ path: "/healthz", headers: {} }],
+      }),
+    );
+    const read = report(
+      "  GET /v1/sessions/:id (auth + 1 query)",
+      await load({
+        url: service.base,
+        method: "GET",
+        duration: SECONDS,
+        targets: cast.map((learner) => ({
+          path: `/v1/sessions/${learner.sessionId}`,
+          headers: { authorization: `Bearer ${learner.token}` },
+        })),
+      }),
+    );
+    for (const mode of ["canned", "real"] as const) {
+      grading.canned = mode === "canned" ? canned : undefined;
+      const before = await db.prisma.submission.count();
+      const result = await load({ ...submit, duration: SECONDS });
+      const stored = (await db.prisma.submission.count()) - before;
+      const rate = report(
+        mode === "canned" ? "  POST submission, canned grade" : "  POST submission, real sandbox",
+        result,
+        `  stored ${stored}`,
+      );
+      console.log(
+        `    = ${((100 * rate) / health).toFixed(0)}% of /healthz, ${((100 * rate) / read).toFixed(0)}% of the authenticated read`,
+      );
     }
   } finally {
     await service.close();
@@ -128,7 +184,7 @@ async function httpLoad(label: string, db: Database, canned?: GradedRun) {
 }
 
 async function webSockets(db: Database) {
-  const service = await startService(db);
+  const service = await startService(db, { canned: undefined });
   try {
     const [learner] = await learners(service.base, 1);
     const url = `${service.base.replace("http", "ws")}/v1/sessions/${learner!.sessionId}/stream`;
@@ -193,15 +249,6 @@ async function webSockets(db: Database) {
   }
 }
 
-async function serviceOnly(lite: Database, postgres: Database | undefined, canned: GradedRun) {
-  console.log(
-    "the same requests with a canned grade (no sandbox): the service's own ceiling (HTTP, auth, validation, transaction):",
-  );
-  await httpLoad("PGlite", lite, canned);
-  if (postgres) await httpLoad("PostgreSQL", postgres, canned);
-  await lite.close();
-}
-
 async function postgresDatabase(): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
   const name = `packetlab_bench_${process.pid}`;
   const admin = new pg.Client({ connectionString: PG_URL });
@@ -248,23 +295,20 @@ export async function bench(): Promise<void> {
   const canned = await recordedRun();
   const lite = await openDatabase({});
   await migrate(lite);
-  await webSockets(lite);
-  console.log(
-    "graded Alice submissions over HTTP, end to end with the database write (real sandbox runs):",
-  );
-  await httpLoad("PGlite", lite);
+  if (IDLE_SOCKETS > 0) await webSockets(lite);
+  console.log("\ngraded Alice submissions over HTTP, end to end with the database write:");
+  await httpLoad("PGlite", lite, canned);
+  await lite.close();
 
   const scratch = await postgresDatabase();
   if (!scratch) {
-    await serviceOnly(lite, undefined, canned);
     console.log(`PostgreSQL  skipped: ${PG_URL} is not reachable (set BENCH_DATABASE_URL)`);
     return;
   }
-  const db = await openDatabase({ url: scratch.url, poolSize: 20 });
+  const db = await openDatabase({ url: scratch.url, poolSize: POOL_SIZE });
   try {
     await migrate(db);
-    await httpLoad("PostgreSQL", db);
-    await serviceOnly(lite, db, canned);
+    await httpLoad(`PostgreSQL (pool of ${POOL_SIZE})`, db, canned);
   } finally {
     await db.close();
     await scratch.drop();
