@@ -32,7 +32,7 @@ import { teacherRoutes } from "./http/teachers.ts";
 
 export interface AppDeps {
   config: Config;
-  db: Pick<Database, "prisma" | "ping">;
+  db: Pick<Database, "prisma" | "sql" | "ping">;
   catalogue: LessonCatalogue;
   grader: Pick<Grader, "gradeSubmission">;
   runner: Pick<Runner, "stats">;

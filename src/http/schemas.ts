@@ -99,14 +99,19 @@ export const Submission = Type.Object({
   }),
 });
 
-export const SubmissionResult = Type.Object({
+/** The submission result but its packets, which the route splices in already serialised. */
+export const SubmissionResultHead = Type.Object({
   ...Submission.properties,
-  packets: Type.Array(PacketEvent, {
-    description: "The stored trace (at most TRACE_MAX_PACKETS).",
-  }),
   packetsTruncated: Type.Boolean(),
   replayed: Type.Boolean({
     description: "True when an earlier request with the same Idempotency-Key stored it.",
+  }),
+});
+
+export const SubmissionResult = Type.Object({
+  ...SubmissionResultHead.properties,
+  packets: Type.Array(PacketEvent, {
+    description: "The stored trace (at most TRACE_MAX_PACKETS).",
   }),
 });
 

@@ -1,7 +1,7 @@
 // Submissions: graded synchronously (with a cap on waiting), listed with a cursor, fetched one
 // by one with their packet trace. A learner sees their own; a teacher those of their learners.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { writePcap } from "../protocols/pcap.ts";
 import { learnerIdOf } from "./auth.ts";
@@ -14,18 +14,25 @@ import {
   Submission,
   SubmissionPage,
   SubmissionResult,
+  SubmissionResultHead,
   SubmitBody,
   Uuid,
 } from "./schemas.ts";
 import {
   decodeCursor,
   encodeCursor,
-  submissionResult,
+  submissionResultJson,
   submissionSummary,
   submissionView,
 } from "./views.ts";
 
 const SubmissionParams = Type.Object({ submissionId: Uuid });
+
+/** The compiled serialiser of SubmissionResultHead (fastify compiles it once and caches it). */
+const serializeHead = (reply: FastifyReply) =>
+  reply.compileSerializationSchema(SubmissionResultHead as unknown as Record<string, unknown>) as (
+    value: unknown,
+  ) => string;
 
 export const submissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   const { submissions, accounts } = deps.store;
@@ -100,10 +107,14 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app
         channel: "http",
         signal: controller.signal,
       });
+      // Already JSON text (fastify sends a string with a JSON type as is): the type provider
+      // expects the object it would have serialised, hence the cast.
+      const json = submissionResultJson(serializeHead(reply), submitted);
       return reply
         .status(submitted.replayed ? 200 : 201)
         .header("location", `/v1/submissions/${submitted.row.id}`)
-        .send(submissionResult(submitted.row, submitted.trace, submitted.replayed));
+        .type("application/json; charset=utf-8")
+        .send(json as never);
     },
   );
 

@@ -31,6 +31,8 @@ export interface SubmitInput {
 export interface Submitted {
   row: SubmissionRow;
   trace: TraceRecord | null;
+  /** trace.packets as JSON, when it was serialised for storing (the response reuses it). */
+  packetsJson?: string;
   replayed: boolean;
 }
 
@@ -125,9 +127,17 @@ export function createSubmitter(deps: SubmitterDeps) {
   }
 
   async function gradeAndStoreAllowed(input: SubmitInput, language: Language): Promise<Submitted> {
-    const waited = AbortSignal.timeout(config.SYNC_WAIT_MS);
-    const signals = [waited, deps.shutdown, ...(input.signal ? [input.signal] : [])];
-    const signal = AbortSignal.any(signals);
+    // One controller, a timer and two listeners, removed when done: AbortSignal.any and
+    // AbortSignal.timeout cost ~15 µs a submission and keep their signals for the GC to find.
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    const waited = { timedOut: false };
+    const timer = setTimeout(() => ((waited.timedOut = true), abort()), config.SYNC_WAIT_MS);
+    deps.shutdown.addEventListener("abort", abort);
+    input.signal?.addEventListener("abort", abort);
+    if (deps.shutdown.aborted || input.signal?.aborted) abort();
+    const { signal } = controller;
+    const stopped = () => abortReason(waited.timedOut, input.signal);
     const startedAt = new Date();
     let graded;
     try {
@@ -149,26 +159,34 @@ export function createSubmitter(deps: SubmitterDeps) {
         { signal, ...(input.onEvent ? { onEvent: input.onEvent } : {}) },
       );
     } catch (error) {
-      throw abortReason(signals, input.signal) ?? translateGradingError(error);
+      throw stopped() ?? translateGradingError(error);
+    } finally {
+      clearTimeout(timer);
+      deps.shutdown.removeEventListener("abort", abort);
+      input.signal?.removeEventListener("abort", abort);
     }
-    const cancelled = abortReason(signals, input.signal);
+    const cancelled = stopped();
     if (cancelled) throw cancelled;
     const finishedAt = new Date();
-    const { row, replayed } = await store.submissions.record({
-      learnerId: input.learnerId,
-      sessionId: input.session.id,
-      code: input.code,
-      language,
-      idempotencyKey: input.idempotencyKey,
-      startedAt,
-      finishedAt,
-      graded,
-      traceMaxPackets: config.TRACE_MAX_PACKETS,
-    });
+    const packets = graded.run.packets.slice(0, config.TRACE_MAX_PACKETS);
+    const packetsJson = JSON.stringify(packets);
+    const { row, replayed } = await store.submissions.record(
+      {
+        learnerId: input.learnerId,
+        sessionId: input.session.id,
+        code: input.code,
+        language,
+        idempotencyKey: input.idempotencyKey,
+        startedAt,
+        finishedAt,
+        graded,
+        traceMaxPackets: config.TRACE_MAX_PACKETS,
+      },
+      packetsJson,
+    );
     deps.metrics.runs.inc({ outcome: graded.run.outcome, channel: input.channel });
     deps.metrics.runSeconds.observe((Date.now() - startedAt.getTime()) / 1000);
     if (replayed) return replay(input, row);
-    const packets = graded.run.packets.slice(0, config.TRACE_MAX_PACKETS);
     return {
       row,
       trace: {
@@ -176,20 +194,21 @@ export function createSubmitter(deps: SubmitterDeps) {
         totalPackets: graded.run.packets.length,
         truncated: packets.length < graded.run.packets.length,
       },
+      packetsJson,
       replayed: false,
     };
   }
 
   /** Why a run was stopped early, as the error to report; undefined if it was not. */
-  function abortReason(signals: AbortSignal[], caller: AbortSignal | undefined): Error | undefined {
+  function abortReason(timedOut: boolean, caller: AbortSignal | undefined): Error | undefined {
     if (caller?.aborted) return new CancelledError();
-    if (signals[1]?.aborted)
+    if (deps.shutdown.aborted)
       return apiError(
         "SHUTTING_DOWN",
         "The service is restarting; the run was cancelled. Retry shortly.",
         { "retry-after": "5" },
       );
-    if (signals[0]?.aborted) {
+    if (timedOut) {
       return apiError(
         "RUNNER_BUSY",
         `No sandbox finished the run within ${config.SYNC_WAIT_MS} ms; retry shortly.`,

@@ -24,6 +24,8 @@ export function isConnectivityError(error: unknown, depth = 0): boolean {
 }
 
 export function isUniqueViolation(error: unknown): boolean {
+  // Plain SQL (pg, PGlite) carries PostgreSQL's SQLSTATE itself.
+  if ((error as { code?: unknown } | null)?.code === "23505") return true;
   if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
   // P2002 from model queries; P2010 carries PostgreSQL's SQLSTATE 23505 from raw ones.
   if (error.code === "P2002") return true;

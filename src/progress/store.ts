@@ -6,10 +6,10 @@ import { guardStore } from "./errors.ts";
 import { createReports } from "./reports.ts";
 import { createSubmissions } from "./submissions.ts";
 
-export function createStore(db: Pick<Database, "prisma">) {
+export function createStore(db: Pick<Database, "prisma" | "sql">) {
   return {
     accounts: guardStore(createAccounts(db.prisma)),
-    submissions: guardStore(createSubmissions(db.prisma)),
+    submissions: guardStore(createSubmissions(db.prisma, db.sql)),
     reports: guardStore(createReports(db.prisma)),
   };
 }

@@ -3,10 +3,13 @@
 // "stored" once both are committed.
 import { randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
+import type { Sql, Statement } from "./database.ts";
 import type { GradedRun } from "../grading/types.ts";
 import type { Language } from "../runner/types.ts";
 import { isUniqueViolation } from "./errors.ts";
 import { newSeed } from "./tokens.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface SessionRecord {
   id: string;
@@ -81,14 +84,50 @@ export interface ProgressRow {
   lastActivityAt: Date;
 }
 
-// The same columns as submissionColumns, named as Prisma names them, for raw statements.
-const SUBMISSION_COLUMNS_SQL = Prisma.raw(
-  Object.keys(submissionColumns)
-    .map((name) => `${name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)} AS "${name}"`)
-    .join(", "),
-);
+// Sessions never change once created, so the submission path keeps the ones it has seen and
+// skips a round trip per submission. Bounded: cleared when full (a class is far smaller).
+const SESSION_CACHE_ENTRIES = 10_000;
 
-export function createSubmissions(prisma: PrismaClient) {
+const findSessionStatement: Statement = {
+  name: "packetlab_find_session",
+  text: `SELECT id, learner_id AS "learnerId", lesson_id AS "lessonId", seed, created_at AS "createdAt"
+    FROM sessions WHERE id = $1::uuid AND learner_id = $2::uuid`,
+};
+
+// One statement writes the submission, its trace and the progress row: atomic without a
+// BEGIN/COMMIT round trip. Prepared once per connection; it returns only what the database
+// chose (id, created_at): the rest of the row is what was sent, so nothing is read back.
+// The progress upsert cannot lose an attempt or lower the best score under concurrency.
+const recordStatement: Statement = {
+  name: "packetlab_record_submission",
+  text: `WITH submission AS (
+      INSERT INTO submissions (id, learner_id, session_id, lesson_id, exercise_id, lesson_version, code, language,
+        outcome, message, error, passed, score, checks, output, output_truncated, packet_count, cpu_ms, wall_ms,
+        virtual_time_us, idempotency_key, started_at, finished_at)
+      VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::boolean, $13::integer,
+        $14::jsonb, $15::jsonb, $16::boolean, $17::integer, $18::float8, $19::float8, $20::bigint, $21,
+        $22::timestamptz, $23::timestamptz)
+      RETURNING id, learner_id, lesson_id, exercise_id, score, passed, finished_at, created_at
+    ), trace AS (
+      INSERT INTO submission_traces (submission_id, packets, total_packets, truncated)
+      SELECT id, $24::jsonb, $17::integer, $25::boolean FROM submission
+    ), progress_row AS (
+      INSERT INTO progress (learner_id, lesson_id, exercise_id, attempts, best_score, passed, first_passed_at, last_activity_at)
+      SELECT learner_id, lesson_id, exercise_id, 1, score, passed, CASE WHEN passed THEN finished_at END, finished_at
+      FROM submission
+      ON CONFLICT (learner_id, lesson_id, exercise_id) DO UPDATE SET
+        attempts = progress.attempts + 1,
+        best_score = GREATEST(progress.best_score, EXCLUDED.best_score),
+        passed = progress.passed OR EXCLUDED.passed,
+        first_passed_at = COALESCE(progress.first_passed_at, EXCLUDED.first_passed_at),
+        last_activity_at = GREATEST(progress.last_activity_at, EXCLUDED.last_activity_at)
+    )
+    SELECT created_at AS "createdAt" FROM submission`,
+};
+
+export function createSubmissions(prisma: PrismaClient, sql: Sql) {
+  const sessions = new Map<string, SessionRecord>();
+
   async function findByKey(learnerId: string, idempotencyKey: string) {
     return prisma.submission.findUnique({
       where: { learnerId_idempotencyKey: { learnerId, idempotencyKey } },
@@ -102,8 +141,15 @@ export function createSubmissions(prisma: PrismaClient) {
     },
 
     /** The learner's own session; other learners' sessions are indistinguishable from absent. */
-    findSession(learnerId: string, sessionId: string): Promise<SessionRecord | null> {
-      return prisma.session.findFirst({ where: { id: sessionId, learnerId } });
+    async findSession(learnerId: string, sessionId: string): Promise<SessionRecord | null> {
+      const cached = sessions.get(sessionId);
+      if (cached) return cached.learnerId === learnerId ? cached : null;
+      if (!UUID.test(sessionId) || !UUID.test(learnerId)) return null;
+      const [found] = await sql.query<SessionRecord>(findSessionStatement, [sessionId, learnerId]);
+      if (!found) return null;
+      if (sessions.size >= SESSION_CACHE_ENTRIES) sessions.clear();
+      sessions.set(sessionId, found);
+      return found;
     },
 
     findByIdempotencyKey: findByKey,
@@ -111,46 +157,73 @@ export function createSubmissions(prisma: PrismaClient) {
     /**
      * Stores a graded run and updates progress, atomically. With an idempotency key that is
      * already stored (a concurrent duplicate won the race), returns the stored one instead.
+     * `packetsJson` is the kept trace already serialised, when the caller has it (it is sent
+     * to the learner too: one JSON.stringify serves both).
      */
-    async record(input: NewSubmission): Promise<{ row: SubmissionRow; replayed: boolean }> {
+    async record(
+      input: NewSubmission,
+      packetsJson?: string,
+    ): Promise<{ row: SubmissionRow; replayed: boolean }> {
       const { graded } = input;
       const { run, grade } = graded;
-      const packets = run.packets.slice(0, input.traceMaxPackets);
-      const at = input.finishedAt;
-      // One statement writes the submission, its trace and the progress row: atomic without a
-      // BEGIN/COMMIT round trip, and ~6× cheaper than the equivalent nested Prisma writes (the
-      // bench measured 1.1 ms against 6.7 ms), which matters at hundreds of submissions a second.
-      // The progress upsert cannot lose an attempt or lower the best score under concurrency.
+      const kept = Math.min(run.packets.length, input.traceMaxPackets);
+      const id = randomUUID();
+      const virtualTimeUs = Math.round(run.virtualTimeUs);
       try {
-        const [row] = await prisma.$queryRaw<SubmissionRow[]>`
-          WITH submission AS (
-            INSERT INTO submissions (id, learner_id, session_id, lesson_id, exercise_id, lesson_version, code, language,
-              outcome, message, error, passed, score, checks, output, output_truncated, packet_count, cpu_ms, wall_ms,
-              virtual_time_us, idempotency_key, started_at, finished_at)
-            VALUES (${randomUUID()}::uuid, ${input.learnerId}::uuid, ${input.sessionId}::uuid, ${graded.lessonId},
-              ${graded.exerciseId}, ${graded.lessonVersion}, ${input.code}, ${input.language}, ${run.outcome}, ${run.message},
-              ${run.error ? JSON.stringify(run.error) : null}::jsonb, ${grade.passed}, ${grade.score},
-              ${JSON.stringify(grade.checks)}::jsonb, ${JSON.stringify(run.output)}::jsonb, ${run.outputTruncated},
-              ${run.packets.length}, ${run.cpuMs}::float8, ${run.wallMs}::float8, ${Math.round(run.virtualTimeUs)}::bigint,
-              ${input.idempotencyKey ?? null}, ${input.startedAt}::timestamptz, ${at}::timestamptz)
-            RETURNING *
-          ), trace AS (
-            INSERT INTO submission_traces (submission_id, packets, total_packets, truncated)
-            SELECT id, ${JSON.stringify(packets)}::jsonb, ${run.packets.length}, ${packets.length < run.packets.length}
-            FROM submission
-          ), progress_row AS (
-            INSERT INTO progress (learner_id, lesson_id, exercise_id, attempts, best_score, passed, first_passed_at, last_activity_at)
-            SELECT learner_id, lesson_id, exercise_id, 1, score, passed, CASE WHEN passed THEN finished_at END, finished_at
-            FROM submission
-            ON CONFLICT (learner_id, lesson_id, exercise_id) DO UPDATE SET
-              attempts = progress.attempts + 1,
-              best_score = GREATEST(progress.best_score, EXCLUDED.best_score),
-              passed = progress.passed OR EXCLUDED.passed,
-              first_passed_at = COALESCE(progress.first_passed_at, EXCLUDED.first_passed_at),
-              last_activity_at = GREATEST(progress.last_activity_at, EXCLUDED.last_activity_at)
-          )
-          SELECT ${SUBMISSION_COLUMNS_SQL} FROM submission`;
-        return { row: row!, replayed: false };
+        const [stored] = await sql.query<{ createdAt: Date }>(recordStatement, [
+          id,
+          input.learnerId,
+          input.sessionId,
+          graded.lessonId,
+          graded.exerciseId,
+          graded.lessonVersion,
+          input.code,
+          input.language,
+          run.outcome,
+          run.message,
+          run.error ? JSON.stringify(run.error) : null,
+          grade.passed,
+          grade.score,
+          JSON.stringify(grade.checks),
+          JSON.stringify(run.output),
+          run.outputTruncated,
+          run.packets.length,
+          run.cpuMs,
+          run.wallMs,
+          String(virtualTimeUs),
+          input.idempotencyKey ?? null,
+          input.startedAt,
+          input.finishedAt,
+          packetsJson ?? JSON.stringify(run.packets.slice(0, kept)),
+          kept < run.packets.length,
+        ]);
+        const row: SubmissionRow = {
+          id,
+          learnerId: input.learnerId,
+          sessionId: input.sessionId,
+          lessonId: graded.lessonId,
+          exerciseId: graded.exerciseId,
+          lessonVersion: graded.lessonVersion,
+          code: input.code,
+          language: input.language,
+          outcome: run.outcome,
+          message: run.message,
+          error: (run.error ?? null) as SubmissionRow["error"],
+          passed: grade.passed,
+          score: grade.score,
+          checks: grade.checks as unknown as SubmissionRow["checks"],
+          output: run.output as unknown as SubmissionRow["output"],
+          outputTruncated: run.outputTruncated,
+          packetCount: run.packets.length,
+          cpuMs: run.cpuMs,
+          wallMs: run.wallMs,
+          virtualTimeUs: BigInt(virtualTimeUs),
+          idempotencyKey: input.idempotencyKey ?? null,
+          startedAt: input.startedAt,
+          finishedAt: input.finishedAt,
+          createdAt: stored!.createdAt,
+        };
+        return { row, replayed: false };
       } catch (error) {
         if (input.idempotencyKey && isUniqueViolation(error)) {
           const existing = await findByKey(input.learnerId, input.idempotencyKey);

@@ -52,6 +52,22 @@ describe("POST /v1/sessions/:id/submissions", () => {
       passed: true,
       score: result.score,
     });
+    // The answer is built from what was written, not read back: it must match what was stored.
+    const { packets, packetsTruncated, replayed, ...answered } = result;
+    expect(answered).toEqual(stored);
+    expect(replayed).toBe(false);
+    const trace = expectStatus(
+      await t.app.inject({
+        url: `/v1/submissions/${result.id}/trace`,
+        headers: bearer(learner.token),
+      }),
+      200,
+    );
+    expect(trace).toEqual({
+      packets,
+      totalPackets: result.packetCount,
+      truncated: packetsTruncated,
+    });
     const progress = expectStatus(
       await t.app.inject({ url: "/v1/progress", headers: bearer(learner.token) }),
       200,
