@@ -153,7 +153,7 @@ async function httpLoad(label: string, db: Database, canned: GradedRun) {
       }),
     );
     const read = report(
-      "  GET /v1/sessions/:id (auth + 1 query)",
+      "  GET /v1/sessions/:id (auth, session)",
       await load({
         url: service.base,
         method: "GET",

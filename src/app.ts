@@ -2,6 +2,7 @@
 // tests use app.inject or listen on an ephemeral port. Every capability arrives as an argument,
 // so a test passes small fakes here and nowhere else.
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { readFileSync } from "node:fs";
 import cors from "@fastify/cors";
 import swagger from "@fastify/swagger";
@@ -83,6 +84,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   const shutdown = new AbortController();
+  // Every run in flight listens for the shutdown: hundreds at once is normal, not a leak.
+  setMaxListeners(0, shutdown.signal);
   const metrics = createMetrics(deps.runner);
   const submitter = createSubmitter({
     config,
