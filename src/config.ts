@@ -163,7 +163,7 @@ const definitions = {
   },
   SUBMISSION_RATE_LIMIT: {
     description:
-      "Submissions (HTTP and WebSocket runs) per token per minute; 0 disables the limit.",
+      "Submissions (HTTP and WebSocket runs) per learner per minute; 0 disables the limit.",
     default: "60",
     parse: integer(0, 1_000_000),
   },

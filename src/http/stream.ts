@@ -88,7 +88,6 @@ class StreamConnection {
   private state: "waiting" | "authenticating" | "ready" | "closed" = "waiting";
   private learnerId = "";
   private session: SessionRecord | undefined;
-  private tokenId = "";
   private queue: Promise<void> = Promise.resolve();
   private run: { requestId: string; controller: AbortController } | undefined;
   private authTimer: NodeJS.Timeout | undefined;
@@ -108,7 +107,7 @@ class StreamConnection {
       this.enqueue(async () => {
         const learnerId = await this.deps.store.accounts.redeemWsTicket(ticket);
         if (!learnerId) return this.close("UNAUTHENTICATED");
-        await this.authenticated(learnerId, `ticket:${learnerId}`);
+        await this.authenticated(learnerId);
       });
     }
   }
@@ -149,7 +148,7 @@ class StreamConnection {
       this.state = "authenticating";
       const principal = await this.deps.store.accounts.resolveToken(message.token);
       if (principal?.role !== "learner") return this.close("UNAUTHENTICATED");
-      return this.authenticated(principal.learnerId, principal.tokenId);
+      return this.authenticated(principal.learnerId);
     }
     if (message.type === "auth") {
       return this.send({
@@ -171,7 +170,7 @@ class StreamConnection {
     void this.startRun(message);
   }
 
-  private async authenticated(learnerId: string, tokenId: string): Promise<void> {
+  private async authenticated(learnerId: string): Promise<void> {
     const session = await this.deps.store.submissions
       .findSession(learnerId, this.sessionId)
       .catch((error: unknown) => {
@@ -182,7 +181,6 @@ class StreamConnection {
     if (!session) return this.close("SESSION_NOT_FOUND");
     clearTimeout(this.authTimer);
     this.learnerId = learnerId;
-    this.tokenId = tokenId;
     this.session = session;
     this.state = "ready";
     this.send({ type: "ready", sessionId: session.id, learnerId });
@@ -196,7 +194,6 @@ class StreamConnection {
     try {
       const submitted = await this.deps.submitter.submit({
         learnerId: this.learnerId,
-        tokenId: this.tokenId,
         session: this.session!,
         exerciseId: message.exerciseId,
         code: message.code,

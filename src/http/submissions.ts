@@ -98,7 +98,6 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app
       });
       const submitted = await deps.submitter.submit({
         learnerId,
-        tokenId: request.principal!.tokenId,
         session,
         exerciseId: request.body.exerciseId,
         code: request.body.code,

@@ -14,9 +14,8 @@ import type { RateLimiter } from "./rate-limit.ts";
 export const LANGUAGES: readonly Language[] = ["javascript", "typescript"];
 
 export interface SubmitInput {
+  /** Whose quota the submission counts against, whatever the channel or token. */
   learnerId: string;
-  /** Whose quota the submission counts against. */
-  tokenId: string;
   session: SessionRecord;
   exerciseId: string;
   code: string;
@@ -108,7 +107,9 @@ export function createSubmitter(deps: SubmitterDeps) {
   }
 
   async function gradeAndStore(input: SubmitInput, language: Language): Promise<Submitted> {
-    const allowed = deps.limiter.take(input.tokenId);
+    // Keyed on the learner, not the token or connection: HTTP and every WebSocket (token- or
+    // ticket-opened) draw on one allowance.
+    const allowed = deps.limiter.take(input.learnerId);
     if (!allowed.allowed) {
       throw apiError(
         "RATE_LIMITED",
