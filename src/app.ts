@@ -101,6 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     store,
     catalogue: deps.catalogue,
     submitter,
+    joinLimiter: createRateLimiter({ limit: config.JOIN_FAILURE_LIMIT, windowMs: 60_000 }),
     metrics,
     runner: deps.runner,
     ping: () => deps.db.ping(),

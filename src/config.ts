@@ -167,6 +167,12 @@ const definitions = {
     default: "60",
     parse: integer(0, 1_000_000),
   },
+  JOIN_FAILURE_LIMIT: {
+    description:
+      "Failed class joins (unknown code) per client IP per minute before 429; 0 disables the limit.",
+    default: "30",
+    parse: integer(0, 1_000_000),
+  },
   SYNC_WAIT_MS: {
     description:
       "Longest a synchronous submission waits for a sandbox and its run (ms); past it: 503 RUNNER_BUSY.",

@@ -62,6 +62,13 @@ const view = (row: { id: string; name: string; joinCode: string; createdAt: Date
   createdAt: row.createdAt.toISOString(),
 });
 
+const joinRateLimited = (retryAfterSeconds: number) =>
+  apiError(
+    "JOIN_RATE_LIMITED",
+    `Too many failed join attempts from your address; retry in ${retryAfterSeconds} s.`,
+    { "retry-after": String(retryAfterSeconds) },
+  );
+
 export const classRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   const { accounts, reports } = deps.store;
   const teacherOnly = { preHandler: app.requireRole("teacher") };
@@ -119,6 +126,8 @@ export const classRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, dep
       schema: {
         tags: ["classes"],
         summary: "Join a class with its code; returns a new learner's token (shown once).",
+        description:
+          "Failed attempts are limited per client address (JOIN_FAILURE_LIMIT a minute; then 429 JOIN_RATE_LIMITED with Retry-After), so codes cannot be guessed by brute force.",
         body: Type.Object({
           joinCode: Type.String({ minLength: 4, maxLength: 32 }),
           displayName: Name,
@@ -134,20 +143,27 @@ export const classRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, dep
           },
           400,
           404,
+          429,
           503,
         ),
       },
     },
     async (request, reply) => {
+      // Checked before the lookup, so a blocked address learns nothing even from a right code.
+      const blocked = deps.joinLimiter.peek(request.ip);
+      if (!blocked.allowed) throw joinRateLimited(blocked.retryAfterSeconds);
       const joined = await accounts.joinClass(
         request.body.joinCode,
         request.body.displayName.trim(),
       );
-      if (!joined)
+      if (!joined) {
+        const counted = deps.joinLimiter.take(request.ip);
+        if (!counted.allowed) throw joinRateLimited(counted.retryAfterSeconds);
         throw apiError(
           "CLASS_NOT_FOUND",
           `No class has the join code ${quote(request.body.joinCode)}.`,
         );
+      }
       return reply.status(201).send(joined);
     },
   );

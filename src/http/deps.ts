@@ -4,6 +4,7 @@ import type { LessonCatalogue } from "../grading/types.ts";
 import type { Store } from "../progress/store.ts";
 import type { Runner } from "../runner/types.ts";
 import type { Metrics } from "./metrics.ts";
+import type { RateLimiter } from "./rate-limit.ts";
 import type { Submitter } from "./submitter.ts";
 
 export interface RouteDeps {
@@ -11,6 +12,8 @@ export interface RouteDeps {
   store: Store;
   catalogue: LessonCatalogue;
   submitter: Submitter;
+  /** Failed class joins per client address: a join code must not be guessable by brute force. */
+  joinLimiter: RateLimiter;
   metrics: Metrics;
   runner: Pick<Runner, "stats">;
   ping(): Promise<void>;

@@ -31,6 +31,10 @@ export const errorCodes = {
   },
   UNSUPPORTED_LANGUAGE: { status: 422, title: "The language is not one the sandbox runs." },
   RATE_LIMITED: { status: 429, title: "Too many submissions; wait before sending more." },
+  JOIN_RATE_LIMITED: {
+    status: 429,
+    title: "Too many failed join attempts from this address; wait before trying again.",
+  },
   INTERNAL_ERROR: { status: 500, title: "Something went wrong on our side; it was logged." },
   DATABASE_UNAVAILABLE: { status: 503, title: "The database cannot be reached; retry shortly." },
   RUNNER_BUSY: { status: 503, title: "Every sandbox is busy; retry shortly." },

@@ -55,7 +55,7 @@ export function createAccounts(prisma: PrismaClient) {
     },
 
     async createClass(teacherId: string, name: string): Promise<ClassRecord> {
-      // Eight characters from 31 give 8.5e11 codes: a collision is rare, but retry on one.
+      // 8.2e14 possible codes (tokens.ts): a collision is rare, but retry on one.
       for (let attempt = 0; ; attempt++) {
         try {
           return await prisma.class.create({

@@ -13,7 +13,11 @@ export function hashToken(token: string): string {
 // No 0/O, 1/I/L: the code is read off a projector and typed by hand.
 const JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
-export function newJoinCode(length = 8): string {
+// Ten characters of 31: 31^10 ≈ 8.2e14 codes, 49.5 bits. With failed joins limited per address
+// (JOIN_FAILURE_LIMIT, 30 a minute), one address guessing against a thousand live classes finds
+// one with a chance of ~5e-8 a day; a thousand addresses ~5e-5 a day (~2% a year). Eight
+// characters (39.6 bits) gave those thousand addresses ~5% a day. The prize is a learner's seat.
+export function newJoinCode(length = 10): string {
   let code = "";
   for (let i = 0; i < length; i++) code += JOIN_CODE_ALPHABET[randomInt(JOIN_CODE_ALPHABET.length)];
   return code;

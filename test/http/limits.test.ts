@@ -1,5 +1,5 @@
 // Limits that stop one client from taking more than its share: submissions per learner, whatever
-// the channel.
+// the channel; failed class joins per client address, so join codes cannot be brute-forced.
 import { describe, expect, it } from "vitest";
 import type { Grader } from "../../src/grading/types.ts";
 import {
@@ -69,6 +69,70 @@ describe("SUBMISSION_RATE_LIMIT", () => {
       expectStatus(await submit(t.app, other.token, other.session.id, {}), 201);
       byTicket.socket.close();
       byToken.socket.close();
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe("JOIN_FAILURE_LIMIT", () => {
+  it("answers 429 with Retry-After to an address past its failed joins, even for a right code", async () => {
+    const t = await startTestApp({ grader: instantGrader, env: { JOIN_FAILURE_LIMIT: "3" } });
+    try {
+      const { klass } = await classroom(t.app);
+      const join = (joinCode: string, remoteAddress: string) =>
+        t.app.inject({
+          method: "POST",
+          url: "/v1/classes/join",
+          remoteAddress,
+          payload: { joinCode, displayName: "Mallory" },
+        });
+      const guesses: number[] = [];
+      for (const guess of ["AAAAAAAAAA", "BBBBBBBBBB", "CCCCCCCCCC", "DDDDDDDDDD"])
+        guesses.push((await join(guess, "203.0.113.7")).statusCode);
+      expect(guesses).toEqual([404, 404, 404, 429]);
+
+      const blocked = await join(klass.joinCode, "203.0.113.7");
+      expect(blocked.statusCode).toBe(429);
+      expect(blocked.json().error.code).toBe("JOIN_RATE_LIMITED");
+      expect(Number(blocked.headers["retry-after"])).toBeGreaterThan(0);
+
+      // Another address is not held back by the first one's failures.
+      expectStatus(await join(klass.joinCode, "198.51.100.2"), 201);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("does not count successful joins", async () => {
+    const t = await startTestApp({ grader: instantGrader, env: { JOIN_FAILURE_LIMIT: "1" } });
+    try {
+      const { klass } = await classroom(t.app);
+      for (let i = 0; i < 3; i++) {
+        expectStatus(
+          await t.app.inject({
+            method: "POST",
+            url: "/v1/classes/join",
+            payload: { joinCode: klass.joinCode, displayName: `Learner ${i}` },
+          }),
+          201,
+        );
+      }
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("protects join codes of ten characters from a 31-letter alphabet (49.5 bits)", async () => {
+    const t = await startTestApp({ grader: instantGrader });
+    try {
+      const codes = new Set<string>();
+      for (let i = 0; i < 5; i++) {
+        const { klass } = await classroom(t.app);
+        expect(klass.joinCode).toMatch(/^[ABCDEFGHJKMNPQRSTUVWXYZ2-9]{10}$/);
+        codes.add(klass.joinCode);
+      }
+      expect(codes.size).toBe(5);
     } finally {
       await t.close();
     }
