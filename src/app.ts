@@ -30,6 +30,7 @@ import { streamRoutes } from "./http/stream.ts";
 import { submissionRoutes } from "./http/submissions.ts";
 import { createSubmitter } from "./http/submitter.ts";
 import { teacherRoutes } from "./http/teachers.ts";
+import { tokenRoutes } from "./http/tokens.ts";
 
 export interface AppDeps {
   config: Config;
@@ -111,6 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   for (const routes of [
     healthRoutes,
     teacherRoutes,
+    tokenRoutes,
     classRoutes,
     lessonRoutes,
     sessionRoutes,

@@ -16,6 +16,8 @@ declare module "fastify" {
     requireRole(...roles: Role[]): preHandlerAsyncHookHandler;
     /** The principal a raw token stands for (the WebSocket's first message carries one). */
     resolveToken(token: string): Promise<AuthPrincipal | undefined>;
+    /** Revokes an account's token: in the database, and at once in this process's cache. */
+    revokeToken(token: string, tokenId: string): Promise<void>;
   }
   interface FastifyRequest {
     principal: AuthPrincipal | null;
@@ -23,12 +25,13 @@ declare module "fastify" {
 }
 
 export interface AuthOptions {
-  accounts: Pick<Accounts, "resolveToken">;
+  accounts: Pick<Accounts, "resolveToken" | "revokeToken">;
   operatorToken: string | undefined;
 }
 
 // Looking a token up costs a query per request; a short cache makes bursts (a class submitting
-// at once, the benchmark) cheap while a revoked token stops working within this time.
+// at once, the benchmark) cheap. A revocation clears the entry of the process that handled it at
+// once; other replicas keep accepting the token until their entry expires, within this time.
 const CACHE_MS = 30_000;
 const CACHE_ENTRIES = 10_000;
 
@@ -65,6 +68,12 @@ export const authPlugin = fp<AuthOptions>(
 
     app.decorateRequest("principal", null);
     app.decorate("resolveToken", resolveToken);
+    app.decorate("revokeToken", async (token: string, tokenId: string) => {
+      // Forget it before and after: a lookup racing the update cannot re-cache it as valid.
+      cache.delete(token);
+      await accounts.revokeToken(tokenId);
+      cache.delete(token);
+    });
     app.decorate("requireRole", (...roles: Role[]): preHandlerAsyncHookHandler => {
       return async (request) => {
         const token = bearerToken(request);

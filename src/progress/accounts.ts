@@ -54,6 +54,15 @@ export function createAccounts(prisma: PrismaClient) {
       return undefined;
     },
 
+    /** Revokes a token for good (logout); true if it was still valid. */
+    async revokeToken(tokenId: string): Promise<boolean> {
+      const { count } = await prisma.apiToken.updateMany({
+        where: { id: tokenId, revokedAt: null },
+        data: { revokedAt: new Date() },
+      });
+      return count === 1;
+    },
+
     async createClass(teacherId: string, name: string): Promise<ClassRecord> {
       // 8.2e14 possible codes (tokens.ts): a collision is rare, but retry on one.
       for (let attempt = 0; ; attempt++) {

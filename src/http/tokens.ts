@@ -1,0 +1,31 @@
+// A learner or teacher revokes their own bearer token (logout, or a token they fear leaked).
+// The operator's token comes from the environment and is changed there, not here.
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { RouteDeps } from "./deps.ts";
+import { bearerToken } from "./auth.ts";
+import { apiError } from "./errors.ts";
+import { responses } from "./schemas.ts";
+
+export const tokenRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app) => {
+  app.delete(
+    "/v1/tokens/current",
+    {
+      preHandler: app.requireRole("learner", "teacher"),
+      schema: {
+        tags: ["tokens"],
+        summary: "Revoke the token this request is made with; it stops working at once.",
+        description:
+          "Later requests with it get 401. Behind several replicas, another replica may still accept it for up to 30 s (its token cache). Open WebSocket connections stay open; tickets already issued stay valid for their 60 s.",
+        security: [{ bearer: [] }],
+        response: responses({ 204: { type: "null", description: "Revoked." } }, 401, 403, 503),
+      },
+    },
+    async (request, reply) => {
+      const token = bearerToken(request);
+      const principal = request.principal;
+      if (!token || !principal || principal.role === "operator") throw apiError("UNAUTHENTICATED");
+      await app.revokeToken(token, principal.tokenId);
+      return reply.status(204).send();
+    },
+  );
+};
