@@ -54,6 +54,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     return503OnClosing: true,
+    // A hop count means "trust the n nearest proxies" (proxy-addr's rule, which fastify's types
+    // only accept as a function).
+    trustProxy:
+      typeof config.TRUST_PROXY === "number"
+        ? (_address: string, hop: number) => hop < (config.TRUST_PROXY as number)
+        : config.TRUST_PROXY,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandler(app);

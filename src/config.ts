@@ -85,6 +85,23 @@ const origins: Parse<string[] | true | false> = (raw) => {
   return list;
 };
 
+// Which peers may tell us the client's address (X-Forwarded-For): behind a load balancer every
+// request would otherwise come from the balancer, and per-address limits would lump all
+// learners together. Fastify's trustProxy takes the same forms.
+const trustedProxies: Parse<boolean | number | string[]> = (raw) => {
+  const value = raw.trim();
+  if (value === "" || value === "false") return false;
+  if (value === "true") return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  const list = value.split(",").map((entry) => entry.trim());
+  for (const entry of list) {
+    if (!/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(entry)) {
+      throw new Error(`"${entry}" is not an IP address or CIDR range such as 172.16.0.0/12`);
+    }
+  }
+  return list;
+};
+
 const definitions = {
   PORT: {
     description: "TCP port the HTTP server listens on.",
@@ -115,6 +132,12 @@ const definitions = {
       "Comma-separated origins allowed to call the API from a browser; `*` for any; empty for none.",
     default: "",
     parse: origins,
+  },
+  TRUST_PROXY: {
+    description:
+      "Proxies trusted to report the client's address: empty (none), `true` (any), a hop count, or comma-separated IPs/CIDRs. Set it behind a load balancer.",
+    default: "",
+    parse: trustedProxies,
   },
   LOG_LEVEL: {
     description: "Log level: fatal, error, warn, info, debug, trace or silent.",

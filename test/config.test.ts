@@ -25,6 +25,12 @@ describe("loadConfig", () => {
     expect(config.CORS_ORIGINS).toEqual(["https://a.example", "http://localhost:5173"]);
     expect(config.LOG_LEVEL).toBe("warn");
     expect(loadConfig({ CORS_ORIGINS: "*" }).CORS_ORIGINS).toBe(true);
+    expect(loadConfig({}).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: "1" }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: "10.0.0.0/8, 127.0.0.1" }).TRUST_PROXY).toEqual([
+      "10.0.0.0/8",
+      "127.0.0.1",
+    ]);
   });
 
   it.each([
@@ -35,6 +41,7 @@ describe("loadConfig", () => {
     ["CORS_ORIGINS", "https://a.example/path", /CORS_ORIGINS=.* is not an origin/],
     ["OPERATOR_TOKEN", "short", /OPERATOR_TOKEN=\(hidden\) is invalid: expected at least 16/],
     ["RUN_WALL_MS", "-5", /RUN_WALL_MS="-5" is invalid/],
+    ["TRUST_PROXY", "nginx", /TRUST_PROXY="nginx" is invalid: "nginx" is not an IP address/],
   ])("stops on an invalid %s, naming it", (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

@@ -121,6 +121,7 @@ describe("docker-compose.yml", () => {
     const scaled = loadCompose("docker-compose.scale.yml", env);
     expect(scaled.services.packetlab.deploy.replicas).toBeGreaterThan(1);
     expect(scaled.services.packetlab.ports).toEqual([]);
+    expect(scaled.services.packetlab.environment.TRUST_PROXY).toBe("1");
     const nginx = readFileSync(new URL("deploy/nginx.conf", root), "utf8");
     expect(nginx).toMatch(/proxy_set_header Upgrade \$http_upgrade;/);
     expect(nginx).toMatch(/proxy_set_header Connection \$connection_upgrade;/);

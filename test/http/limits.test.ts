@@ -104,6 +104,36 @@ describe("JOIN_FAILURE_LIMIT", () => {
     }
   });
 
+  it.each(["10.0.0.0/8", "1"])(
+    "behind a trusted proxy (TRUST_PROXY=%s), counts each client by X-Forwarded-For, not the proxy's address",
+    async (trustProxy) => {
+      const t = await startTestApp({
+        grader: instantGrader,
+        env: { JOIN_FAILURE_LIMIT: "1", TRUST_PROXY: trustProxy },
+      });
+      try {
+        const { klass } = await classroom(t.app);
+        const join = (joinCode: string, client: string, proxy = "10.1.2.3") =>
+          t.app.inject({
+            method: "POST",
+            url: "/v1/classes/join",
+            remoteAddress: proxy,
+            headers: { "x-forwarded-for": client },
+            payload: { joinCode, displayName: "Someone" },
+          });
+        expect((await join("AAAAAAAAAA", "203.0.113.7")).statusCode).toBe(404);
+        expect((await join("BBBBBBBBBB", "203.0.113.7")).statusCode).toBe(429);
+        // Another learner behind the same balancer is not held back by the first one's guesses.
+        expectStatus(await join(klass.joinCode, "198.51.100.2"), 201);
+        // An untrusted peer cannot pick its own address with the header.
+        expect((await join("CCCCCCCCCC", "192.0.2.1", "203.0.113.99")).statusCode).toBe(404);
+        expect((await join(klass.joinCode, "192.0.2.2", "203.0.113.99")).statusCode).toBe(429);
+      } finally {
+        await t.close();
+      }
+    },
+  );
+
   it("does not count successful joins", async () => {
     const t = await startTestApp({ grader: instantGrader, env: { JOIN_FAILURE_LIMIT: "1" } });
     try {
