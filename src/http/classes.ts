@@ -7,7 +7,7 @@ import { catalogueExercises, progressCsv, progressMatrix } from "./class-report.
 import type { RouteDeps } from "./deps.ts";
 import { apiError, quote } from "./errors.ts";
 import { Name, PageQuery, responses, Submission, Timestamp, Uuid } from "./schemas.ts";
-import { decodeCursor, encodeCursor, submissionView } from "./views.ts";
+import { pageOfSubmissions, submissionView } from "./views.ts";
 
 const ClassBody = Type.Object({
   id: Uuid,
@@ -292,22 +292,7 @@ export const classRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, dep
       if (!(await accounts.isEnrolled(classId, learnerId))) {
         throw apiError("NOT_FOUND", `The class has no learner ${quote(learnerId)}.`);
       }
-      const { cursor, limit = 20, lessonId, exerciseId } = request.query;
-      const after = cursor === undefined ? undefined : decodeCursor(cursor);
-      if (cursor !== undefined && !after)
-        throw apiError("INVALID_CURSOR", `Cursor ${quote(cursor)} is not one this API returned.`);
-      const rows = await deps.store.submissions.listSubmissions(learnerId, {
-        limit: limit + 1,
-        after,
-        ...(lessonId ? { lessonId } : {}),
-        ...(exerciseId ? { exerciseId } : {}),
-      });
-      const page = rows.slice(0, limit);
-      const last = page[page.length - 1];
-      return {
-        items: page.map(submissionView),
-        nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
-      };
+      return pageOfSubmissions(deps.store.submissions, learnerId, request.query, submissionView);
     },
   );
 };

@@ -19,8 +19,7 @@ import {
   Uuid,
 } from "./schemas.ts";
 import {
-  decodeCursor,
-  encodeCursor,
+  pageOfSubmissions,
   submissionResultJson,
   submissionSummary,
   submissionView,
@@ -129,24 +128,8 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app
         response: responses({ 200: SubmissionPage }, 400, 401, 403, 503),
       },
     },
-    async (request) => {
-      const { cursor, limit = 20, lessonId, exerciseId } = request.query;
-      const after = cursor === undefined ? undefined : decodeCursor(cursor);
-      if (cursor !== undefined && !after)
-        throw apiError("INVALID_CURSOR", `Cursor ${quote(cursor)} is not one this API returned.`);
-      const rows = await submissions.listSubmissions(learnerIdOf(request), {
-        limit: limit + 1,
-        after,
-        ...(lessonId ? { lessonId } : {}),
-        ...(exerciseId ? { exerciseId } : {}),
-      });
-      const page = rows.slice(0, limit);
-      const last = page[page.length - 1];
-      return {
-        items: page.map(submissionSummary),
-        nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
-      };
-    },
+    async (request) =>
+      pageOfSubmissions(submissions, learnerIdOf(request), request.query, submissionSummary),
   );
 
   app.get(

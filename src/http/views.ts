@@ -1,5 +1,11 @@
 // Database rows → API objects. Kept apart from the routes so HTTP and WebSocket answer alike.
-import type { ProgressRow, SubmissionRow, TraceRecord } from "../progress/submissions.ts";
+import type {
+  ProgressRow,
+  SubmissionRow,
+  Submissions,
+  TraceRecord,
+} from "../progress/submissions.ts";
+import { apiError, quote } from "./errors.ts";
 
 export function submissionSummary(row: SubmissionRow) {
   return {
@@ -93,4 +99,39 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } | 
   } catch {
     return undefined;
   }
+}
+
+export interface PageRequest {
+  cursor?: string | undefined;
+  limit?: number | undefined;
+  lessonId?: string | undefined;
+  exerciseId?: string | undefined;
+}
+
+/**
+ * One page of a learner's submissions, newest first, for the learner's own list and a teacher's
+ * view of it: asks for one row more than the page to know whether another page follows.
+ */
+export async function pageOfSubmissions<Item>(
+  submissions: Pick<Submissions, "listSubmissions">,
+  learnerId: string,
+  query: PageRequest,
+  toItem: (row: SubmissionRow) => Item,
+): Promise<{ items: Item[]; nextCursor: string | null }> {
+  const { cursor, limit = 20, lessonId, exerciseId } = query;
+  const after = cursor === undefined ? undefined : decodeCursor(cursor);
+  if (cursor !== undefined && !after)
+    throw apiError("INVALID_CURSOR", `Cursor ${quote(cursor)} is not one this API returned.`);
+  const rows = await submissions.listSubmissions(learnerId, {
+    limit: limit + 1,
+    after,
+    ...(lessonId ? { lessonId } : {}),
+    ...(exerciseId ? { exerciseId } : {}),
+  });
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(toItem),
+    nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+  };
 }
