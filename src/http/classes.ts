@@ -6,7 +6,15 @@ import { teacherIdOf } from "./auth.ts";
 import { catalogueExercises, progressCsv, progressMatrix } from "./class-report.ts";
 import type { RouteDeps } from "./deps.ts";
 import { apiError, quote } from "./errors.ts";
-import { Name, PageQuery, responses, Submission, Timestamp, Uuid } from "./schemas.ts";
+import {
+  Name,
+  PageQuery,
+  ProgressStatus,
+  responses,
+  Submission,
+  Timestamp,
+  Uuid,
+} from "./schemas.ts";
 import { pageOfSubmissions, submissionView } from "./views.ts";
 
 const ClassBody = Type.Object({
@@ -19,11 +27,7 @@ const ClassBody = Type.Object({
 const ClassParams = Type.Object({ classId: Uuid });
 
 const Cell = Type.Object({
-  status: Type.Union([
-    Type.Literal("not-started"),
-    Type.Literal("attempted"),
-    Type.Literal("passed"),
-  ]),
+  status: ProgressStatus,
   attempts: Type.Integer(),
   bestScore: Type.Integer(),
   lastActivityAt: Type.Union([Timestamp, Type.Null()]),

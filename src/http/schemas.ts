@@ -136,14 +136,17 @@ export const SubmitBody = Type.Object({
 });
 export type SubmitBody = Static<typeof SubmitBody>;
 
+/** Where a learner stands on one exercise, in the learner's progress and a class's matrix. */
+export const ProgressStatus = Type.Union([
+  Type.Literal("not-started"),
+  Type.Literal("attempted"),
+  Type.Literal("passed"),
+]);
+
 export const ProgressItem = Type.Object({
   lessonId: Type.String(),
   exerciseId: Type.String(),
-  status: Type.Union([
-    Type.Literal("not-started"),
-    Type.Literal("attempted"),
-    Type.Literal("passed"),
-  ]),
+  status: ProgressStatus,
   attempts: Type.Integer(),
   bestScore: Type.Integer(),
   firstPassedAt: Type.Union([Timestamp, Type.Null()]),
