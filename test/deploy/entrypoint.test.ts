@@ -147,3 +147,21 @@ describe.skipIf(!testDatabaseUrl)("the container's start command, on PostgreSQL"
     expect(await exited).toBe(0);
   }, 30_000);
 });
+
+describe("the container's start command, misconfigured", () => {
+  it("stops at once with a message naming the invalid variable", () => {
+    const [executable, ...entrypoint] = execForm("ENTRYPOINT");
+    const result = spawnSync(
+      executable === "node" ? process.execPath : executable!,
+      [...entrypoint, ...execForm("CMD")],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH ?? "", ...runtimeEnv(), PORT: "eighty" },
+        encoding: "utf8",
+        timeout: 30_000,
+      },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/PORT="eighty" is invalid/);
+  });
+});
