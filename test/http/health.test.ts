@@ -1,3 +1,4 @@
+import { Validator } from "@seriousme/openapi-schema-validator";
 // Health, readiness, metrics and the OpenAPI document.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { classroom, expectStatus, startTestApp, submit, type TestApp } from "../helpers/app.ts";
@@ -36,6 +37,10 @@ describe("operations endpoints", () => {
     ]) {
       expect(Object.keys(document.paths)).toContain(path);
     }
+    // Frontends generate clients from it: it must be a valid OpenAPI document, not just JSON.
+    const validation = await new Validator().validate(document);
+    expect(validation.errors ?? [], JSON.stringify(validation.errors, null, 2)).toEqual([]);
+    expect(validation.valid).toBe(true);
     const submitOperation = document.paths["/v1/sessions/{sessionId}/submissions"].post;
     expect(Object.keys(submitOperation.responses)).toEqual(
       expect.arrayContaining(["201", "413", "422", "429", "503"]),
