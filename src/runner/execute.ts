@@ -115,11 +115,13 @@ export async function executeRun(
       clean = true;
     } else {
       lease = deps.slot.acquire(limits.memoryMb);
-      const { isolate } = lease;
-      // Counted from before the fast attempt: an abandoned attempt's CPU time counts too.
-      const cpuStart = isolate.cpuTime;
+      let isolate = lease.isolate;
+      // Counted from before the fast attempt: an abandoned attempt's CPU time counts too (it is
+      // carried over in cpuBefore when the attempt's isolate is replaced).
+      let cpuStart = isolate.cpuTime;
+      let cpuBefore = 0n;
       const readCpu = () => {
-        if (!isolate.isDisposed) cpuNs = isolate.cpuTime - cpuStart;
+        if (!isolate.isDisposed) cpuNs = cpuBefore + isolate.cpuTime - cpuStart;
         return cpuNs;
       };
       const wallLeft = () => Math.max(1, limits.wallMs - (performance.now() - started));
@@ -134,8 +136,18 @@ export async function executeRun(
         result = await evaluate(lease, prepared.source, attempt.bridge.call, limits, fast, handles);
         if (stopReason === null && !isolate.isDisposed && timedOut(result)) {
           // Too long for the fast path: start again from scratch (a fresh context and network;
-          // nobody has seen the abandoned attempt's events), asynchronously.
+          // nobody has seen the abandoned attempt's events), asynchronously, in a fresh isolate.
+          // The timed-out isolate is not clean: the attempt's pending microtasks and a pending
+          // exception survive the timeout, and its next call (even createContext) would run or
+          // rethrow them; e.g. `Promise.resolve().then(() => { for (;;) {} }); throw e` made
+          // the restart throw e from our own setup, an internal-error.
+          readCpu();
+          cpuBefore = cpuNs;
           releaseHandles(isolate, handles);
+          deps.slot.retire();
+          lease = deps.slot.acquire(limits.memoryMb);
+          isolate = lease.isolate;
+          cpuStart = isolate.cpuTime;
           attempt = startAttempt(false);
           result = null;
         }

@@ -42,6 +42,32 @@ describe("work left running after the program ends", () => {
     await expectHealthy(runner);
   });
 
+  it("stops a spinning microtask queued before a throw, in a fresh isolate for the restart", async () => {
+    // The throw leaves a pending exception and the spinning microtask in the isolate when the
+    // synchronous attempt times out; the restart used to meet them in its own setup.
+    const result = await run(
+      runner,
+      `Promise.resolve().then(() => { for (;;) {} });\nthrow new Error("first");`,
+      { limits: { cpuMs: 500, wallMs: 2_000 } },
+    );
+    expect(result.outcome).toBe("time-limit");
+    expect(result.message).toMatch(/CPU time/);
+    await expectHealthy(runner);
+  });
+
+  it("restarts a slow program that threw first and printed from a later microtask", async () => {
+    const result = await run(
+      runner,
+      `Promise.resolve().then(() => {\n  let x = 0;\n  for (let i = 0; i < 2e8; i++) x += i;\n  console.log("late", x > 0);\n});\nthrow new RangeError("early");`,
+      { limits: { cpuMs: 1_500, wallMs: 3_000 } },
+    );
+    expect(["runtime-error", "time-limit"]).toContain(result.outcome);
+    if (result.outcome === "runtime-error") {
+      expect(result.error).toMatchObject({ name: "RangeError", line: 6 });
+    }
+    await expectHealthy(runner);
+  });
+
   it("reports an error thrown after an await at its line", async () => {
     const result = await run(runner, `await null;\nawait null;\nnull.boom;\n`);
     expect(result.outcome).toBe("runtime-error");
