@@ -4,7 +4,7 @@
 import ivm from "isolated-vm";
 import { HOST_GLOBAL, SETTINGS_GLOBAL, type SandboxSettings } from "../../sandbox/protocol.ts";
 import type { Lease } from "./isolate-slot.ts";
-import { compileErrorFrom, type SourceInfo } from "./learner-errors.ts";
+import { compileErrorFrom, linkErrorFrom, type SourceInfo } from "./learner-errors.ts";
 import { facadeSource } from "./sandbox-bundle.ts";
 import type { LearnerError, RunLimits } from "./types.ts";
 
@@ -74,7 +74,14 @@ export async function evaluate(
   }
   // The API global goes before any learner code runs, imported or not.
   lease.cleanup.runSync(ctx);
-  module.instantiateSync(ctx, (specifier) => facades.get(specifier)!);
+  try {
+    module.instantiateSync(ctx, (specifier) => facades.get(specifier)!);
+  } catch (thrown) {
+    // A name the facades do not export (`import { TcpStream } from "net"`, a default import):
+    // V8 finds it only when linking. The learner's mistake, not an internal error.
+    if (!(thrown instanceof SyntaxError)) throw thrown;
+    return { kind: "compile-error", error: linkErrorFrom(thrown, source.code, source) };
+  }
   try {
     if (mode.sync) module.evaluateSync({ timeout: mode.timeoutMs });
     else await module.evaluate({ timeout: mode.timeoutMs });

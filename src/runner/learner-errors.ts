@@ -25,6 +25,26 @@ export function compileErrorFrom(error: unknown, source: SourceInfo): LearnerErr
   return { name: "SyntaxError", message: text, line: position.line, column: position.column };
 }
 
+/**
+ * V8's SyntaxError from linking, which has no position: "The requested module 'net' does not
+ * provide an export named 'TcpStream'". Placed on the first import or export line naming it.
+ */
+export function linkErrorFrom(error: SyntaxError, code: string, source: SourceInfo): LearnerError {
+  const message = error.message.replace(COMPILE_POSITION, "");
+  const name = /export named '([^']*)'/.exec(message)?.[1];
+  const lines = code.split("\n");
+  // A default import does not spell "default": `import net from "net"`.
+  const names =
+    name === "default"
+      ? (line: string) => /\bimport\s+[\w$]+\s*(,|from\b)/.test(line)
+      : (line: string) => /\b(import|export)\b/.test(line) && line.includes(name ?? "\0");
+  const index = name ? lines.findIndex(names) : -1;
+  if (index < 0) return { name: "SyntaxError", message };
+  const column = name === "default" ? 1 : lines[index]!.indexOf(name!) + 1;
+  const position = mapPosition(source, index + 1, Math.max(1, column));
+  return { name: "SyntaxError", message, line: position.line, column: position.column };
+}
+
 /** A thrown value at the end of a run: an Error (copied by isolated-vm) or anything else. */
 export function runtimeErrorFrom(thrown: unknown, source: SourceInfo): LearnerError {
   if (!(thrown instanceof Error)) {
