@@ -13,7 +13,7 @@ import type { Network, NetworkLimits, NetworkOptions } from "../netsim/types.ts"
 import { createBridge, type StopReason } from "./bridge.ts";
 import { evaluate, isTimeout, releaseHandles, type Evaluation, type Handles } from "./evaluate.ts";
 import type { IsolateSlot } from "./isolate-slot.ts";
-import { runtimeErrorFrom, type SourceInfo } from "./learner-errors.ts";
+import { boundedError, runtimeErrorFrom, type SourceInfo } from "./learner-errors.ts";
 import { prepareSource } from "./learner-source.ts";
 import { messages } from "./messages.ts";
 import type { ProtocolKit } from "./protocol-kit.ts";
@@ -202,6 +202,9 @@ export async function executeRun(
     if (lease) deps.slot.release(clean && stopReason === null);
   }
 
+  // A thrown message can be as long as the heap allows: it goes into the result, the stored
+  // submission and the learner's screen, so it is cut to a readable size here.
+  if (error) error = boundedError(error);
   if (stopReason) ({ outcome, message } = stopOutcome(stopReason, limits));
   else if (outcome === "compile-error" && error) message = messages.compileError(error);
   else if (outcome === "runtime-error" && error) message = messages.runtimeError(error);

@@ -71,3 +71,31 @@ function describe(value: unknown): string {
   if (value === null || typeof value !== "object") return String(value);
   return "an object";
 }
+
+const MAX_NAME = 100;
+const MAX_MESSAGE = 2_000;
+const MAX_FRAMES = 50;
+
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  // Not in the middle of a surrogate pair: a lone half would not survive UTF-8.
+  const end = /[\uD800-\uDBFF]/.test(text[max - 1] ?? "") ? max - 1 : max;
+  return `${text.slice(0, end)}… (${text.length - end} more characters)`;
+}
+
+/**
+ * A learner's error cut to a readable size: `throw new Error("x".repeat(2e7))` or a stack of
+ * thousands of frames (Error.stackTraceLimit = Infinity) would otherwise travel whole into the
+ * result (tens of MB over IPC, into the database and onto the learner's screen).
+ */
+export function boundedError(error: LearnerError): LearnerError {
+  const name = clip(error.name, MAX_NAME);
+  const message = clip(error.message, MAX_MESSAGE);
+  if (error.stack === undefined) return { ...error, name, message };
+  const frames = error.stack.split("\n").slice(1);
+  const kept = frames.filter((frame) => frame.startsWith("    at ")).slice(0, MAX_FRAMES);
+  if (frames.length > kept.length) {
+    kept.push(`    … ${frames.length - kept.length} more frames`);
+  }
+  return { ...error, name, message, stack: [`${name}: ${message}`, ...kept].join("\n") };
+}

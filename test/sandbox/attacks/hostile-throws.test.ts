@@ -25,3 +25,28 @@ describe("hostile thrown values", () => {
     });
   }
 });
+
+describe("oversized thrown values", () => {
+  it("cuts a message of millions of characters to a readable size", async () => {
+    const result = await run(runner, `throw new Error("x".repeat(20_000_000));`, {
+      limits: { cpuMs: 1_500, wallMs: 4_000 },
+    });
+    expect(result.outcome).toBe("runtime-error");
+    expect(result.error?.message).toMatch(/^x+… \(\d+ more characters\)$/);
+    expect(JSON.stringify(result).length).toBeLessThan(20_000);
+    await expectHealthy(runner);
+  });
+
+  it("keeps the first frames of a stack that Error.stackTraceLimit = Infinity made huge", async () => {
+    const result = await run(
+      runner,
+      `Error.stackTraceLimit = Infinity;\nfunction f(n) { if (n === 0) throw new Error("deep"); return f(n - 1) + 1; }\nf(5000);`,
+    );
+    expect(result.outcome).toBe("runtime-error");
+    expect(result.error).toMatchObject({ message: "deep", line: 2 });
+    const stack = result.error?.stack?.split("\n") ?? [];
+    expect(stack.length).toBeLessThanOrEqual(52);
+    expect(stack.at(-1)).toMatch(/^ {4}… \d+ more frames$/);
+    await expectHealthy(runner);
+  });
+});
