@@ -1,6 +1,12 @@
 // The isolate's global object, made fit for learner code before any of it runs.
 import { callHost } from "./host.ts";
-import { DateCtor, ObjectDefineProperty, StringCtor } from "./primordials.ts";
+import {
+  ArrayBufferCtor,
+  DateCtor,
+  ObjectDefineProperty,
+  StringCtor,
+  TypeErrorCtor,
+} from "./primordials.ts";
 import { Op } from "./protocol.ts";
 
 const ReflectConstruct = Reflect.construct;
@@ -19,7 +25,52 @@ const REMOVED = ["SharedArrayBuffer", "Atomics", "WebAssembly"];
 
 export function hardenGlobals(global: Record<string, unknown>, epochMs: number): void {
   for (let i = 0; i < REMOVED.length; i++) delete global[REMOVED[i]!];
+  installFixedArrayBuffer(global);
   installVirtualDate(global, epochMs);
+}
+
+/**
+ * ArrayBuffer without the `maxByteLength` option. V8 reserves a resizable buffer's pages
+ * itself, past the array buffer allocator that enforces the isolate's memory limit: with it,
+ * `new ArrayBuffer(2 ** 31, { maxByteLength: 2 ** 31 })` committed 2 GB in the worker under a
+ * 64 MB limit. The original constructor stays reachable only through this wrapper (the
+ * prototype's `constructor` is replaced too); V8's own allocations (typed arrays) are fixed-size.
+ */
+function installFixedArrayBuffer(global: Record<string, unknown>): void {
+  const Original = ArrayBufferCtor;
+  // Named by its property key, so V8's messages say "ArrayBuffer" (the bundler would rename a
+  // function declared with that name, which shadows the global).
+  const named = {
+    ArrayBuffer: function (length?: unknown, options?: unknown): unknown {
+      if (new.target === undefined) {
+        throw new TypeErrorCtor("Constructor ArrayBuffer requires 'new'");
+      }
+      if (typeof options === "object" && options !== null) {
+        // Read once: a getter runs once, in the learner's own code.
+        if ((options as { maxByteLength?: unknown }).maxByteLength !== undefined) {
+          throw new TypeErrorCtor("resizable ArrayBuffers (maxByteLength) are not available here");
+        }
+      }
+      return ReflectConstruct(Original, [length], new.target);
+    },
+  };
+  const ArrayBuffer = named.ArrayBuffer;
+  ObjectDefineProperty(ArrayBuffer, "prototype", { value: Original.prototype });
+  ObjectDefineProperty(ArrayBuffer, "isView", {
+    value: Original.isView,
+    writable: true,
+    configurable: true,
+  });
+  ObjectDefineProperty(Original.prototype, "constructor", {
+    value: ArrayBuffer,
+    writable: true,
+    configurable: true,
+  });
+  ObjectDefineProperty(global, "ArrayBuffer", {
+    value: ArrayBuffer,
+    writable: true,
+    configurable: true,
+  });
 }
 
 /**

@@ -29,6 +29,7 @@ export const ErrorCaptureStackTrace = (
   Error as { captureStackTrace?: (o: object, f?: unknown) => void }
 ).captureStackTrace;
 export const Uint8ArrayCtor = Uint8Array;
+export const ArrayBufferCtor = ArrayBuffer;
 export const DateCtor = Date;
 export const SymbolToStringTag = Symbol.toStringTag;
 

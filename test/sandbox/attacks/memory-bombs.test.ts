@@ -28,3 +28,35 @@ describe("memory bombs", () => {
     }, 60_000);
   }
 });
+
+describe("memory outside the heap limit's view", () => {
+  // V8 reserves a resizable ArrayBuffer's pages itself, past the allocator that enforces the
+  // limit: this program used to fill 256 MB under a 32 MB limit and finish "ok".
+  it("refuses resizable ArrayBuffers, by any route to the constructor", async () => {
+    const result = await run(
+      runner,
+      `const routes = [
+         () => new ArrayBuffer(2 ** 28, { maxByteLength: 2 ** 28 }),
+         () => new (new Uint8Array(1).buffer.constructor)(1, { maxByteLength: 2 ** 31 }),
+         () => Reflect.construct(Object.getPrototypeOf(new ArrayBuffer(1)).constructor, [1, { maxByteLength: 9 }]),
+         () => new (class extends ArrayBuffer { constructor() { super(1, { maxByteLength: 2 ** 30 }); } })(),
+       ];
+       for (const route of routes) {
+         try { const b = route(); b.resize?.(2 ** 28); new Uint8Array(b).fill(7); console.log("allocated", b.byteLength); }
+         catch (e) { console.log(e.name); }
+       }
+       class Mine extends ArrayBuffer {}
+       console.log(new Mine(4).byteLength, new ArrayBuffer(8).slice(2).byteLength, ArrayBuffer.isView(new Uint8Array(1)));`,
+      { limits: { memoryMb: 32 } },
+    );
+    expect(result.outcome).toBe("ok");
+    expect(result.output.map((line) => line.text)).toEqual([
+      "TypeError",
+      "TypeError",
+      "TypeError",
+      "TypeError",
+      "4 6 true",
+    ]);
+    await expectHealthy(runner);
+  });
+});
