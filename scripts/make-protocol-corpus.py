@@ -4,20 +4,23 @@
 Writes test/fixtures/protocols/corpus/:
   corpus.pcap        the packets, LINKTYPE_RAW (101), one case per packet
   cases.json         the case names, in packet order
-  tshark.json        tshark's PDML reduced to the fields we compare: per packet, a list of
+  tshark.json.gz     tshark's PDML reduced to the fields we compare: per packet, a list of
                      [name, show, pos, size] (ip.*, udp.*, icmp.*, dns.*, data.*, expert info)
-  ethernet.pcap      a few packets with Ethernet framing (LINKTYPE_ETHERNET), including ARP
-  nanosecond.pcap    corpus.pcap rewritten with the nanosecond magic, by editcap
+  ethernet.pcap      a few packets with Ethernet framing (LINKTYPE_ETHERNET): ARP, VLAN tags
+  nanosecond.pcap    the first packets of corpus.pcap with the nanosecond magic, by editcap
+  big-endian.pcap    the same packets, big-endian; linktype-ipv4.pcap: LINKTYPE_IPV4 (228)
   corpus.pcapng      corpus.pcap as pcapng, by editcap (our reader must refuse it clearly)
 
 Run (needs python3-scapy and tshark):  /usr/bin/python3 scripts/make-protocol-corpus.py
 """
+import gzip
 import json
 import os
+import struct
 import subprocess
 import xml.etree.ElementTree as ET
 
-from scapy.all import (ARP, DNS, DNSQR, DNSRR, ICMP, IP, UDP, Ether, IPOption_NOP,
+from scapy.all import (ARP, DNS, DNSQR, DNSRR, ICMP, IP, UDP, Dot1Q, Ether, IPOption_NOP,
                        IPOption_Router_Alert, IPOption_RR, Raw, fragment, wrpcap)
 from scapy.layers.dns import dns_compress
 
@@ -94,6 +97,254 @@ def cases():
     yield "ip-truncated-12", ok[:12]
     yield "udp-truncated-header", raw_ip(ok[:24], **{"2": b"\x00\x18"})
     yield "ip-trailing-bytes", ok + b"\x00\x00\x00\x00"
+    yield from more_cases()
+
+
+# ---- Hand-built packets, for what scapy would "fix" (lengths, checksums, option layouts) ----
+
+def checksum(data):
+    if len(data) % 2:
+        data += b"\x00"
+    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+
+def addr(text):
+    return bytes(int(x) for x in text.split("."))
+
+
+def ipv4(payload=b"", proto=17, src=LEARNER, dst=ALICE, ttl=64, tos=0, ident=0x1c46, flags=0,
+         frag=0, options=b"", ihl=None, total=None, chksum=None, version=4):
+    """An IPv4 packet byte by byte; flags: 4 reserved, 2 DF, 1 MF; frag in 8-byte units."""
+    options += b"\x00" * (-len(options) % 4)
+    ihl = (20 + len(options)) // 4 if ihl is None else ihl
+    total = 20 + len(options) + len(payload) if total is None else total
+    header = struct.pack("!BBHHHBBH4s4s", (version << 4) | ihl, tos, total, ident,
+                         (flags << 13) | frag, ttl, proto, 0, addr(src), addr(dst)) + options
+    value = checksum(header) if chksum is None else chksum
+    return header[:10] + struct.pack("!H", value) + header[12:] + payload
+
+
+def udp(sport, dport, data=b"", src=LEARNER, dst=ALICE, length=None, chksum=None):
+    length = 8 + len(data) if length is None else length
+    datagram = struct.pack("!HHHH", sport, dport, length, 0) + data
+    if chksum is None:
+        pseudo = addr(src) + addr(dst) + struct.pack("!BBH", 0, 17, length)
+        chksum = checksum(pseudo + datagram) or 0xffff
+    return datagram[:6] + struct.pack("!H", chksum) + datagram[8:]
+
+
+def ip_udp(sport, dport, data=b"", src=LEARNER, dst=ALICE, ulen=None, uchk=None, **kw):
+    return ipv4(udp(sport, dport, data, src, dst, ulen, uchk), src=src, dst=dst, **kw)
+
+
+def icmp(type_, code, rest=b"\x00\x00\x00\x00", data=b"", chksum=None):
+    message = struct.pack("!BBH", type_, code, 0) + rest + data
+    value = checksum(message) if chksum is None else chksum
+    return message[:2] + struct.pack("!H", value) + message[4:]
+
+
+def ip_icmp(message, src=ROUTER, dst=LEARNER, **kw):
+    return ipv4(message, proto=1, src=src, dst=dst, **kw)
+
+
+def name(text):
+    if text in ("", "."):
+        return b"\x00"
+    return b"".join(bytes([len(label)]) + label for label in
+                    (l.encode("latin-1") if isinstance(l, str) else l for l in text.split("."))) + b"\x00"
+
+
+def question(qname, qtype=1, qclass=1):
+    return (qname if isinstance(qname, bytes) else name(qname)) + struct.pack("!HH", qtype, qclass)
+
+
+def rr(owner, rtype, rdata, ttl=300, rclass=1):
+    owner = owner if isinstance(owner, bytes) else name(owner)
+    return owner + struct.pack("!HHIH", rtype, rclass, ttl, len(rdata)) + rdata
+
+
+DNS_IDS = iter(range(0x4200, 0x4300))
+
+
+def dns(ident=None, flags=0x0100, qd=(), an=(), ns=(), ar=(), counts=None):
+    # A fresh id per message: tshark would take repeats for retransmissions and warn.
+    ident = next(DNS_IDS) if ident is None else ident
+    counts = counts or (len(qd), len(an), len(ns), len(ar))
+    return struct.pack("!HHHHHH", ident, flags, *counts) + b"".join([*qd, *an, *ns, *ar])
+
+
+def dns_query(message, sport=40000, dport=53):
+    return ip_udp(sport, dport, message, dst=NS)
+
+
+def dns_answer(message, sport=53, dport=40000):
+    return ip_udp(sport, dport, message, src=NS, dst=LEARNER)
+
+
+def txt(*strings):
+    return b"".join(bytes([len(s)]) + s for s in strings)
+
+
+def more_cases():
+    data = b"opt"
+    # IPv4 options (RFC 791 §3.1, RFC 2113 Router Alert, RFC 1108 Security, RFC 1393 Traceroute).
+    def opt(o, **kw):
+        return ip_udp(40000, 1000, data, options=o, **kw)
+    yield "opt-eol-only", opt(b"\x00\x00\x00\x00")
+    yield "opt-nop-nop-nop-eol", opt(b"\x01\x01\x01\x00")
+    yield "opt-eol-then-bytes", opt(b"\x00\x07\x03\x04")
+    yield "opt-rr-empty", opt(b"\x07\x0b\x04" + b"\x00" * 8)
+    yield "opt-rr-full", opt(b"\x07\x0b\x0c" + addr(ROUTER) + addr("10.0.0.9"))
+    yield "opt-rr-pointer-3", opt(b"\x07\x07\x03" + addr(ROUTER))
+    yield "opt-rr-pointer-odd", opt(b"\x07\x0b\x06" + addr(ROUTER) + b"\x00" * 4)
+    yield "opt-rr-ihl15", opt(b"\x07\x27\x04" + b"\x00" * 36)
+    yield "opt-ts-flag0", opt(b"\x44\x0c\x09\x00" + struct.pack("!II", 123456, 0))
+    yield "opt-ts-flag1", opt(b"\x44\x0c\x0d\x01" + addr(ROUTER) + struct.pack("!I", 654321))
+    yield "opt-ts-flag3", opt(b"\x44\x0c\x05\x03" + addr(ROUTER) + struct.pack("!I", 0))
+    yield "opt-ts-overflow", opt(b"\x44\x08\x09\xf0" + struct.pack("!I", 1))
+    yield "opt-lsrr", opt(b"\x83\x0b\x04" + addr(ROUTER) + addr("10.0.0.9") + b"\x00")
+    yield "opt-ssrr", opt(b"\x89\x07\x08" + addr(ROUTER) + b"\x00")
+    yield "opt-router-alert", opt(b"\x94\x04\x00\x00")
+    yield "opt-router-alert-nonzero", opt(b"\x94\x04\x00\x01")
+    yield "opt-security", opt(b"\x82\x0b" + b"\x00" * 9 + b"\x00")
+    yield "opt-cipso", opt(b"\x86\x0a\x00\x00\x00\x03\x01\x04\x00\x05\x00\x00")
+    yield "opt-stream-id", opt(b"\x88\x04\x12\x34")
+    yield "opt-unknown-158", opt(b"\x9e\x04\xab\xcd")
+    yield "opt-length-0", opt(b"\x07\x00\x00\x00")
+    yield "opt-length-1", opt(b"\x44\x01\x00\x00")
+    yield "opt-too-long", opt(b"\x07\x28\x04\x00")
+    yield "opt-past-ihl", opt(b"\x01\x07\x0b\x04" + b"\x00" * 4)
+    # The rest of the IPv4 header.
+    for tos in (0x01, 0x02, 0x03, 0x2e << 2, 0xfd):
+        yield f"ip-tos-{tos:02x}", ip_udp(5000, 1000, b"tos", tos=tos)
+    yield "ip-df-mf", ip_udp(5000, 1000, b"both", flags=3)
+    yield "ip-ttl-0", ip_udp(5000, 1000, b"ttl", ttl=0)
+    yield "ip-ttl-255", ip_udp(5000, 1000, b"ttl", ttl=255)
+    tcp = struct.pack("!HHIIBBHHH", 49152, 80, 1, 0, 0x50, 0x02, 8192, 0, 0)
+    yield "ip-tcp-syn", ipv4(tcp, proto=6)
+    yield "ip-proto-253", ipv4(b"experiment", proto=253)
+    yield "ip-proto-gre-empty", ipv4(b"", proto=47)
+    yield "ip-total-length-below-ihl", ipv4(udp(5000, 1000, b"x"), total=10)
+    yield "ip-checksum-0000", ip_udp(5000, 1000, b"zero", chksum=0)
+    yield "ip-checksum-ffff", ip_udp(5000, 1000, b"ones", chksum=0xffff)
+    yield "ip-exactly-20-bytes-udp", ipv4(b"")
+    yield "ip-exactly-20-bytes-253", ipv4(b"", proto=253)
+    yield "ip-version-5", ip_udp(5000, 1000, b"v5", version=5)
+    yield "ip-truncated-19", ip_udp(5000, 1000, b"x")[:19]
+    yield "ip-truncated-1", b"\x45"
+    # Fragments, each dissected on its own (no reassembly).
+    first = udp(49152, 1000, b"A" * 24, length=8 + 48)
+    yield "frag-first-udp", ipv4(first, flags=1, ident=0x3333)
+    yield "frag-middle", ipv4(b"B" * 16, flags=1, frag=4, ident=0x3333)
+    yield "frag-last", ipv4(b"C" * 8, frag=6, ident=0x3333)
+    yield "frag-offset-only", ipv4(b"D" * 5, frag=100, ident=0x3334)
+    for n in (1, 4, 7):
+        yield f"frag-first-tiny-{n}", ipv4(udp(49152, 1000, b"E" * 16)[:n], flags=1, ident=0x3335)
+    yield "frag-overlapping", ipv4(b"F" * 16, flags=1, frag=1, ident=0x3333)
+    yield "frag-df-mf-offset", ipv4(b"G" * 8, flags=3, frag=2)
+    yield "frag-max-offset", ipv4(b"H" * 8, frag=0x1fff)
+    yield "frag-icmp-first", ipv4(icmp(8, 0, b"\x00\x01\x00\x01", b"I" * 8), proto=1, flags=1)
+    yield "frag-dns-last", ipv4(b"J" * 8, frag=3, src=NS, dst=LEARNER)
+    # UDP.
+    for length in (0, 1, 7):
+        yield f"udp-length-{length}", ip_udp(5000, 1000, b"abcd", ulen=length)
+    yield "udp-length-smaller", ip_udp(5000, 1000, b"0123456789", ulen=12)
+    yield "udp-checksum-ffff-valid", ip_udp(5000, 1000, zero_sum_payload(5000, 1000))
+    yield "udp-checksum-ffff-wrong", ip_udp(5000, 1000, b"not zero", uchk=0xffff)
+    yield "udp-port-0", ip_udp(0, 0, b"zero ports")
+    yield "udp-port-65535", ip_udp(65535, 65535, b"\xff\xff")
+    yield "udp-53-three-bytes", dns_query(b"\x01\x02\x03")
+    yield "udp-53-binary-20", dns_query(bytes(range(200, 220)))
+    yield "udp-53-text", dns_query(b"hello, this is not dns at all")
+    yield "udp-53-zero-header", dns_query(b"\x00" * 12)
+    yield "udp-53-empty", dns_query(b"")
+    yield "udp-53-both-ports", ip_udp(53, 53, b"\x00\x07\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00")
+    yield "dns-on-port-5300", ip_udp(40000, 5300, dns(qd=[question("alice.example")]), dst=NS)
+    yield "udp-in-icmp-with-dns", ip_icmp(icmp(3, 3, data=dns_query(dns(qd=[question("alice.example")]))), src=NS)
+    # DNS.
+    yield "dns-two-questions", dns_query(dns(qd=[question("alice.example"), question("bob.example", 28)]))
+    yield "dns-class-ch", dns_query(dns(qd=[question("version.bind", 16, 3)]))
+    yield "dns-class-any", dns_query(dns(qd=[question("alice.example", 255, 255)]))
+    yield "dns-root-query", dns_query(dns(qd=[question("", 2)]))
+    a_rr = rr(b"\xc0\x0c", 1, addr(ALICE))
+    q = [question("alice.example")]
+    yield "dns-mx", dns_answer(dns(flags=0x8180, qd=[question("example", 15)],
+                                   an=[rr(b"\xc0\x0c", 15, struct.pack("!H", 10) + name("mail.example")),
+                                       rr(b"\xc0\x0c", 15, struct.pack("!H", 20) + b"\x04mail\x00" )]))
+    yield "dns-ns-soa", dns_answer(dns(flags=0x8583, qd=[question("nope.example")],
+                                       ns=[rr(name("example"), 6, name("ns.example") + name("admin.example")
+                                              + struct.pack("!IIIII", 2024010101, 3600, 600, 86400, 60), ttl=60)]))
+    yield "dns-ptr", dns_answer(dns(flags=0x8180, qd=[question("7.1.0.10.in-addr.arpa", 12)],
+                                    an=[rr(b"\xc0\x0c", 12, name("alice.example"))]))
+    yield "dns-srv", dns_answer(dns(flags=0x8180, qd=[question("_chat._udp.example", 33)],
+                                    an=[rr(b"\xc0\x0c", 33, struct.pack("!HHH", 10, 5, 1000) + name("alice.example"))]))
+    yield "dns-txt-empty-and-many", dns_answer(dns(flags=0x8180, qd=[question("alice.example", 16)],
+                                                   an=[rr(b"\xc0\x0c", 16, txt(b"", b"a", b"b c")),
+                                                       rr(b"\xc0\x0c", 16, txt(b""))]))
+    yield "dns-opt-query", dns_query(dns(qd=q, ar=[rr(b"\x00", 41, b"", ttl=0x00008000, rclass=1232)]))
+    yield "dns-opt-with-option", dns_answer(dns(flags=0x8180, qd=q, an=[a_rr],
+                                                ar=[rr(b"\x00", 41, struct.pack("!HH", 10, 8) + b"\x01" * 8, ttl=0, rclass=4096)]))
+    yield "dns-unknown-type", dns_answer(dns(flags=0x8180, qd=[question("alice.example", 999)],
+                                             an=[rr(b"\xc0\x0c", 999, b"\xde\xad\xbe\xef")]))
+    yield "dns-a-wrong-length", dns_answer(dns(flags=0x8180, qd=q, an=[rr(b"\xc0\x0c", 1, b"\x0a\x00\x01")]))
+    yield "dns-cname-chain-pointer-to-pointer", dns_answer(dns(
+        flags=0x8180, qd=[question("www.alice.example")],
+        an=[rr(b"\xc0\x0c", 5, b"\x03web\xc0\x10"), rr(b"\xc0\x2f", 1, addr(ALICE))]))
+    yield "dns-pointer-mid-label", dns_answer(dns(flags=0x8180, qd=q, an=[rr(b"\xc0\x0e", 1, addr(ALICE))]))
+    yield "dns-pointer-forward", dns_answer(dns(flags=0x8180, qd=[b"\xc0\x12\x00\x01\x00\x01" + name("alice.example")],
+                                                counts=(1, 0, 0, 0)))
+    yield "dns-pointer-beyond-end", dns_query(dns(qd=[b"\xc0\xff\x00\x01\x00\x01"]))
+    yield "dns-pointer-two-loop", dns_query(dns(qd=[b"\x01a\xc0\x0e\x00\x01\x00\x01"], counts=(1, 0, 0, 0)))
+    yield "dns-label-63", dns_query(dns(qd=[question("a" * 63 + ".example")]))
+    long_name = ".".join(["b" * 63] * 3 + ["c" * 61])  # 255 bytes on the wire
+    yield "dns-name-255", dns_query(dns(qd=[question(long_name)]))
+    yield "dns-name-256", dns_query(dns(qd=[question(".".join(["b" * 63] * 3 + ["c" * 62]))]))
+    yield "dns-label-64-type", dns_query(dns(qd=[b"\x40" + b"x" * 64 + b"\x00\x00\x01\x00\x01"]))
+    yield "dns-label-escapes", dns_query(dns(qd=[b"\x03a.b\x03c d\x02\xe9\xff\x02\\\"\x00\x00\x01\x00\x01"]))
+    for rcode in range(1, 6):
+        yield f"dns-rcode-{rcode}", dns_answer(dns(flags=0x8180 | rcode, qd=q))
+    yield "dns-flags-tc-aa-ra-ad-cd", dns_answer(dns(flags=0x8000 | 0x0400 | 0x0200 | 0x0080 | 0x0020 | 0x0010, qd=q))
+    yield "dns-flags-z-opcode-2", dns_query(dns(flags=0x1040, qd=q))
+    full = dns(flags=0x8180, qd=q, an=[a_rr], ns=[rr(name("example"), 2, name("ns.example"))],
+               ar=[rr(name("ns.example"), 1, addr(NS))])
+    qend = 12 + len(q[0])
+    aend = qend + len(a_rr)
+    nsend = aend + len(rr(name("example"), 2, name("ns.example")))
+    for label, cut in (("header", 12), ("question", qend), ("answer", aend), ("authority", nsend),
+                       ("mid-header", 7), ("mid-question", qend - 3), ("mid-answer", aend - 2)):
+        yield f"dns-cut-{label}", dns_answer(full[:cut])
+    yield "dns-qdcount-lies", dns_query(dns(qd=q, counts=(3, 0, 0, 0)))
+    yield "dns-trailing-bytes", dns_query(dns(qd=q) + b"\x00\x00")
+    # ICMP.
+    original = bytes(ip_udp(49152, 999, b"anyone there?"))
+    for code in range(16):
+        yield f"icmp-unreachable-{code}", ip_icmp(icmp(3, code, data=original[:28]))
+    yield "icmp-time-exceeded-reassembly", ip_icmp(icmp(11, 1, data=original[:28]))
+    yield "icmp-parameter-problem", ip_icmp(icmp(12, 0, b"\x14\x00\x00\x00", original[:28]))
+    yield "icmp-redirect", ip_icmp(icmp(5, 1, addr("10.0.0.254"), original[:28]))
+    yield "icmp-source-quench", ip_icmp(icmp(4, 0, data=original[:28]))
+    yield "icmp-timestamp", ip_icmp(icmp(13, 0, b"\x00\x07\x00\x01", struct.pack("!III", 1000, 0, 0)), src=LEARNER, dst=ALICE)
+    yield "icmp-timestamp-reply", ip_icmp(icmp(14, 0, b"\x00\x07\x00\x01", struct.pack("!III", 1000, 1001, 1002)), src=ALICE)
+    yield "icmp-echo-empty", ip_icmp(icmp(8, 0, b"\x12\x34\x00\x09"), src=LEARNER, dst=ALICE)
+    yield "icmp-echo-odd-data", ip_icmp(icmp(0, 0, b"\x12\x34\x00\x09", b"abc"), src=ALICE)
+    yield "icmp-unknown-type", ip_icmp(icmp(99, 7, b"\x01\x02\x03\x04", b"xx"))
+    yield "icmp-quote-truncated-12", ip_icmp(icmp(3, 3, data=original[:12]))
+    yield "icmp-quote-header-only", ip_icmp(icmp(3, 1, data=original[:20]))
+    yield "icmp-quote-with-options", ip_icmp(icmp(11, 0, data=opt(b"\x94\x04\x00\x00")[:32]))
+    yield "icmp-truncated-header", ip_icmp(icmp(8, 0)[:5])
+    yield "icmp-frag-needed-mtu-0", ip_icmp(icmp(3, 4, data=original[:28]))
+
+
+def zero_sum_payload(sport, dport):
+    """A payload whose UDP checksum computes to zero, which RFC 768 sends as 0xffff."""
+    head = b"sum!"
+    datagram = struct.pack("!HHHH", sport, dport, 8 + len(head) + 2, 0) + head
+    pseudo = addr(LEARNER) + addr(ALICE) + struct.pack("!BBH", 0, 17, 8 + len(head) + 2)
+    partial = ~checksum(pseudo + datagram) & 0xffff  # the folded sum so far
+    return head + struct.pack("!H", 0xffff - partial if partial != 0xffff else 0xffff)
 
 
 def main():
@@ -115,14 +366,32 @@ def main():
          "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
          "-o", "ip.defragment:FALSE"],
         check=True, capture_output=True).stdout
-    with open(os.path.join(OUT, "tshark.json"), "w") as f:
-        f.write("[\n" + ",\n".join(json.dumps(p, separators=(",", ":")) for p in reduce_pdml(pdml)) + "\n]\n")
-    ether = [Ether(src="02:00:00:00:00:02", dst="02:00:00:00:00:35")/IP(packets[i]) for i in (0, 9, 10)]
+    text = "[\n" + ",\n".join(json.dumps(p, separators=(",", ":")) for p in reduce_pdml(pdml)) + "\n]\n"
+    # Gzipped (mtime 0, so the same input gives the same bytes): ~190 KB of JSON becomes ~11 KB.
+    with open(os.path.join(OUT, "tshark.json.gz"), "wb") as f:
+        f.write(gzip.compress(text.encode(), compresslevel=9, mtime=0))
+    mac = dict(src="02:00:00:00:00:02", dst="02:00:00:00:00:35")
+    ether = [Ether(**mac)/IP(packets[i]) for i in (0, 9, 10)]
     ether.insert(1, Ether()/ARP(psrc=LEARNER, pdst=NS))
+    # 802.1Q tagged, and double tagged (802.1ad outer tag, then 802.1Q).
+    ether.append(Ether(**mac)/Dot1Q(vlan=5)/IP(packets[0]))
+    ether.append(Ether(type=0x88a8, **mac)/Dot1Q(vlan=100, type=0x8100)/Dot1Q(vlan=5)/IP(packets[9]))
+    ether.append(Ether(**mac)/Dot1Q(vlan=6)/ARP(psrc=LEARNER, pdst=NS))
     wrpcap(os.path.join(OUT, "ethernet.pcap"), ether)
-    subprocess.run(["editcap", "-F", "nsecpcap", corpus, os.path.join(OUT, "nanosecond.pcap")], check=True)
+    # The same first packets in the other pcap flavours: nanosecond times, big-endian, LINKTYPE_IPV4.
+    head = os.path.join(OUT, "nanosecond.pcap")
+    subprocess.run(["editcap", "-F", "nsecpcap", "-r", corpus, head, "1-5"], check=True)
+    write_pcap(os.path.join(OUT, "big-endian.pcap"), packets[:5], 101, ">")
+    write_pcap(os.path.join(OUT, "linktype-ipv4.pcap"), packets[:5], 228, "<")
     subprocess.run(["editcap", "-F", "pcapng", "-r", corpus, os.path.join(OUT, "corpus.pcapng"), "1-3"], check=True)
 
+
+def write_pcap(path, packets, linktype, endian):
+    """A classic pcap (microseconds) with the given byte order, times as in corpus.pcap."""
+    with open(path, "wb") as f:
+        f.write(struct.pack(endian + "IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, linktype))
+        for i, packet in enumerate(packets):
+            f.write(struct.pack(endian + "IIII", 1700000000, i * 1000, len(packet), len(packet)) + packet)
 
 KEEP = ("ip.", "udp.", "icmp.", "dns.", "data.", "_ws.expert", "_ws.malformed")
 # Aliases and bookkeeping that repeat another field; dropped to keep the fixture small.
@@ -131,6 +400,8 @@ DROP = {"ip.addr", "ip.host", "ip.src_host", "ip.dst_host", "udp.port", "udp.str
         "dns.count.labels", "icmp.data_time", "icmp.data_time_relative", "icmp.resp_in",
         "icmp.resp_to", "icmp.resptime", "icmp.ident_le", "icmp.seq_le", "dns.response_in",
         "dns.response_to", "dns.time", "_ws.expert.group", "_ws.expert.severity"}
+
+LONGEST_SHOW = 48
 
 
 def reduce_pdml(pdml):
@@ -145,6 +416,9 @@ def reduce_pdml(pdml):
                     show = child.get("show")
                     if name == "_ws.expert":
                         show = child.get("showname")
+                    elif show and len(show) > LONGEST_SHOW:
+                        # Long byte strings repeat the packet; their start, position and size suffice.
+                        show = show[:LONGEST_SHOW] + "…"
                     fields.append([name, show, int(child.get("pos", "0")), int(child.get("size", "0"))])
                 walk(child)
 

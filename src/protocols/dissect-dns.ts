@@ -1,5 +1,5 @@
 // The DNS layer of a dissection (RFC 1035 §4.1; AD/CD flag bits from RFC 4035 §3.2).
-import { field, hex16, placedField, spec } from "./field.ts";
+import { field, type FieldSpec, hex16, placedField, spec } from "./field.ts";
 import {
   decodeDnsWithLayout,
   type DnsMessage,
@@ -7,6 +7,8 @@ import {
   type DnsRecord,
   type DnsSection,
 } from "./dns.ts";
+import { wiresharkNameText } from "./dns-name.ts";
+import { DNS_OPT, optHeaderFields, rdataDetails } from "./dissect-dns-rdata.ts";
 import type { Field, Layer } from "./types.ts";
 
 const ID = spec("id", "Transaction ID", "dns.id", 0, 16);
@@ -116,33 +118,12 @@ export function dissectDns(
     summary: message ? dnsSummary(message) : "truncated DNS message",
     errors,
   };
-  if (!message) return layer;
-  const flags = (bytes[2]! << 8) | bytes[3]!;
-  const z = (flags & 0x40) !== 0;
-  const ad = (flags & 0x20) !== 0;
-  const cd = (flags & 0x10) !== 0;
-  const { qr, opcode, rcode } = message.flags;
+  if (!message) {
+    partialHeader(bytes, offset, fields);
+    return layer;
+  }
   fields.push(field(ID, offset, message.id, hex16(message.id)));
-  fields.push(
-    field(
-      FLAGS,
-      offset,
-      flags,
-      `${hex16(flags)} ${OPCODE_NAMES[opcode] ?? "Opcode " + opcode}${qr ? " response" : ""}`,
-      [
-        field(QR, offset, qr, qr ? "Message is a response" : "Message is a query"),
-        field(OPCODE, offset, opcode, `${OPCODE_NAMES[opcode] ?? "unknown"} (${opcode})`),
-        field(AA, offset, message.flags.aa, yes(message.flags.aa)),
-        field(TC, offset, message.flags.tc, yes(message.flags.tc)),
-        field(RD, offset, message.flags.rd, yes(message.flags.rd)),
-        field(RA, offset, message.flags.ra, yes(message.flags.ra)),
-        field(Z, offset, z, yes(z)),
-        field(AD, offset, ad, yes(ad)),
-        field(CD, offset, cd, yes(cd)),
-        field(RCODE, offset, rcode, `${RCODE_NAMES[rcode] ?? "unknown"} (${rcode})`),
-      ],
-    ),
-  );
+  fields.push(flagsField((bytes[2]! << 8) | bytes[3]!, offset));
   fields.push(field(QDCOUNT, offset, layout.counts.questions));
   fields.push(field(ANCOUNT, offset, layout.counts.answers));
   fields.push(field(NSCOUNT, offset, layout.counts.authorities));
@@ -168,7 +149,7 @@ export function dissectDns(
             "dns.qry.name",
             at,
             nameEnd - at,
-            question.name,
+            nameValue(question.name, bytes, at - offset),
             nameDisplay(question.name),
           ),
           placedField(
@@ -245,7 +226,15 @@ function recordField(
   const nameEnd = offset + place.nameEnd;
   const rdataStart = offset + place.rdataStart;
   const typeName = DNS_TYPE_NAMES[record.type] ?? String(record.type);
-  const rdata = rdataField(record.data, rdataStart, place.end - place.rdataStart, bytes, offset);
+  const rdata = rdataField(
+    record,
+    rdataStart,
+    place.end - place.rdataStart,
+    bytes,
+    offset,
+    place.rdataStart,
+  );
+  const isOpt = record.type === DNS_OPT;
   return placedField(
     "record",
     "Resource Record",
@@ -261,7 +250,7 @@ function recordField(
         `${prefix}.name`,
         at,
         nameEnd - at,
-        record.name,
+        nameValue(record.name, bytes, place.start),
         nameDisplay(record.name),
       ),
       placedField(
@@ -273,24 +262,28 @@ function recordField(
         record.type,
         `${typeName} (${record.type})`,
       ),
-      placedField(
-        "class",
-        "Class",
-        `${prefix}.class`,
-        nameEnd + 2,
-        2,
-        record.class,
-        classDisplay(record.class),
-      ),
-      placedField(
-        "ttl",
-        "Time to Live",
-        `${prefix}.ttl`,
-        nameEnd + 4,
-        4,
-        record.ttl,
-        `${record.ttl} seconds`,
-      ),
+      ...(isOpt
+        ? optHeaderFields(record.class, record.ttl, nameEnd + 2)
+        : [
+            placedField(
+              "class",
+              "Class",
+              `${prefix}.class`,
+              nameEnd + 2,
+              2,
+              record.class,
+              classDisplay(record.class),
+            ),
+            placedField(
+              "ttl",
+              "Time to Live",
+              `${prefix}.ttl`,
+              nameEnd + 4,
+              4,
+              record.ttl,
+              `${record.ttl} seconds`,
+            ),
+          ]),
       placedField(
         "rdlength",
         "Data Length",
@@ -305,12 +298,14 @@ function recordField(
 }
 
 function rdataField(
-  data: DnsRdata,
+  record: DnsRecord,
   at: number,
   length: number,
   bytes: Uint8Array,
   offset: number,
+  start: number,
 ): Field {
+  const data: DnsRdata = record.data;
   switch (data.kind) {
     case "A":
       return placedField("address", "Address", "dns.a", at, length, data.address);
@@ -323,7 +318,7 @@ function rdataField(
         "dns.cname",
         at,
         length,
-        data.name,
+        nameValue(data.name, bytes, start),
         nameDisplay(data.name),
       );
     case "NS":
@@ -333,7 +328,7 @@ function rdataField(
         "dns.ns",
         at,
         length,
-        data.name,
+        nameValue(data.name, bytes, start),
         nameDisplay(data.name),
       );
     case "PTR":
@@ -343,7 +338,7 @@ function rdataField(
         "dns.ptr.domain_name",
         at,
         length,
-        data.name,
+        nameValue(data.name, bytes, start),
         nameDisplay(data.name),
       );
     case "TXT":
@@ -360,9 +355,67 @@ function rdataField(
     case "raw": {
       let hex = "";
       for (const b of data.bytes) hex += b.toString(16).padStart(2, "0");
-      return placedField("rdata", "Data", undefined, at, length, hex, `${length} bytes`);
+      const details = rdataDetails(bytes, record.type, start, length, offset);
+      // Wireshark's dns.data is the data of a type it has no decoder for.
+      const unknown = DNS_TYPE_NAMES[record.type] === undefined;
+      return placedField(
+        "rdata",
+        "Data",
+        unknown ? "dns.data" : undefined,
+        at,
+        length,
+        hex,
+        `${length} bytes`,
+        details ?? undefined,
+      );
     }
   }
+}
+
+/** A name's value as Wireshark shows it; re-read from the message only when it has escapes. */
+function nameValue(name: string, bytes: Uint8Array, start: number): string {
+  if (name === "") return "<Root>";
+  return name.includes("\\") ? wiresharkNameText(bytes, start) : name;
+}
+
+function flagsField(flags: number, offset: number): Field {
+  const qr = (flags & 0x8000) !== 0;
+  const opcode = (flags >>> 11) & 15;
+  const rcode = flags & 15;
+  return field(
+    FLAGS,
+    offset,
+    flags,
+    `${hex16(flags)} ${OPCODE_NAMES[opcode] ?? "Opcode " + opcode}${qr ? " response" : ""}`,
+    [
+      field(QR, offset, qr, qr ? "Message is a response" : "Message is a query"),
+      field(OPCODE, offset, opcode, `${OPCODE_NAMES[opcode] ?? "unknown"} (${opcode})`),
+      bit(AA, flags, 0x400, offset),
+      bit(TC, flags, 0x200, offset),
+      bit(RD, flags, 0x100, offset),
+      bit(RA, flags, 0x80, offset),
+      bit(Z, flags, 0x40, offset),
+      bit(AD, flags, 0x20, offset),
+      bit(CD, flags, 0x10, offset),
+      field(RCODE, offset, rcode, `${RCODE_NAMES[rcode] ?? "unknown"} (${rcode})`),
+    ],
+  );
+}
+
+function bit(s: FieldSpec, flags: number, mask: number, offset: number): Field {
+  const set = (flags & mask) !== 0;
+  return field(s, offset, set, yes(set));
+}
+
+/** What a message shorter than its 12-byte header still shows: the fields that are there. */
+function partialHeader(bytes: Uint8Array, offset: number, fields: Field[]): void {
+  const u16 = (at: number) => readU16(bytes, at);
+  if (bytes.length >= 2) fields.push(field(ID, offset, u16(0), hex16(u16(0))));
+  if (bytes.length >= 4) fields.push(flagsField(u16(2), offset));
+  const counts = [QDCOUNT, ANCOUNT, NSCOUNT, ARCOUNT];
+  counts.forEach((count, i) => {
+    if (bytes.length >= 6 + 2 * i) fields.push(field(count, offset, u16(4 + 2 * i)));
+  });
 }
 
 function nameDisplay(name: string): string {
@@ -413,4 +466,8 @@ function txtStrings(strings: string[], bytes: Uint8Array, start: number, offset:
     at += 1 + size;
   }
   return fields;
+}
+
+function readU16(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! << 8) | bytes[at + 1]!;
 }

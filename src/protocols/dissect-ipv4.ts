@@ -1,7 +1,8 @@
 // The IPv4 layer of a dissection (RFC 791 §3.1), with Wireshark's field names alongside.
 import { internetChecksum } from "./checksum.ts";
-import { field, fits, hex16, placedField, spec } from "./field.ts";
+import { field, fits, hex16, spec } from "./field.ts";
 import { decodeIpv4, type Ipv4Decoded } from "./ipv4.ts";
+import { optionsField, sourceRouteDestination } from "./dissect-ipv4-options.ts";
 import { sharedAtStart } from "./shared-field.ts";
 import type { ChecksumStatus, Field, Layer } from "./types.ts";
 
@@ -16,13 +17,16 @@ const FLAGS = spec("flags", "Flags", "ip.flags", 48, 3);
 const RESERVED = spec("reserved", "Reserved", "ip.flags.rb", 48, 1);
 const DONT_FRAGMENT = spec("dontFragment", "Don't Fragment", "ip.flags.df", 49, 1);
 const MORE_FRAGMENTS = spec("moreFragments", "More Fragments", "ip.flags.mf", 50, 1);
-// Ours counts 8-byte units as on the wire; Wireshark's ip.frag_offset shows bytes.
+// 8-byte units as on the wire, as Wireshark 4's ip.frag_offset shows them.
 const FRAGMENT_OFFSET = spec("fragmentOffset", "Fragment Offset", "ip.frag_offset", 51, 13);
 const TTL = spec("ttl", "Time to Live", "ip.ttl", 64, 8);
 const PROTOCOL = spec("protocol", "Protocol", "ip.proto", 72, 8);
 const HEADER_CHECKSUM = spec("headerChecksum", "Header Checksum", "ip.checksum", 80, 16);
 const SOURCE = spec("source", "Source Address", "ip.src", 96, 32);
 const DESTINATION = spec("destination", "Destination Address", "ip.dst", 128, 32);
+// With a source route under way the header holds only the next hop; Wireshark then calls it
+// ip.cur_rt and gives ip.dst to the route's last address.
+const NEXT_HOP = spec("destination", "Destination Address (next hop)", "ip.cur_rt", 128, 32);
 
 const PROTOCOL_NAMES: Record<number, string> = {
   1: "ICMP",
@@ -36,24 +40,15 @@ const PROTOCOL_NAMES: Record<number, string> = {
   132: "SCTP",
 };
 
-// RFC 791 §3.1 and the IANA registry: the options a learner may meet.
-const OPTION_NAMES: Record<number, string> = {
-  0: "End of Options List",
-  1: "No-Operation",
-  7: "Record Route",
-  68: "Time Stamp",
-  130: "Security",
-  131: "Loose Source and Record Route",
-  136: "Stream ID",
-  137: "Strict Source and Record Route",
-  148: "Router Alert",
-};
-
 // Every summary names the protocol: one array read instead of a lookup in a sparse object.
 const PROTOCOL_NAME_TEXTS = Array.from(
   { length: 256 },
   (_, p) => PROTOCOL_NAMES[p] ?? `protocol ${p}`,
 );
+
+export function protocolKnown(protocol: number): boolean {
+  return PROTOCOL_NAMES[protocol] !== undefined;
+}
 
 export function protocolName(protocol: number): string {
   return PROTOCOL_NAME_TEXTS[protocol] ?? PROTOCOL_NAMES[protocol] ?? `protocol ${protocol}`;
@@ -166,10 +161,17 @@ export function dissectIpv4(bytes: Uint8Array, offset: number, title: string): I
   }
   if (fits(SOURCE, available))
     fields.push(field(SOURCE, offset, decoded.header?.source ?? address(bytes, 12)));
-  if (fits(DESTINATION, available)) {
-    fields.push(field(DESTINATION, offset, decoded.header?.destination ?? address(bytes, 16)));
-  }
   const header = decoded.header;
+  if (fits(DESTINATION, available)) {
+    const routed = header !== null && header.options.length > 0;
+    fields.push(
+      field(
+        routed && sourceRouteDestination(header.options) !== null ? NEXT_HOP : DESTINATION,
+        offset,
+        header?.destination ?? address(bytes, 16),
+      ),
+    );
+  }
   const headerLength = header ? 20 + header.options.length : Math.min(available, 20);
   if (header && header.options.length > 0) {
     fields.push(optionsField(header.options, offset + 20, errors));
@@ -203,74 +205,6 @@ function flagsDisplay(reserved: boolean, dontFragment: boolean, moreFragments: b
   return set.length === 0 ? "none" : set.join(", ");
 }
 
-// Wireshark's names for the options themselves (the type byte is ip.opt.type in all of them).
-const OPTION_WIRESHARK: Record<number, string> = {
-  0: "ip.options.eol",
-  1: "ip.options.nop",
-  7: "ip.options.record_route",
-  68: "ip.options.time_stamp",
-  148: "ip.options.routeralert",
-};
-
-function optionsField(options: Uint8Array, byteOffset: number, errors: string[]): Field {
-  const children: Field[] = [];
-  let at = 0;
-  while (at < options.length) {
-    const type = options[at]!;
-    const name = OPTION_NAMES[type] ?? `option ${type}`;
-    const start = byteOffset + at;
-    const typeField = placedField(
-      "type",
-      "Option Type",
-      "ip.opt.type",
-      start,
-      1,
-      type,
-      `${name} (${type})`,
-    );
-    if (type === 0 || type === 1) {
-      // RFC 791: these two are a single byte, with no length.
-      children.push(
-        placedField("option", name, OPTION_WIRESHARK[type], start, 1, type, name, [typeField]),
-      );
-      at++;
-      // End of Options List marks the end; what follows is padding.
-      if (type === 0) break;
-      continue;
-    }
-    const length = options[at + 1];
-    if (length === undefined || length < 2 || at + length > options.length) {
-      errors.push(
-        `option ${name} at byte ${start} has length ${length ?? "(missing)"}, which does not fit the ${options.length} option bytes`,
-      );
-      break;
-    }
-    children.push(
-      placedField(
-        "option",
-        name,
-        OPTION_WIRESHARK[type],
-        start,
-        length,
-        type,
-        `${name}, ${length} bytes`,
-        [typeField, placedField("length", "Option Length", "ip.opt.len", start + 1, 1, length)],
-      ),
-    );
-    at += length;
-  }
-  return placedField(
-    "options",
-    "Options",
-    undefined,
-    byteOffset,
-    options.length,
-    `${options.length} bytes`,
-    undefined,
-    children,
-  );
-}
-
 function u16(bytes: Uint8Array, at: number): number {
   return (bytes[at]! << 8) | bytes[at + 1]!;
 }
@@ -278,3 +212,5 @@ function u16(bytes: Uint8Array, at: number): number {
 function address(bytes: Uint8Array, at: number): string {
   return `${bytes[at]}.${bytes[at + 1]}.${bytes[at + 2]}.${bytes[at + 3]}`;
 }
+
+export { sourceRouteDestination };

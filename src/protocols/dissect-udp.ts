@@ -46,6 +46,9 @@ export function dissectUdp(
   if (available >= 8) {
     const value = u16(bytes, 6);
     checksum = decoded.checksumStatus;
+    // A fragment's checksum covers the whole datagram, which is not here even when the UDP
+    // length happens to fit (Wireshark does not verify fragments either).
+    if (partial === "first fragment" && checksum !== "none") checksum = "unverified";
     // Written out whole: an array literal is sized exactly, pushes would leave spare slots in
     // every dissection netsim keeps.
     fields = [

@@ -3,12 +3,17 @@
 // never throws; what cannot be decoded becomes an error annotation on its layer.
 import { decodedIfDns, dissectDns } from "./dissect-dns.ts";
 import { dissectIcmp, QUOTING_TYPES } from "./dissect-icmp.ts";
-import { dissectIpv4, protocolName } from "./dissect-ipv4.ts";
+import {
+  dissectIpv4,
+  protocolKnown,
+  protocolName,
+  sourceRouteDestination,
+} from "./dissect-ipv4.ts";
 import { dissectNameLookup, dissectPayload } from "./dissect-payload.ts";
 import { dissectUdp } from "./dissect-udp.ts";
 import { IP_PROTOCOL, type Ipv4Header } from "./ipv4.ts";
 import { NAME_LOOKUP_PORT } from "./name-lookup.ts";
-import type { Dissection, Layer } from "./types.ts";
+import type { Dissection, Field, Layer } from "./types.ts";
 
 export function dissectPacket(bytes: Uint8Array): Dissection {
   try {
@@ -57,7 +62,13 @@ function dissect(bytes: Uint8Array): Dissection {
   }
   if (header.protocol === IP_PROTOCOL.ICMP)
     return finish(layers, icmpLayers(layers, header, payload, offset, bytes.length));
-  if (payload.length > 0) layers.push(dissectPayload(payload, offset));
+  if (payload.length > 0) {
+    const data = dissectPayload(payload, offset);
+    // Wireshark decodes the protocols it has a name for (TCP, GRE, …), so its data.data would
+    // not be these bytes; we show them undecoded, under no Wireshark name.
+    if (protocolKnown(header.protocol)) data.fields = data.fields.map(unnamed);
+    layers.push(data);
+  }
   return finish(
     layers,
     `${route(header)} ${protocolName(header.protocol)}, ${payload.length} bytes`,
@@ -87,10 +98,12 @@ function udpDissection(
   payload: Uint8Array,
   offset: number,
 ): Dissection {
+  const finalDestination =
+    header.options.length > 0 ? sourceRouteDestination(header.options) : null;
   const udp = dissectUdp(
     payload,
     offset,
-    { source: readUint32(packet, 12), destination: readUint32(packet, 16) },
+    { source: readUint32(packet, 12), destination: finalDestination ?? readUint32(packet, 16) },
     header.moreFragments ? "first fragment" : undefined,
   );
   const udpHeader = udp.decoded.header;
@@ -123,8 +136,9 @@ function applicationLayer(
     if (dns) return dissectDns(data, offset, dns);
     const lookup = dissectNameLookup(data, offset, toServer ? "request" : "answer");
     if (lookup) return lookup;
-    // Malformed DNS is still most likely DNS on port 53: show what decodes, with the errors.
-    if (data.length >= 12) return dissectDns(data, offset);
+    // Anything else on port 53 is taken for DNS, malformed if need be (as Wireshark does): show
+    // what decodes, with the errors.
+    if (data.length > 0) return dissectDns(data, offset);
   }
   return data.length > 0 ? dissectPayload(data, offset) : null;
 }
@@ -140,10 +154,11 @@ function icmpLayers(
   const icmp = dissectIcmp(payload, offset, complete);
   layers.push(icmp.layer);
   const icmpHeader = icmp.decoded.header;
-  if (icmpHeader && QUOTING_TYPES.has(icmpHeader.type) && icmp.decoded.payload.length > 0) {
-    quotedLayers(layers, icmp.decoded.payload, offset + 8);
-  } else if (icmp.decoded.payload.length > 0) {
-    layers.push(dissectPayload(icmp.decoded.payload, offset + 8));
+  const data = icmp.data;
+  if (icmpHeader && QUOTING_TYPES.has(icmpHeader.type) && data.length > 0) {
+    quotedLayers(layers, data, offset + 8);
+  } else if (data.length > 0) {
+    layers.push(dissectPayload(data, offset + icmp.layer.byteLength));
   }
   return `${route(header)} ICMP ${icmp.layer.summary}`;
 }
@@ -167,13 +182,33 @@ function quotedLayers(layers: Layer[], quote: Uint8Array, offset: number): void 
   layers.push(inner.layer);
   if (!innerHeader || innerHeader.fragmentOffset > 0) return;
   const rest = inner.decoded.payload;
-  if (innerHeader.protocol === IP_PROTOCOL.UDP && rest.length > 0) {
-    layers.push(dissectUdp(rest, inner.payloadOffset, null, "quoted").layer);
-  }
+  if (innerHeader.protocol !== IP_PROTOCOL.UDP || rest.length === 0) return;
+  // A quote that holds the whole datagram (routers may quote more than 8 bytes, RFC 1812
+  // §4.3.2.3) can be checked and decoded like any other; a cut one is shown as far as it goes.
+  const udp = dissectUdp(
+    rest,
+    inner.payloadOffset,
+    { source: readUint32(quote, 12), destination: readUint32(quote, 16) },
+    "quoted",
+  );
+  layers.push(udp.layer);
+  const udpHeader = udp.decoded.header;
+  if (!udpHeader || udpHeader.length > rest.length) return;
+  const application = applicationLayer(
+    udp.decoded.payload,
+    inner.payloadOffset + 8,
+    udpHeader.sourcePort,
+    udpHeader.destinationPort,
+  );
+  if (application) layers.push(application);
 }
 
 function readUint32(bytes: Uint8Array, at: number): number {
   return (
     ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0
   );
+}
+
+function unnamed(field: Field): Field {
+  return { ...field, wireshark: undefined };
 }

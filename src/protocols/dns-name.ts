@@ -126,3 +126,28 @@ export function nameLabels(name: string): Uint8Array[] {
   if (total > MAX_NAME_BYTES) throw new RangeError(`name "${name}" is longer than 255 bytes`);
   return labels;
 }
+
+const LABEL_DECODER = new TextDecoder();
+
+/**
+ * A name as Wireshark shows it: label bytes as UTF-8 (invalid bytes become U+FFFD), dots and
+ * spaces inside labels left as they are. Ambiguous ("a.b" may be one label), so only for the
+ * Wireshark-facing value of a field; readName's escaped form stays the display. Assumes the
+ * name was already read without error by readName.
+ */
+export function wiresharkNameText(bytes: Uint8Array, offset: number): string {
+  const labels: string[] = [];
+  let position = offset;
+  for (let jumps = 0; jumps <= MAX_JUMPS && position < bytes.length;) {
+    const length = bytes[position]!;
+    if (length === 0) break;
+    if ((length & 0xc0) === 0xc0) {
+      position = ((length & 0x3f) << 8) | (bytes[position + 1] ?? 0);
+      jumps++;
+      continue;
+    }
+    labels.push(LABEL_DECODER.decode(bytes.subarray(position + 1, position + 1 + length)));
+    position += length + 1;
+  }
+  return labels.length === 0 ? "<Root>" : labels.join(".");
+}

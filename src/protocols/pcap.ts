@@ -28,6 +28,7 @@ const PCAPNG_BLOCK = 0x0a0d0d0a;
 const SNAPLEN = 65535;
 const ETHERTYPE_IPV4 = 0x0800;
 const ETHERTYPE_VLAN = 0x8100;
+const ETHERTYPE_QINQ = 0x88a8;
 
 /** Writes records as a little-endian, microsecond pcap with LINKTYPE_RAW (bare IPv4 packets). */
 export function writePcap(records: PcapRecord[]): Uint8Array {
@@ -124,9 +125,12 @@ function stripEthernet(frame: Uint8Array, number: number, notes: string[]): Uint
   }
   let type = (frame[12]! << 8) | frame[13]!;
   let headerLength = 14;
-  if (type === ETHERTYPE_VLAN && frame.length >= 18) {
-    type = (frame[16]! << 8) | frame[17]!;
-    headerLength = 18;
+  // IEEE 802.1Q tags (and an 802.1ad outer tag, "Q-in-Q") sit between the addresses and the
+  // type: 4 bytes each, the real type after them.
+  for (let tags = 0; tags < 2 && (type === ETHERTYPE_VLAN || type === ETHERTYPE_QINQ); tags++) {
+    if (frame.length < headerLength + 4) break;
+    type = (frame[headerLength + 2]! << 8) | frame[headerLength + 3]!;
+    headerLength += 4;
   }
   if (type !== ETHERTYPE_IPV4) {
     const name = ETHERTYPE_NAMES[type] ?? `ethertype 0x${type.toString(16).padStart(4, "0")}`;

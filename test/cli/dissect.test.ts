@@ -42,8 +42,34 @@ describe("packetlab dissect", () => {
     expect(io.stdout).toContain("! UDP length 30 exceeds the 12 bytes left in the IP packet");
     const ethernet = captureIo();
     expect(await main(["dissect", "--json", "--pcap", fixture("ethernet.pcap")], ethernet)).toBe(0);
-    expect(JSON.parse(ethernet.stdout)).toHaveLength(3);
+    expect(JSON.parse(ethernet.stdout)).toHaveLength(5);
     expect(ethernet.stderr).toContain("record 2 is ARP, not IPv4: skipped");
+  });
+
+  it("gives every field's Wireshark display-filter name in --json", async () => {
+    const io = captureIo();
+    expect(await main(["dissect", "--json", fixture("corpus.pcap")], io)).toBe(0);
+    type JsonField = { name: string; wireshark?: string; value: unknown; children?: JsonField[] };
+    const out = JSON.parse(io.stdout) as { layers: { fields: JsonField[] }[] }[];
+    const named = new Map<string, unknown>();
+    const visit = (f: JsonField) => {
+      if (f.wireshark) named.set(f.wireshark, f.value);
+      f.children?.forEach(visit);
+    };
+    for (const packet of out) for (const layer of packet.layers) layer.fields.forEach(visit);
+    for (const name of [
+      "ip.ttl",
+      "ip.opt.ptr",
+      "udp.checksum",
+      "icmp.mtu",
+      "dns.a",
+      "dns.mx.preference",
+      "dns.soa.serial_number",
+      "dns.srv.port",
+      "dns.rr.udp_payload_size",
+    ]) {
+      expect(named.has(name), name).toBe(true);
+    }
   });
 
   it("exits 1 with a clear message for input it cannot read", async () => {

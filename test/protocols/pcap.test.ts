@@ -24,21 +24,32 @@ describe("pcap", () => {
     );
   });
 
-  it("reads scapy's raw-IP capture and editcap's nanosecond copy alike", () => {
+  it("reads the corpus, and its first packets as nanosecond, big-endian and LINKTYPE_IPV4 files", () => {
     const micro = readPcap(fixture("corpus.pcap"));
-    const nano = readPcap(fixture("nanosecond.pcap"));
     expect(micro.records.length).toBeGreaterThan(30);
-    expect(nano.records.map((r) => r.bytes)).toEqual(micro.records.map((r) => r.bytes));
     expect(micro.records[1]!.timeUs - micro.records[0]!.timeUs).toBe(1000);
-    expect(nano.records[1]!.timeUs - nano.records[0]!.timeUs).toBe(1000);
+    const head = micro.records.slice(0, 5);
+    for (const name of ["nanosecond.pcap", "big-endian.pcap", "linktype-ipv4.pcap"]) {
+      const file = readPcap(fixture(name));
+      expect(
+        file.records.map((r) => r.bytes),
+        name,
+      ).toEqual(head.map((r) => r.bytes));
+      expect(file.records[1]!.timeUs - file.records[0]!.timeUs, name).toBe(1000);
+      expect(file.notes, name).toEqual([]);
+    }
+    expect(readPcap(fixture("linktype-ipv4.pcap")).linkType).toBe(LINKTYPE.IPV4);
   });
 
-  it("strips Ethernet headers and says what it skipped", () => {
+  it("strips Ethernet headers, with one or two VLAN tags, and says what it skipped", () => {
     const file = readPcap(fixture("ethernet.pcap"));
+    const corpus = readPcap(fixture("corpus.pcap")).records;
     expect(file.linkType).toBe(LINKTYPE.ETHERNET);
-    expect(file.records).toHaveLength(3);
-    expect(file.records.every((r) => r.bytes[0] === 0x45)).toBe(true);
-    expect(file.notes).toEqual(["record 2 is ARP, not IPv4: skipped"]);
+    expect(file.records.map((r) => r.bytes)).toEqual([0, 9, 10, 0, 9].map((i) => corpus[i]!.bytes));
+    expect(file.notes).toEqual([
+      "record 2 is ARP, not IPv4: skipped",
+      "record 7 is ARP, not IPv4: skipped",
+    ]);
   });
 
   it("reads big-endian files", () => {
