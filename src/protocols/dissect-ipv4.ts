@@ -7,8 +7,11 @@ import { sharedAtStart } from "./shared-field.ts";
 import type { ChecksumStatus, Field, Layer } from "./types.ts";
 
 const VERSION = spec("version", "Version", "ip.version", 0, 4);
-// Wireshark's ip.hdr_len is in bytes; ours is the RFC's count of 32-bit words.
-const IHL = spec("ihl", "Internet Header Length", "ip.hdr_len", 4, 4);
+// The RFC's IHL counts 32-bit words; Wireshark's ip.hdr_len counts bytes. The same four bits
+// carry both: the bytes as a child field, so a field-by-field comparison by Wireshark name
+// compares like with like.
+const IHL = spec("ihl", "Internet Header Length", undefined, 4, 4);
+const HEADER_LENGTH = spec("headerLength", "Header Length", "ip.hdr_len", 4, 4);
 const DSCP = spec("dscp", "Differentiated Services Code Point", "ip.dsfield.dscp", 8, 6);
 const ECN = spec("ecn", "Explicit Congestion Notification", "ip.dsfield.ecn", 14, 2);
 const TOTAL_LENGTH = spec("totalLength", "Total Length", "ip.len", 16, 16);
@@ -72,7 +75,11 @@ const FLAGS_DISPLAY = Array.from({ length: 8 }, (_, f) =>
 // The fields that come out the same for most packets, shared between dissections (see
 // shared-field.ts). The field's value must be below 2^bits: each reads exactly that many bits.
 const versionField = sharedAtStart(4, (offset, v) => field(VERSION, offset, v));
-const ihlField = sharedAtStart(4, (offset, ihl) => field(IHL, offset, ihl, IHL_DISPLAY[ihl]));
+const ihlField = sharedAtStart(4, (offset, ihl) =>
+  field(IHL, offset, ihl, IHL_DISPLAY[ihl], [
+    field(HEADER_LENGTH, offset, ihl * 4, `${ihl * 4} bytes`),
+  ]),
+);
 const dscpField = sharedAtStart(6, (offset, v) => field(DSCP, offset, v));
 const ecnField = sharedAtStart(2, (offset, v) => field(ECN, offset, v));
 const flagsField = sharedAtStart(3, (offset, flags) => {

@@ -159,7 +159,6 @@ function fullShow(field: Field, packet: Uint8Array): string {
     const bytes = packet.subarray(field.bitOffset / 8, (field.bitOffset + field.bitLength) / 8);
     return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(":");
   }
-  if (name === "ip.hdr_len") return String((field.value as number) * 4); // bytes in Wireshark
   if (typeof field.value === "boolean") return field.value ? "1" : "0";
   const width = HEX_WIDTH[name];
   if (width && typeof field.value === "number")
