@@ -19,8 +19,11 @@ export const FILENAMES: Record<Language, string> = {
   typescript: "main.ts",
 };
 
-export async function prepareSource(code: string, language: Language): Promise<PrepareResult> {
+export async function prepareSource(written: string, language: Language): Promise<PrepareResult> {
   const filename = FILENAMES[language];
+  // A byte order mark (editors on Windows write one) is invisible to the learner and would
+  // make a following `#!` line a syntax error in V8 and esbuild alike; Node strips it too.
+  const code = written.charCodeAt(0) === 0xfeff ? written.slice(1) : written;
   if (language === "javascript") return { ok: true, source: { code, filename, map: null } };
   try {
     const result = await transform(code, {
