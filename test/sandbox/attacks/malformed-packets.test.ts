@@ -85,4 +85,50 @@ describe("malformed and oversized packets", () => {
     });
     await expectHealthy(runner);
   });
+
+  it("stops a loop of packets malformed in every header field at the packet cap", async () => {
+    const result = await run(
+      runner,
+      `import { sendPacket, dissect } from "net";
+       const base = () => {
+         const p = new Uint8Array(28);
+         p.set([0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 2, 10, 0, 0, 7, 0x0f, 0xa0, 0x03, 0xe8, 0, 8]);
+         return p;
+       };
+       const edits = [
+         (p) => { p[0] = 0x4f; },              // IHL 15, options cut short
+         (p) => { p[2] = 0; p[3] = 0; },       // total length 0
+         (p) => { p[6] = 0x3f; p[7] = 0xff; }, // fragment offset past 65,535 bytes
+         (p) => { p[6] = 0x20; p[7] = 0xff; }, // more fragments at the last offset
+         (p) => { p[24] = 0; p[25] = 3; },     // UDP length under its header
+         (p) => { p[26] = 0xff; p[27] = 0xff; }, // UDP checksum 0xffff
+         (p) => { p[10] = 0xff; p[11] = 0xff; }, // header checksum 0xffff
+         (p) => { p[0] = 0x65; },              // version 6
+         (p) => { p[8] = 0; },                 // TTL 0
+       ];
+       for (let i = 0; ; i++) {
+         const p = base();
+         edits[i % edits.length](p);
+         sendPacket(p);
+         dissect(p);
+       }`,
+      { limits: { maxPackets: 200 } },
+    );
+    expect(result.outcome).toBe("network-limit");
+    expect(result.message).toContain("200 packets");
+    await expectHealthy(runner);
+  });
+
+  it("stops fragments that would fill the reassembly buffers at the packet cap", async () => {
+    const result = await run(
+      runner,
+      `import { ipv4Packet, sendPacket } from "net";
+       for (let id = 0; ; id++) {
+         sendPacket(ipv4Packet({ source: "10.0.0.2", destination: "10.0.0.7", identification: id & 0xffff,
+           moreFragments: true, fragmentOffset: (id * 7) % 8000 }, new Uint8Array(1480).fill(id & 255)));
+       }`,
+    );
+    expect(result.outcome).toBe("network-limit");
+    await expectHealthy(runner);
+  });
 });

@@ -47,4 +47,20 @@ describe("output floods", () => {
     expect(result.outcome).toBe("output-limit");
     await expectHealthy(runner);
   });
+
+  // Two limits in one loop: the first one reached ends the run and names the outcome.
+  it("reports whichever of the output and packet limits is reached first", async () => {
+    const loop = `import { UdpSocket } from "net";
+      const socket = UdpSocket.bind("0.0.0.0:0");
+      for (;;) { socket.sendTo("x", "10.0.0.7:1000"); console.log("y".repeat(49)); }`;
+    const packetsFirst = await run(runner, loop, {
+      limits: { maxPackets: 5, outputBytes: 10_000 },
+    });
+    expect(packetsFirst.outcome).toBe("network-limit");
+    expect(packetsFirst.outputTruncated).toBe(false);
+    const outputFirst = await run(runner, loop, { limits: { maxPackets: 500, outputBytes: 200 } });
+    expect(outputFirst.outcome).toBe("output-limit");
+    expect(outputFirst.outputTruncated).toBe(true);
+    await expectHealthy(runner);
+  });
 });
