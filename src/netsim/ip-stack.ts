@@ -93,7 +93,9 @@ export function createHost(deps: HostDeps): SimHost {
   const output = (packet: Uint8Array, header: Ipv4Header | null, fragmentable = true): void => {
     const destinationHost = header ? deps.hostNamed(header.destination) : undefined;
     if (destinationHost === me) {
-      // Loopback: delivered inside the host, never on a wire, so no packet event.
+      // Loopback: delivered inside the host, never on a wire, so no packet event; it still
+      // counts against the run's limits.
+      wire.countLoopback(packet);
       deps.schedule(deps.now(), () => {
         if (header) deliverLocally(header, decodeIpv4(packet).payload, undefined, packet);
       });

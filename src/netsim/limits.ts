@@ -39,7 +39,8 @@ export interface LimitGuard {
   trip(code: NetworkErrorCode, message: string): never;
 }
 
-export function createLimitGuard(): LimitGuard {
+/** `onTrip` runs once, when the first limit is reached, before the error is thrown. */
+export function createLimitGuard(onTrip?: (report: LimitReport) => void): LimitGuard {
   let error: NetworkError | null = null;
   let report: LimitReport | null = null;
   return {
@@ -53,6 +54,7 @@ export function createLimitGuard(): LimitGuard {
       if (!error) {
         error = new NetworkError(code, message);
         report = { code, message };
+        onTrip?.(report);
       }
       throw error;
     },

@@ -6,7 +6,7 @@ import { NetworkError, TopologyError } from "./errors.ts";
 import { createEventQueue } from "./event-queue.ts";
 import { createHost, type SimHost } from "./ip-stack.ts";
 import { createLimitGuard, resolveLimits } from "./limits.ts";
-import { createPacketLog } from "./packet-log.ts";
+import { createPacketLog, dropped } from "./packet-log.ts";
 import { createPeers } from "./peers/index.ts";
 import { createRandom } from "./random.ts";
 import { createRouting } from "./routing.ts";
@@ -38,7 +38,12 @@ export function createNetwork(options: NetworkOptions): Network {
   const topology = structuredClone(options.topology) as TopologySpec;
   const seed = Number.isFinite(options.seed) ? Math.trunc(options.seed) : 0;
   const limits = resolveLimits(options.limits);
-  const guard = createLimitGuard();
+  // When a limit stops the run, what is still on the wire is recorded, not lost from the trace.
+  const guard = createLimitGuard((report) =>
+    log.finaliseInFlight(
+      dropped("run-stopped", `the run stopped before it arrived: ${report.message}`),
+    ),
+  );
   const queue = createEventQueue();
   let now: VirtualMicros = 0;
   const clock = (): VirtualMicros => now;

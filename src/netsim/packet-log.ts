@@ -17,7 +17,11 @@ export interface InFlight {
 
 export interface PacketLog {
   readonly events: PacketEvent[];
+  /** Notes a packet put on a link, whose fate is decided later. */
+  track(packet: InFlight): void;
   finalise(packet: InFlight, fate: PacketFate): void;
+  /** Gives every packet still in flight this fate, in the order they were sent. */
+  finaliseInFlight(fate: PacketFate): void;
 }
 
 export function createPacketLog(
@@ -25,11 +29,20 @@ export function createPacketLog(
   onPacket: ((event: PacketEvent) => void) | undefined,
 ): PacketLog {
   const events: PacketEvent[] = [];
-  return {
+  // Insertion order is send order, which is the order a trace should show them in.
+  const inFlight = new Set<InFlight>();
+  const log: PacketLog = {
     events,
+    track(packet) {
+      inFlight.add(packet);
+    },
+    finaliseInFlight(fate) {
+      for (const packet of [...inFlight]) log.finalise(packet, fate);
+    },
     finalise(packet, fate) {
       if (packet.final) return;
       packet.final = true;
+      inFlight.delete(packet);
       const dissection = dissect(packet.bytes);
       const event: PacketEvent = {
         seq: events.length + 1,
@@ -47,6 +60,7 @@ export function createPacketLog(
       onPacket?.(event);
     },
   };
+  return log;
 }
 
 export const DELIVERED: PacketFate = Object.freeze({ status: "delivered" });

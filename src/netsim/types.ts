@@ -102,6 +102,8 @@ export interface NetworkLimits {
  *   fragment arrived; fragment events stay open until their datagram's fate is known.
  * - "receive-queue-full" / "reassembly-limit": NetworkLimits.maxSocketQueue /
  *   maxReassemblyBytes would be exceeded.
+ * - "run-stopped": on the wire (or waiting for its datagram's other fragments) when a limit
+ *   stopped the run, so the trace still shows what a runaway loop sent.
  */
 export type DropReason =
   | "bad-header-checksum"
@@ -115,7 +117,9 @@ export type DropReason =
   | "lost"
   | "not-for-this-host"
   | "receive-queue-full"
-  | "reassembly-limit";
+  | "reassembly-limit"
+  /** The run reached a limit (packets, bytes, virtual time) while the packet was in flight. */
+  | "run-stopped";
 
 export type PacketFate =
   { status: "delivered" } | { status: "dropped"; reason: DropReason; detail: string };

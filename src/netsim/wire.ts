@@ -9,6 +9,11 @@ import type { VirtualMicros } from "./types.ts";
 export interface Wire {
   /** Puts `bytes` on `link` from `fromHost`; `arrive` runs when (and if) it reaches the far end. */
   transmit(fromHost: string, link: RouteLink, bytes: Uint8Array): void;
+  /**
+   * Counts a packet a host sends to itself: no wire and no event, but traffic all the same
+   * (a spoofed datagram from Alice to Alice would otherwise have her answer herself forever).
+   */
+  countLoopback(bytes: Uint8Array): void;
   /** Records a packet that never left `fromHost` (no route, too big); it still counts. */
   refuse(
     fromHost: string,
@@ -67,6 +72,7 @@ export function createWire(deps: {
       bytes: packet,
       final: false,
     };
+    deps.log.track(inFlight);
     // Draw all three each time so one probability never shifts the others' sequence.
     const lost = random.next() < link.loss;
     const duplicated = random.next() < link.duplicate;
@@ -93,6 +99,9 @@ export function createWire(deps: {
   return {
     transmit(fromHost, link, packet) {
       sendCopy(fromHost, link, packet, deps.linkRandom(link), true);
+    },
+    countLoopback(packet) {
+      count(packet.length);
     },
     refuse(fromHost, toHost, packet, fate) {
       count(packet.length);

@@ -5,6 +5,7 @@ import {
   NetworkError,
   type Network,
 } from "../../src/netsim/index.ts";
+import { encodeIpv4, encodeUdp } from "../../src/protocols/index.ts";
 import { bytes, open } from "./helpers.ts";
 
 const ALICE = { address: "10.0.0.7", port: 1000 };
@@ -52,6 +53,35 @@ describe("limits", () => {
     expect(error.code).toBe("PACKET_LIMIT");
     expect(sent).toBe(DEFAULT_NETWORK_LIMITS.maxPackets);
     expectStopped(network, "PACKET_LIMIT");
+    // Nothing was received, so every datagram was still on the wire when the run stopped: the
+    // trace shows them all, in the order sent, instead of an empty list.
+    expect(network.events).toHaveLength(DEFAULT_NETWORK_LIMITS.maxPackets);
+    expect(network.events.map((event) => event.seq)).toEqual(
+      network.events.map((_, index) => index + 1),
+    );
+    expect(network.events[0]!.fate).toMatchObject({
+      status: "dropped",
+      reason: "run-stopped",
+      detail: expect.stringContaining("limit of 10000 packets"),
+    });
+  });
+
+  it("counts a host's packets to itself, so a peer answering itself cannot loop forever", () => {
+    // A raw datagram spoofed from Alice's port 1000 to Alice's port 1000: she answers it, to
+    // herself, over loopback, again and again.
+    const network = open(defaultTopology(), { limits: { maxPackets: 50 } });
+    const payload = bytes("echo?");
+    const udp = encodeUdp({ sourcePort: 1000, destinationPort: 1000 }, payload, {
+      source: ALICE.address,
+      destination: ALICE.address,
+    });
+    const packet = encodeIpv4(
+      { source: ALICE.address, destination: ALICE.address, protocol: 17 },
+      udp,
+    );
+    network.learner.sendRaw(packet);
+    expect(thrown(() => network.settle()).code).toBe("PACKET_LIMIT");
+    expect(network.limitReached?.code).toBe("PACKET_LIMIT");
   });
 
   it("counts every hop and every reply, and throws from the call that exceeded it", () => {
