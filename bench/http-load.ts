@@ -9,6 +9,8 @@ export interface LoadSpec {
   /** Seconds of load; or `amount` requests in all. */
   duration?: number;
   amount?: number;
+  /** Requests per second across all connections (autocannon's overallRate); unset: as fast as possible. */
+  overallRate?: number;
   method: "GET" | "POST";
   body?: string;
   /** Requests go to these in turn (e.g. one per learner: their session path and token). */
@@ -31,6 +33,7 @@ export async function generateLoad(spec: LoadSpec): Promise<LoadResult> {
     url: spec.url,
     connections: spec.connections,
     ...(spec.amount ? { amount: spec.amount } : { duration: spec.duration ?? 10 }),
+    ...(spec.overallRate ? { overallRate: spec.overallRate } : {}),
     requests: [
       {
         method: spec.method,

@@ -43,7 +43,7 @@ const solution = readFileSync(
   "utf8",
 );
 
-async function startService(db: Database, grading: { canned: GradedRun | undefined }) {
+export async function startService(db: Database, grading: { canned: GradedRun | undefined }) {
   const { lessons } = await inspectLessons(lessonsDir);
   const catalogue = createCatalogue(lessons);
   const runner = createRunner({ workers: availableParallelism() });
@@ -77,7 +77,7 @@ async function post(base: string, path: string, body: unknown, token?: string) {
   return response.json() as Promise<Record<string, string>>;
 }
 
-async function learners(base: string, count: number) {
+export async function learners(base: string, count: number) {
   const teacher = await post(base, "/v1/teachers", { name: "Bench" }, OPERATOR);
   const klass = await post(base, "/v1/classes", { name: "Bench" }, teacher.token);
   const out: { token: string; sessionId: string }[] = [];
@@ -93,7 +93,9 @@ async function learners(base: string, count: number) {
 }
 
 /** Runs the load in a child process; meanwhile measures this (the API) process's CPU. */
-async function load(spec: Omit<LoadSpec, "connections">): Promise<LoadResult & { cpuUs: number }> {
+export async function load(
+  spec: Omit<LoadSpec, "connections">,
+): Promise<LoadResult & { cpuUs: number }> {
   const child = fork(new URL("./http-load.ts", import.meta.url).pathname, [], {
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
@@ -111,7 +113,7 @@ async function load(spec: Omit<LoadSpec, "connections">): Promise<LoadResult & {
   return { ...result, cpuUs: used.user + used.system };
 }
 
-function report(label: string, result: LoadResult & { cpuUs: number }, extra = "") {
+export function report(label: string, result: LoadResult & { cpuUs: number }, extra = "") {
   const perRequest = result.total > 0 ? (result.cpuUs / result.total).toFixed(0) : "-";
   console.log(
     `${label.padEnd(40)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${String(result.p50).padStart(4)} ms  p99 ${String(result.p99).padStart(4)} ms  ` +
@@ -249,7 +251,9 @@ async function webSockets(db: Database) {
   }
 }
 
-async function postgresDatabase(): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
+export async function postgresDatabase(): Promise<
+  { url: string; drop: () => Promise<void> } | undefined
+> {
   const name = `packetlab_bench_${process.pid}`;
   const admin = new pg.Client({ connectionString: PG_URL });
   try {
@@ -274,7 +278,7 @@ async function postgresDatabase(): Promise<{ url: string; drop: () => Promise<vo
 }
 
 /** One real graded run of the solution, to replay as a canned grade. */
-async function recordedRun(): Promise<GradedRun> {
+export async function recordedRun(): Promise<GradedRun> {
   const { lessons } = await inspectLessons(lessonsDir);
   const runner = createRunner({ workers: 1 });
   try {

@@ -6,6 +6,7 @@ import type { Config } from "../config.ts";
 import type { Grader, LessonCatalogue } from "../grading/types.ts";
 import type { SessionRecord, SubmissionRow, TraceRecord } from "../progress/submissions.ts";
 import type { Store } from "../progress/store.ts";
+import { packetsJson as serialisePackets } from "../runner/index.ts";
 import type { Language, RunOptions } from "../runner/types.ts";
 import { apiError, quote } from "./errors.ts";
 import type { Metrics } from "./metrics.ts";
@@ -170,7 +171,8 @@ export function createSubmitter(deps: SubmitterDeps) {
     if (cancelled) throw cancelled;
     const finishedAt = new Date();
     const packets = graded.run.packets.slice(0, config.TRACE_MAX_PACKETS);
-    const packetsJson = JSON.stringify(packets);
+    // The runner's packets come with their JSON text: nothing to serialise again.
+    const packetsJson = serialisePackets(packets);
     const { row, replayed } = await store.submissions.record(
       {
         learnerId: input.learnerId,

@@ -2,3 +2,4 @@
 export * from "./types.ts";
 export { createRunner, RunnerBusyError, type RunnerConfig } from "./pool.ts";
 export { DEFAULT_LIMITS, clampLimits } from "./limits.ts";
+export { packetsJson } from "./packet-wire.ts";

@@ -7,6 +7,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { clampLimits, DEFAULT_LIMITS } from "./limits.ts";
 import { messages } from "./messages.ts";
+import { decodePackets } from "./packet-wire.ts";
 import { resultWithoutRun } from "./results.ts";
 import type { RunLimits, RunOptions, RunRequest, RunResult, Runner } from "./types.ts";
 import type { ParentMessage, WorkerMessage, WorkerSettings } from "./worker-protocol.ts";
@@ -115,7 +116,7 @@ export function createRunner(config: RunnerConfig = {}) {
     }
     worker.rssBytes = message.rssBytes;
     worker.job = null;
-    finish(job, message.result);
+    finish(job, { ...message.result, packets: decodePackets(message.packets) });
     pump();
   }
 

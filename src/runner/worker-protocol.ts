@@ -1,5 +1,6 @@
 // Messages between the runner (parent) and its worker processes, over Node's IPC channel with
 // "advanced" serialization (structured clone: Uint8Array files and payloads cross as bytes).
+import type { PacketWire } from "./packet-wire.ts";
 import type { RunEvent, RunLimits, RunRequest, RunResult } from "./types.ts";
 
 export interface WorkerSettings {
@@ -17,4 +18,5 @@ export type ParentMessage =
 export type WorkerMessage =
   | { type: "ready" }
   | { type: "event"; id: number; event: RunEvent }
-  | { type: "result"; id: number; result: RunResult; rssBytes: number };
+  /** `result.packets` is empty on the wire: the packets travel as `packets` (packet-wire.ts). */
+  | { type: "result"; id: number; result: RunResult; packets: PacketWire; rssBytes: number };

@@ -5,12 +5,24 @@ import type { Network, NetworkOptions } from "../netsim/types.ts";
 import { executeRun, type RunControl } from "./execute.ts";
 import { createIsolateSlot } from "./isolate-slot.ts";
 import { messages } from "./messages.ts";
+import { encodePackets } from "./packet-wire.ts";
 import { resultWithoutRun } from "./results.ts";
 import { loadProtocolKit, type ProtocolKit } from "./protocol-kit.ts";
 import { sandboxBundle } from "./sandbox-bundle.ts";
+import type { RunResult } from "./types.ts";
 import type { ParentMessage, WorkerMessage, WorkerSettings } from "./worker-protocol.ts";
 
 const settings = JSON.parse(process.argv[2] ?? "{}") as WorkerSettings;
+
+function sendResult(id: number, { packets, ...result }: RunResult): void {
+  send({
+    type: "result",
+    id,
+    result: { ...result, packets: [] },
+    packets: encodePackets(packets),
+    rssBytes: process.memoryUsage.rss(),
+  });
+}
 
 function send(message: WorkerMessage): void {
   // The parent may have gone (closing): nothing left to tell it.
@@ -55,7 +67,7 @@ async function start(): Promise<void> {
       emit && ((event) => emit({ type: "event", id, event })),
       control,
     )
-      .then((result) => send({ type: "result", id, result, rssBytes: process.memoryUsage.rss() }))
+      .then((result) => sendResult(id, result))
       .catch((error: unknown) => {
         // Outside the sandbox (an invalid topology, a netsim bug): not the learner's fault.
         console.error("packetlab runner: run failed outside the sandbox", error);
@@ -65,7 +77,7 @@ async function start(): Promise<void> {
           limits,
           request.topology,
         );
-        send({ type: "result", id, result, rssBytes: process.memoryUsage.rss() });
+        sendResult(id, result);
       })
       .finally(() => controls.delete(id));
   });
