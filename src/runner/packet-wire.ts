@@ -49,34 +49,21 @@ export function decodePackets(wire: PacketWire): PacketEvent[] {
 function lazyPacket(header: PacketWire["headers"][number], text: string): PacketEvent {
   let layers: PacketEvent["layers"] | undefined;
   const { seq, sentUs, arrivedUs, from, to, length, hex, summary, fate } = header;
-  return arrivedUs === undefined
-    ? {
-        seq,
-        sentUs,
-        from,
-        to,
-        length,
-        hex,
-        get layers() {
-          return (layers ??= parseLayers(text));
-        },
-        summary,
-        fate,
-      }
-    : {
-        seq,
-        sentUs,
-        arrivedUs,
-        from,
-        to,
-        length,
-        hex,
-        get layers() {
-          return (layers ??= parseLayers(text));
-        },
-        summary,
-        fate,
-      };
+  // arrivedUs stays in its place between sentUs and from, and absent when the packet was lost.
+  return {
+    seq,
+    sentUs,
+    ...(arrivedUs === undefined ? {} : { arrivedUs }),
+    from,
+    to,
+    length,
+    hex,
+    get layers() {
+      return (layers ??= parseLayers(text));
+    },
+    summary,
+    fate,
+  };
 }
 
 const parseLayers = (text: string) => deepFreeze((JSON.parse(text) as PacketEvent).layers);
