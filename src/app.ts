@@ -15,8 +15,9 @@ import type { Grader, LessonCatalogue } from "./grading/types.ts";
 import type { Database } from "./progress/database.ts";
 import { createStore } from "./progress/store.ts";
 import type { Runner } from "./runner/types.ts";
-import { authPlugin } from "./http/auth.ts";
+import { authPlugin, securitySchemes } from "./http/auth.ts";
 import { classRoutes } from "./http/classes.ts";
+import { namedSchemas } from "./http/components.ts";
 import type { RouteDeps } from "./http/deps.ts";
 import { installErrorHandler } from "./http/error-handler.ts";
 import { healthRoutes } from "./http/health.ts";
@@ -24,7 +25,6 @@ import { lessonRoutes } from "./http/lessons.ts";
 import { createMetrics } from "./http/metrics.ts";
 import { progressRoutes } from "./http/progress.ts";
 import { createRateLimiter } from "./http/rate-limit.ts";
-import { ErrorResponse } from "./http/schemas.ts";
 import { sessionRoutes } from "./http/sessions.ts";
 import { streamRoutes } from "./http/stream.ts";
 import { submissionRoutes } from "./http/submissions.ts";
@@ -65,7 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandler(app);
   // The API speaks JSON only; a text body is a client bug worth a clear 415.
   app.removeContentTypeParser("text/plain");
-  app.addSchema(ErrorResponse);
+  for (const schema of namedSchemas) app.addSchema(schema);
   await app.register(cors, {
     origin: config.CORS_ORIGINS,
     exposedHeaders: ["retry-after", "location"],
@@ -78,7 +78,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         description:
           "Interactive networking lessons: lessons, sessions, graded submissions, progress.",
       },
-      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+      components: { securitySchemes },
+    },
+    // Named schemas keep their names (Packet, Grade…) in components/schemas, so generated
+    // clients get types by those names.
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === "string" ? json.$id : `def-${i}`,
     },
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });

@@ -1,7 +1,8 @@
 // Bearer-token authentication as a named plugin. Three kinds of account: the operator (one
 // token from the environment; creates teachers), teachers (create classes, see their learners)
 // and learners (see only their own work). Routes declare who may call them with
-// `preHandler: app.requireRole("learner")`.
+// `preHandler: app.requireRole("learner")`; the same call publishes the roles in the route's
+// OpenAPI `security` (one bearer scheme per role), so the document cannot say other than the code.
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
 import fp from "fastify-plugin";
@@ -10,6 +11,34 @@ import { apiError } from "./errors.ts";
 
 export type AuthPrincipal = Principal | { role: "operator"; tokenId: "operator" };
 export type Role = AuthPrincipal["role"];
+
+/** The security schemes of the OpenAPI document: one per role, all bearer tokens. */
+export const securitySchemes: Record<
+  Role,
+  { type: "http"; scheme: "bearer"; description: string }
+> = {
+  operator: {
+    type: "http",
+    scheme: "bearer",
+    description:
+      "The operator's token (OPERATOR_TOKEN in the environment). Creates teachers, nothing else.",
+  },
+  teacher: {
+    type: "http",
+    scheme: "bearer",
+    description:
+      "A teacher's token (from POST /v1/teachers or `packetlab create-teacher`). Creates classes and follows their learners.",
+  },
+  learner: {
+    type: "http",
+    scheme: "bearer",
+    description:
+      "A learner's token (from POST /v1/classes/join). Starts sessions, submits, sees only their own work.",
+  },
+};
+
+/** The roles a requireRole() hook admits, read back when the route is documented. */
+const rolesOfHook = new WeakMap<object, readonly Role[]>();
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -75,7 +104,7 @@ export const authPlugin = fp<AuthOptions>(
       cache.delete(token);
     });
     app.decorate("requireRole", (...roles: Role[]): preHandlerAsyncHookHandler => {
-      return async (request) => {
+      const hook: preHandlerAsyncHookHandler = async (request) => {
         const token = bearerToken(request);
         if (!token) {
           throw apiError("UNAUTHENTICATED", "Send an `Authorization: Bearer <token>` header.");
@@ -90,6 +119,18 @@ export const authPlugin = fp<AuthOptions>(
         }
         request.principal = principal;
       };
+      rolesOfHook.set(hook, roles);
+      return hook;
+    });
+
+    // Every documented route states who may call it: the roles of its requireRole() hook, or
+    // nobody in particular (public: an empty `security`), unless the route says otherwise.
+    app.addHook("onRoute", (route) => {
+      const schema = route.schema as { hide?: boolean; security?: unknown } | undefined;
+      if (!schema || schema.hide || schema.security) return;
+      const hooks = [route.preHandler ?? []].flat();
+      const roles = hooks.flatMap((hook) => rolesOfHook.get(hook) ?? []);
+      schema.security = roles.map((role) => ({ [role]: [] }));
     });
   },
   { name: "packetlab-auth" },

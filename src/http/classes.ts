@@ -7,59 +7,20 @@ import { catalogueExercises, progressCsv, progressMatrix } from "./class-report.
 import type { RouteDeps } from "./deps.ts";
 import { apiError, quote } from "./errors.ts";
 import {
-  Name,
-  PageQuery,
-  ProgressStatus,
-  responses,
-  Submission,
-  Timestamp,
-  Uuid,
-} from "./schemas.ts";
+  Class,
+  ClassList,
+  ClassProgress,
+  ClassStats,
+  CreateClassRequest,
+  JoinClassRequest,
+  JoinedClass,
+  LearnerSubmissionPage,
+} from "./class-schemas.ts";
+import { ref } from "./schema-kit.ts";
+import { PageQuery, responses, Uuid } from "./schemas.ts";
 import { pageOfSubmissions, submissionView } from "./views.ts";
 
-const ClassBody = Type.Object({
-  id: Uuid,
-  name: Type.String(),
-  joinCode: Type.String({ description: "Learners join with it (case and dashes do not matter)." }),
-  createdAt: Timestamp,
-});
-
 const ClassParams = Type.Object({ classId: Uuid });
-
-const Cell = Type.Object({
-  status: ProgressStatus,
-  attempts: Type.Integer(),
-  bestScore: Type.Integer(),
-  lastActivityAt: Type.Union([Timestamp, Type.Null()]),
-});
-
-const Matrix = Type.Object({
-  exercises: Type.Array(
-    Type.Object({ lessonId: Type.String(), exerciseId: Type.String(), title: Type.String() }),
-  ),
-  learners: Type.Array(
-    Type.Object({
-      id: Uuid,
-      displayName: Type.String(),
-      cells: Type.Array(Cell, { description: "One per exercise, in order." }),
-    }),
-  ),
-});
-
-const ExerciseStats = Type.Object({
-  lessonId: Type.String(),
-  exerciseId: Type.String(),
-  learners: Type.Integer({ description: "Learners in the class." }),
-  learnersAttempted: Type.Integer(),
-  learnersPassed: Type.Integer(),
-  passRate: Type.Number({ description: "Share of the class's learners who passed, 0–1." }),
-  attempts: Type.Integer(),
-  averageBestScore: Type.Number(),
-  mostFailedCheck: Type.Union([
-    Type.Object({ id: Type.String(), failures: Type.Integer() }),
-    Type.Null(),
-  ]),
-});
 
 const view = (row: { id: string; name: string; joinCode: string; createdAt: Date }) => ({
   ...row,
@@ -76,7 +37,6 @@ const joinRateLimited = (retryAfterSeconds: number) =>
 export const classRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   const { accounts, reports } = deps.store;
   const teacherOnly = { preHandler: app.requireRole("teacher") };
-  const security = [{ bearer: [] }];
 
   async function ownClass(teacherId: string, classId: string) {
     const found = await accounts.findTeachersClass(teacherId, classId);
@@ -98,10 +58,10 @@ export const classRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, dep
       ...teacherOnly,
       schema: {
         tags: ["classes"],
+        operationId: "createClass",
         summary: "Create a class; learners join it with its code.",
-        security,
-        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }),
-        response: responses({ 201: ClassBody }, 400, 401, 403, 503),
+        body: ref(CreateClassRequest),
+        response: responses({ 201: ref(Class) }, 400, 401, 403, 503),
       },
     },
     async (request, reply) => {
@@ -116,9 +76,9 @@ export const classRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, dep
       ...teacherOnly,
       schema: {
         tags: ["classes"],
+        operationId: "listClasses",
         summary: "Your classes.",
-        security,
-        response: responses({ 200: Type.Object({ items: Type.Array(ClassBody) }) }, 401, 403, 503),
+        response: responses({ 200: ref(ClassList) }, 401, 403, 503),
       },
     },
     async (request) => ({ items: (await accounts.listClasses(teacherIdOf(request))).map(view) }),
@@ -129,27 +89,12 @@ export const classRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, dep
     {
       schema: {
         tags: ["classes"],
+        operationId: "joinClass",
         summary: "Join a class with its code; returns a new learner's token (shown once).",
         description:
           "Failed attempts are limited per client address (JOIN_FAILURE_LIMIT a minute; then 429 JOIN_RATE_LIMITED with Retry-After), so codes cannot be guessed by brute force.",
-        body: Type.Object({
-          joinCode: Type.String({ minLength: 4, maxLength: 32 }),
-          displayName: Name,
-        }),
-        response: responses(
-          {
-            201: Type.Object({
-              learnerId: Uuid,
-              classId: Uuid,
-              className: Type.String(),
-              token: Type.String(),
-            }),
-          },
-          400,
-          404,
-          429,
-          503,
-        ),
+        body: ref(JoinClassRequest),
+        response: responses({ 201: ref(JoinedClass) }, 400, 404, 429, 503),
       },
     },
     async (request, reply) => {
@@ -178,17 +123,10 @@ export const classRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, dep
       ...teacherOnly,
       schema: {
         tags: ["classes"],
+        operationId: "getClassProgress",
         summary: "The class's progress: one row per learner, one cell per exercise.",
-        security,
         params: ClassParams,
-        response: responses(
-          { 200: Type.Object({ class: ClassBody, ...Matrix.properties }) },
-          400,
-          401,
-          403,
-          404,
-          503,
-        ),
+        response: responses({ 200: ref(ClassProgress) }, 400, 401, 403, 404, 503),
       },
     },
     async (request) => {
@@ -203,8 +141,8 @@ export const classRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, dep
       ...teacherOnly,
       schema: {
         tags: ["classes"],
+        operationId: "getClassProgressCsv",
         summary: "The progress matrix as CSV, one line per learner and exercise.",
-        security,
         params: ClassParams,
         produces: ["text/csv"],
         response: responses({ 200: Type.String() }, 400, 401, 403, 404, 503),
@@ -226,17 +164,10 @@ export const classRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, dep
       ...teacherOnly,
       schema: {
         tags: ["classes"],
+        operationId: "getClassStats",
         summary: "Per exercise: pass rate, attempts, and the check that fails most.",
-        security,
         params: ClassParams,
-        response: responses(
-          { 200: Type.Object({ items: Type.Array(ExerciseStats) }) },
-          400,
-          401,
-          403,
-          404,
-          503,
-        ),
+        response: responses({ 200: ref(ClassStats) }, 400, 401, 403, 404, 503),
       },
     },
     async (request) => {
@@ -270,24 +201,12 @@ export const classRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, dep
       ...teacherOnly,
       schema: {
         tags: ["classes"],
+        operationId: "listClassLearnerSubmissions",
         summary:
           "A learner's submissions with code, newest first; traces at /v1/submissions/{id}/trace.",
-        security,
         params: Type.Object({ classId: Uuid, learnerId: Uuid }),
         querystring: PageQuery,
-        response: responses(
-          {
-            200: Type.Object({
-              items: Type.Array(Submission),
-              nextCursor: Type.Union([Type.String(), Type.Null()]),
-            }),
-          },
-          400,
-          401,
-          403,
-          404,
-          503,
-        ),
+        response: responses({ 200: ref(LearnerSubmissionPage) }, 400, 401, 403, 404, 503),
       },
     },
     async (request) => {

@@ -1,10 +1,14 @@
 // The one error handler: maps everything thrown in a route to the registry's codes. A caller's
 // mistake never becomes a 500; a 5xx's details go to the log, not to the caller.
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyRequest } from "fastify";
 import { DatabaseUnavailableError } from "../progress/errors.ts";
 import { ApiError, errorBody, errorCodes, type ErrorCode } from "./errors.ts";
+import { unsupportedLanguage } from "./submitter.ts";
 
-function classify(error: FastifyError): {
+function classify(
+  error: FastifyError,
+  request: FastifyRequest,
+): {
   code: ErrorCode;
   message: string;
   headers?: Record<string, string>;
@@ -18,8 +22,18 @@ function classify(error: FastifyError): {
       headers: { "retry-after": "5" },
     };
   }
-  if (error.validation)
+  if (error.validation) {
+    // The body's language is an enum in the schema (so clients get its values); a value outside
+    // it keeps its own code, which names the languages the sandbox runs.
+    const language = error.validation.find(
+      (issue) => issue.keyword === "enum" && issue.instancePath === "/language",
+    );
+    if (language && error.validationContext === "body") {
+      const refused = unsupportedLanguage((request.body as { language?: unknown }).language);
+      return { code: refused.code, message: refused.message };
+    }
     return { code: "VALIDATION_FAILED", message: `Invalid request: ${error.message}.` };
+  }
   switch (error.code) {
     case "FST_ERR_CTP_INVALID_JSON_BODY":
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
@@ -58,7 +72,7 @@ function classify(error: FastifyError): {
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const { code, message, headers } = classify(error);
+    const { code, message, headers } = classify(error, request);
     const status = error instanceof ApiError ? error.statusCode : statusOf(code);
     if (status >= 500) request.log.error({ err: error, code }, "request failed");
     else request.log.info({ code, message }, "request refused");

@@ -2,13 +2,21 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import type { RouteDeps } from "./deps.ts";
+import { ref } from "./schema-kit.ts";
 
-const Readiness = Type.Object({
-  status: Type.Union([Type.Literal("ready"), Type.Literal("not-ready")]),
-  database: Type.Union([Type.Literal("up"), Type.Literal("down")]),
-  runner: Type.Object({ workers: Type.Integer(), busy: Type.Integer(), queued: Type.Integer() }),
-  shuttingDown: Type.Boolean(),
-});
+const Health = Type.Object({ status: Type.Literal("ok") }, { $id: "Health" });
+
+const Readiness = Type.Object(
+  {
+    status: Type.Union([Type.Literal("ready"), Type.Literal("not-ready")]),
+    database: Type.Union([Type.Literal("up"), Type.Literal("down")]),
+    runner: Type.Object({ workers: Type.Integer(), busy: Type.Integer(), queued: Type.Integer() }),
+    shuttingDown: Type.Boolean(),
+  },
+  { $id: "Readiness" },
+);
+
+export const healthSchemas = [Health, Readiness];
 
 export const healthRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   app.get(
@@ -16,8 +24,9 @@ export const healthRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
     {
       schema: {
         tags: ["health"],
+        operationId: "getHealth",
         summary: "The process is alive.",
-        response: { 200: Type.Object({ status: Type.Literal("ok") }) },
+        response: { 200: ref(Health) },
       },
     },
     async () => ({ status: "ok" as const }),
@@ -28,8 +37,9 @@ export const healthRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
     {
       schema: {
         tags: ["health"],
+        operationId: "getReadiness",
         summary: "The database answers and the sandbox pool has workers.",
-        response: { 200: Readiness, 503: Readiness },
+        response: { 200: ref(Readiness), 503: ref(Readiness) },
       },
     },
     async (_request, reply) => {

@@ -3,50 +3,16 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import type { RouteDeps } from "./deps.ts";
 import { apiError, quote } from "./errors.ts";
+import { Lesson, LessonSummary } from "./lesson-schemas.ts";
+import { ref } from "./schema-kit.ts";
 import { responses } from "./schemas.ts";
 
-const ExerciseSummary = Type.Object({
-  id: Type.String(),
-  title: Type.String(),
-  order: Type.Integer(),
-});
+const LessonList = Type.Object(
+  { items: Type.Array(ref(LessonSummary)) },
+  { $id: "LessonList", description: "The lessons on offer, in order." },
+);
 
-const LessonSummary = Type.Object({
-  id: Type.String(),
-  title: Type.String(),
-  version: Type.String(),
-  order: Type.Integer(),
-  summary: Type.String(),
-  exercises: Type.Array(ExerciseSummary),
-});
-
-const ExerciseDetail = Type.Object({
-  ...ExerciseSummary.properties,
-  instructions: Type.String({ description: "Markdown." }),
-  starterCode: Type.String(),
-  language: Type.String(),
-  checks: Type.Array(
-    Type.Object({
-      id: Type.String(),
-      title: Type.String(),
-      weight: Type.Number(),
-      required: Type.Boolean(),
-    }),
-  ),
-});
-
-const LessonDetail = Type.Object({
-  id: Type.String(),
-  title: Type.String(),
-  version: Type.String(),
-  order: Type.Integer(),
-  summary: Type.String(),
-  introduction: Type.String({ description: "Markdown." }),
-  exercises: Type.Array(ExerciseDetail),
-  learnerApi: Type.String({
-    description: "TypeScript declarations of the `net` module learners program against.",
-  }),
-});
+export const lessonListSchemas = [LessonList];
 
 export const lessonRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   app.get(
@@ -54,8 +20,9 @@ export const lessonRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
     {
       schema: {
         tags: ["lessons"],
+        operationId: "listLessons",
         summary: "The lessons, in order.",
-        response: { 200: Type.Object({ items: Type.Array(LessonSummary) }) },
+        response: { 200: ref(LessonList) },
       },
     },
     async () => ({ items: deps.catalogue.list().toSorted((a, b) => a.order - b.order) }),
@@ -66,10 +33,11 @@ export const lessonRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
     {
       schema: {
         tags: ["lessons"],
+        operationId: "getLesson",
         summary:
           "One lesson with its exercises, instructions, starter code and the learner API's types.",
         params: Type.Object({ lessonId: Type.String({ maxLength: 100 }) }),
-        response: responses({ 200: LessonDetail }, 400, 404),
+        response: responses({ 200: ref(Lesson) }, 400, 404),
       },
     },
     async (request) => {

@@ -4,7 +4,23 @@ import { Type } from "typebox";
 import { learnerIdOf } from "./auth.ts";
 import { catalogueExercises } from "./class-report.ts";
 import type { RouteDeps } from "./deps.ts";
-import { ProgressItem, responses } from "./schemas.ts";
+import { ref } from "./schema-kit.ts";
+import { ProgressItem, responses, Timestamp } from "./schemas.ts";
+
+const ProgressList = Type.Object(
+  { items: Type.Array(ref(ProgressItem)) },
+  { $id: "ProgressList", description: "Every exercise on offer, started or not." },
+);
+
+const WsTicket = Type.Object(
+  {
+    ticket: Type.String({ description: "Open the stream with ?ticket=… within 60 s; single use." }),
+    expiresAt: Timestamp,
+  },
+  { $id: "WsTicket" },
+);
+
+export const progressSchemas = [ProgressList, WsTicket];
 import { progressView } from "./views.ts";
 
 export const progressRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
@@ -14,14 +30,9 @@ export const progressRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
       preHandler: app.requireRole("learner"),
       schema: {
         tags: ["progress"],
+        operationId: "getProgress",
         summary: "Your progress on every exercise.",
-        security: [{ bearer: [] }],
-        response: responses(
-          { 200: Type.Object({ items: Type.Array(ProgressItem) }) },
-          401,
-          403,
-          503,
-        ),
+        response: responses({ 200: ref(ProgressList) }, 401, 403, 503),
       },
     },
     async (request) => {
@@ -54,20 +65,10 @@ export const progressRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
       preHandler: app.requireRole("learner"),
       schema: {
         tags: ["stream"],
+        operationId: "createWsTicket",
         summary:
           "A single-use ticket (valid 60 s) to open the session stream from a browser: ?ticket=…",
-        security: [{ bearer: [] }],
-        response: responses(
-          {
-            201: Type.Object({
-              ticket: Type.String(),
-              expiresAt: Type.String({ format: "date-time" }),
-            }),
-          },
-          401,
-          403,
-          503,
-        ),
+        response: responses({ 201: ref(WsTicket) }, 401, 403, 503),
       },
     },
     async (request, reply) => {

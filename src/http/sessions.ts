@@ -1,40 +1,27 @@
 // A learner starts a session on a lesson: the seed fixes the session's addresses, and each
 // exercise's topology view says what the learner may know of the network.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "typebox";
+import { Type, type Static } from "typebox";
 import type { LessonCatalogue } from "../grading/types.ts";
 import type { SessionRecord } from "../progress/submissions.ts";
 import { learnerIdOf } from "./auth.ts";
 import type { RouteDeps } from "./deps.ts";
 import { apiError, quote } from "./errors.ts";
-import { responses, Timestamp, Uuid } from "./schemas.ts";
+import { Session } from "./lesson-schemas.ts";
+import { ref } from "./schema-kit.ts";
+import { responses, Uuid } from "./schemas.ts";
 
-const TopologyView = Type.Object({
-  learner: Type.Object({ host: Type.String(), address: Type.String() }),
-  hosts: Type.Array(
-    Type.Object({
-      name: Type.String(),
-      address: Type.Optional(Type.String()),
-      role: Type.String(),
-    }),
-  ),
-  nameServer: Type.Optional(Type.Object({ address: Type.String(), port: Type.Integer() })),
-});
+export const CreateSessionRequest = Type.Object(
+  { lessonId: Type.String({ minLength: 1, maxLength: 100 }) },
+  { $id: "CreateSessionRequest", examples: [{ lessonId: "exchanging-messages" }] },
+);
 
-export const SessionBody = Type.Object({
-  id: Uuid,
-  lessonId: Type.String(),
-  seed: Type.Integer(),
-  createdAt: Timestamp,
-  exercises: Type.Array(
-    Type.Object({ id: Type.String(), title: Type.String(), topology: TopologyView }),
-  ),
-});
+export const sessionRequestSchemas = [CreateSessionRequest];
 
 export function sessionView(
   catalogue: Pick<LessonCatalogue, "get" | "instantiate">,
   session: SessionRecord,
-) {
+): Static<typeof Session> {
   const lesson = catalogue.get(session.lessonId);
   const exercises = (lesson?.exercises ?? []).flatMap((exercise) => {
     const instance = catalogue.instantiate(session.lessonId, exercise.id, session.seed);
@@ -51,7 +38,6 @@ export function sessionView(
 
 export const sessionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   const learnerOnly = { preHandler: app.requireRole("learner") };
-  const security = [{ bearer: [] }];
 
   app.post(
     "/v1/sessions",
@@ -59,10 +45,10 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
       ...learnerOnly,
       schema: {
         tags: ["sessions"],
+        operationId: "createSession",
         summary: "Start a session on a lesson.",
-        security,
-        body: Type.Object({ lessonId: Type.String({ minLength: 1, maxLength: 100 }) }),
-        response: responses({ 201: SessionBody }, 400, 401, 403, 404, 503),
+        body: ref(CreateSessionRequest),
+        response: responses({ 201: ref(Session) }, 400, 401, 403, 404, 503),
       },
     },
     async (request, reply) => {
@@ -80,10 +66,10 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
       ...learnerOnly,
       schema: {
         tags: ["sessions"],
+        operationId: "getSession",
         summary: "One of your sessions.",
-        security,
         params: Type.Object({ sessionId: Uuid }),
-        response: responses({ 200: SessionBody }, 400, 401, 403, 404, 503),
+        response: responses({ 200: ref(Session) }, 400, 401, 403, 404, 503),
       },
     },
     async (request) => {

@@ -1,7 +1,9 @@
 // The session stream's protocol: typed messages keyed on `type`, in both directions. Every
 // server message carries `seq` (1, 2, 3, … per connection) so a client can tell it missed none.
 import { Type, type Static } from "typebox";
-import { Grade, LearnerError, OutputLine, PacketEvent } from "./schemas.ts";
+import { Packet } from "./packet-schemas.ts";
+import { ref } from "./schema-kit.ts";
+import { Grade, LearnerError, OutputLine } from "./schemas.ts";
 
 const RequestId = Type.String({ minLength: 1, maxLength: 100 });
 
@@ -37,7 +39,7 @@ export const ServerMessage = Type.Union([
     type: Type.Literal("packet"),
     seq: Seq,
     requestId: Type.String(),
-    packet: PacketEvent,
+    packet: ref(Packet),
   }),
   Type.Object({
     type: Type.Literal("output"),

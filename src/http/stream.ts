@@ -54,6 +54,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
       websocket: true,
       schema: {
         tags: ["stream"],
+        operationId: "openSessionStream",
         summary: "WebSocket: run code in a session and stream its packets, output and grade.",
         description:
           'Authenticate with a first message `{type:"auth", token}` or open with `?ticket=` from POST /v1/ws-tickets. ' +

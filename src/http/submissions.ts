@@ -3,12 +3,14 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
+import type { PacketEvent } from "../netsim/types.ts";
 import { writePcap } from "../protocols/pcap.ts";
 import { learnerIdOf } from "./auth.ts";
 import type { RouteDeps } from "./deps.ts";
 import { apiError, quote } from "./errors.ts";
+import { Trace } from "./packet-schemas.ts";
+import { ref } from "./schema-kit.ts";
 import {
-  PacketEvent,
   PageQuery,
   responses,
   Submission,
@@ -35,7 +37,6 @@ const serializeHead = (reply: FastifyReply) =>
 
 export const submissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   const { submissions, accounts } = deps.store;
-  const security = [{ bearer: [] }];
 
   /** The submission if the caller may see it; otherwise 404, whether it exists or not. */
   async function visibleSubmission(request: FastifyRequest, id: string) {
@@ -57,18 +58,18 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app
       preHandler: app.requireRole("learner"),
       schema: {
         tags: ["submissions"],
+        operationId: "createSubmission",
         summary:
           "Submit a program for an exercise; returns its grade, output and packets once stored.",
         description:
           "Send an `Idempotency-Key` header to retry safely: the same key returns the stored submission instead of grading again. Waits at most SYNC_WAIT_MS for a sandbox (503 RUNNER_BUSY past it).",
-        security,
         params: Type.Object({ sessionId: Uuid }),
         headers: Type.Object({
           "idempotency-key": Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
         }),
-        body: SubmitBody,
+        body: ref(SubmitBody),
         response: responses(
-          { 200: SubmissionResult, 201: SubmissionResult },
+          { 200: ref(SubmissionResult), 201: ref(SubmissionResult) },
           400,
           401,
           403,
@@ -122,10 +123,10 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app
       preHandler: app.requireRole("learner"),
       schema: {
         tags: ["submissions"],
+        operationId: "listSubmissions",
         summary: "Your submissions, newest first.",
-        security,
         querystring: PageQuery,
-        response: responses({ 200: SubmissionPage }, 400, 401, 403, 503),
+        response: responses({ 200: ref(SubmissionPage) }, 400, 401, 403, 503),
       },
     },
     async (request) =>
@@ -138,10 +139,10 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app
       preHandler: app.requireRole("learner", "teacher"),
       schema: {
         tags: ["submissions"],
+        operationId: "getSubmission",
         summary: "One submission with its code, grade and output.",
-        security,
         params: SubmissionParams,
-        response: responses({ 200: Submission }, 400, 401, 403, 404, 503),
+        response: responses({ 200: ref(Submission) }, 400, 401, 403, 404, 503),
       },
     },
     async (request) =>
@@ -154,30 +155,18 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app
       preHandler: app.requireRole("learner", "teacher"),
       schema: {
         tags: ["submissions"],
+        operationId: "getSubmissionTrace",
         summary: "The run's packets, for replay (at most TRACE_MAX_PACKETS are kept).",
-        security,
         params: SubmissionParams,
-        response: responses(
-          {
-            200: Type.Object({
-              packets: Type.Array(PacketEvent),
-              totalPackets: Type.Integer(),
-              truncated: Type.Boolean(),
-            }),
-          },
-          400,
-          401,
-          403,
-          404,
-          503,
-        ),
+        response: responses({ 200: ref(Trace) }, 400, 401, 403, 404, 503),
       },
     },
     async (request) => {
       const row = await visibleSubmission(request, request.params.submissionId);
-      return (
-        (await submissions.findTrace(row.id)) ?? { packets: [], totalPackets: 0, truncated: false }
-      );
+      const trace = await submissions.findTrace(row.id);
+      if (!trace) return { packets: [], totalPackets: 0, truncated: false };
+      // Stored as netsim wrote them.
+      return { ...trace, packets: trace.packets as PacketEvent[] };
     },
   );
 
@@ -187,9 +176,9 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app
       preHandler: app.requireRole("learner", "teacher"),
       schema: {
         tags: ["submissions"],
+        operationId: "getSubmissionTracePcap",
         summary: "The run's packets as a pcap file (raw IPv4), for Wireshark.",
         description: "Timestamps are the submission's start plus each packet's virtual send time.",
-        security,
         params: SubmissionParams,
         produces: ["application/vnd.tcpdump.pcap"],
         response: responses(

@@ -12,7 +12,16 @@ import { apiError, quote } from "./errors.ts";
 import type { Metrics } from "./metrics.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 
-export const LANGUAGES: readonly Language[] = ["javascript", "typescript"];
+/** The languages the sandbox runs; the API's Language enum is this list. */
+export const LANGUAGES = ["javascript", "typescript"] as const satisfies readonly Language[];
+
+/** The refusal of a language the sandbox does not run, the same over HTTP and the stream. */
+export function unsupportedLanguage(language: unknown) {
+  return apiError(
+    "UNSUPPORTED_LANGUAGE",
+    `Language ${quote(String(language))} is not supported; use ${LANGUAGES.join(" or ")}.`,
+  );
+}
 
 export interface SubmitInput {
   /** Whose quota the submission counts against, whatever the channel or token. */
@@ -73,10 +82,7 @@ export function createSubmitter(deps: SubmitterDeps) {
       );
     }
     if (!(LANGUAGES as readonly string[]).includes(input.language)) {
-      throw apiError(
-        "UNSUPPORTED_LANGUAGE",
-        `Language ${quote(input.language)} is not supported; use ${LANGUAGES.join(" or ")}.`,
-      );
+      throw unsupportedLanguage(input.language);
     }
     const lesson = deps.catalogue.get(input.session.lessonId);
     if (!lesson)

@@ -1,8 +1,9 @@
 // The operator creates teachers; each gets a bearer token, shown once.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "typebox";
+import { CreatedTeacher, CreateTeacherRequest } from "./class-schemas.ts";
 import type { RouteDeps } from "./deps.ts";
-import { responses, Uuid } from "./schemas.ts";
+import { ref } from "./schema-kit.ts";
+import { responses } from "./schemas.ts";
 
 export const teacherRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   app.post(
@@ -11,16 +12,10 @@ export const teacherRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
       preHandler: app.requireRole("operator"),
       schema: {
         tags: ["teachers"],
+        operationId: "createTeacher",
         summary: "Create a teacher (operator only). The token is shown once.",
-        security: [{ bearer: [] }],
-        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }),
-        response: responses(
-          { 201: Type.Object({ id: Uuid, name: Type.String(), token: Type.String() }) },
-          400,
-          401,
-          403,
-          503,
-        ),
+        body: ref(CreateTeacherRequest),
+        response: responses({ 201: ref(CreatedTeacher) }, 400, 401, 403, 503),
       },
     },
     async (request, reply) => {

@@ -13,10 +13,10 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app) => 
       preHandler: app.requireRole("learner", "teacher"),
       schema: {
         tags: ["tokens"],
+        operationId: "revokeCurrentToken",
         summary: "Revoke the token this request is made with; it stops working at once.",
         description:
           "Later requests with it get 401. Behind several replicas, another replica may still accept it for up to 30 s (its token cache). Open WebSocket connections stay open; tickets already issued stay valid for their 60 s.",
-        security: [{ bearer: [] }],
         response: responses({ 204: { type: "null", description: "Revoked." } }, 401, 403, 503),
       },
     },

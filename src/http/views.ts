@@ -5,7 +5,12 @@ import type {
   Submissions,
   TraceRecord,
 } from "../progress/submissions.ts";
+import type { CheckResult } from "../grading/types.ts";
+import type { Language, LearnerError, Outcome, OutputLine } from "../runner/types.ts";
+import type { Static } from "typebox";
 import { apiError, quote } from "./errors.ts";
+import { sameType } from "./schema-kit.ts";
+import type { ProgressItem, Submission, SubmissionSummary } from "./schemas.ts";
 
 export function submissionSummary(row: SubmissionRow) {
   return {
@@ -15,8 +20,9 @@ export function submissionSummary(row: SubmissionRow) {
     lessonId: row.lessonId,
     exerciseId: row.exerciseId,
     lessonVersion: row.lessonVersion,
-    language: row.language,
-    outcome: row.outcome,
+    // Written from a Language and an Outcome; the columns are plain text.
+    language: row.language as Language,
+    outcome: row.outcome as Outcome,
     passed: row.passed,
     score: row.score,
     packetCount: row.packetCount,
@@ -29,9 +35,9 @@ export function submissionView(row: SubmissionRow) {
     ...submissionSummary(row),
     code: row.code,
     message: row.message,
-    error: (row.error ?? null) as never,
-    grade: { passed: row.passed, score: row.score, checks: row.checks as never[] },
-    output: row.output as never[],
+    error: (row.error ?? null) as LearnerError | null,
+    grade: { passed: row.passed, score: row.score, checks: row.checks as unknown as CheckResult[] },
+    output: row.output as unknown as OutputLine[],
     outputTruncated: row.outputTruncated,
     timings: {
       cpuMs: row.cpuMs,
@@ -69,7 +75,7 @@ export function submissionResultJson(
 
 export type ProgressStatus = "not-started" | "attempted" | "passed";
 
-export function progressView(row: ProgressRow) {
+export function progressView(row: ProgressRow): Static<typeof ProgressItem> {
   return {
     lessonId: row.lessonId,
     exerciseId: row.exerciseId,
@@ -135,3 +141,7 @@ export async function pageOfSubmissions<Item>(
     nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
   };
 }
+
+// The views are what the routes send: pinned to the published schemas.
+sameType<Static<typeof SubmissionSummary>, ReturnType<typeof submissionSummary>>();
+sameType<Static<typeof Submission>, ReturnType<typeof submissionView>>();

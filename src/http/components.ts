@@ -1,0 +1,68 @@
+// Every named schema of the API, registered once with fastify (so routes can ref() them and
+// responses are serialised by them) and published by @fastify/swagger under components/schemas.
+import {
+  Exercise,
+  ExerciseCheck,
+  ExerciseSummary,
+  Lesson,
+  LessonSummary,
+  Session,
+  TopologyView,
+} from "./lesson-schemas.ts";
+import { classSchemas } from "./class-schemas.ts";
+import { healthSchemas } from "./health.ts";
+import { lessonListSchemas } from "./lessons.ts";
+import { packetSchemas, Trace } from "./packet-schemas.ts";
+import { progressSchemas } from "./progress.ts";
+import { sessionRequestSchemas } from "./sessions.ts";
+import {
+  CheckResult,
+  ErrorCode,
+  ErrorResponse,
+  Grade,
+  Language,
+  LearnerError,
+  Outcome,
+  OutputLine,
+  ProgressItem,
+  ProgressStatus,
+  SubmissionPage,
+  SubmissionResult,
+  Submission,
+  SubmissionSummary,
+  SubmitBody,
+  Timings,
+} from "./schemas.ts";
+
+export const namedSchemas = [
+  ...classSchemas,
+  ...lessonListSchemas,
+  ...progressSchemas,
+  ...healthSchemas,
+  ...sessionRequestSchemas,
+  ErrorCode,
+  ErrorResponse,
+  ...packetSchemas,
+  Trace,
+  Language,
+  Outcome,
+  CheckResult,
+  Grade,
+  OutputLine,
+  LearnerError,
+  Timings,
+  SubmissionSummary,
+  Submission,
+  SubmissionResult,
+  SubmissionPage,
+  SubmitBody,
+  ProgressStatus,
+  ProgressItem,
+  ExerciseSummary,
+  LessonSummary,
+  ExerciseCheck,
+  Exercise,
+  Lesson,
+  TopologyView,
+  Session,
+];
