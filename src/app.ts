@@ -22,6 +22,7 @@ import type { RouteDeps } from "./http/deps.ts";
 import { installErrorHandler } from "./http/error-handler.ts";
 import { healthRoutes } from "./http/health.ts";
 import { lessonRoutes } from "./http/lessons.ts";
+import { meRoutes } from "./http/me.ts";
 import { createMetrics } from "./http/metrics.ts";
 import { progressRoutes } from "./http/progress.ts";
 import { createRateLimiter } from "./http/rate-limit.ts";
@@ -125,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     healthRoutes,
     teacherRoutes,
     tokenRoutes,
+    meRoutes,
     classRoutes,
     lessonRoutes,
     sessionRoutes,

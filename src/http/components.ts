@@ -12,6 +12,7 @@ import {
 import { classSchemas } from "./class-schemas.ts";
 import { healthSchemas } from "./health.ts";
 import { lessonListSchemas } from "./lessons.ts";
+import { meSchemas } from "./me.ts";
 import { packetSchemas, Trace } from "./packet-schemas.ts";
 import { progressSchemas } from "./progress.ts";
 import { sessionRequestSchemas } from "./sessions.ts";
@@ -40,6 +41,7 @@ export const namedSchemas = [
   ...progressSchemas,
   ...healthSchemas,
   ...sessionRequestSchemas,
+  ...meSchemas,
   ErrorCode,
   ErrorResponse,
   ...packetSchemas,

@@ -1,5 +1,6 @@
 // A learner starts a session on a lesson: the seed fixes the session's addresses, and each
-// exercise's topology view says what the learner may know of the network.
+// exercise's topology view says what the learner may know of the network. A page that reloads
+// resumes the latest session of its lesson (POST with resume: true), so Alice keeps her address.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type, type Static } from "typebox";
 import type { LessonCatalogue } from "../grading/types.ts";
@@ -8,15 +9,44 @@ import { learnerIdOf } from "./auth.ts";
 import type { RouteDeps } from "./deps.ts";
 import { apiError, quote } from "./errors.ts";
 import { Session } from "./lesson-schemas.ts";
-import { ref } from "./schema-kit.ts";
+import { nullable, ref } from "./schema-kit.ts";
+import { decodeCursor, encodeCursor } from "./views.ts";
 import { responses, Uuid } from "./schemas.ts";
 
 export const CreateSessionRequest = Type.Object(
-  { lessonId: Type.String({ minLength: 1, maxLength: 100 }) },
-  { $id: "CreateSessionRequest", examples: [{ lessonId: "exchanging-messages" }] },
+  {
+    lessonId: Type.String({ minLength: 1, maxLength: 100 }),
+    resume: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          "True: answer your latest session on this lesson if you have one (200), and start one only if not (201).",
+      }),
+    ),
+  },
+  {
+    $id: "CreateSessionRequest",
+    examples: [{ lessonId: "exchanging-messages", resume: true }],
+  },
 );
 
-export const sessionRequestSchemas = [CreateSessionRequest];
+export const SessionPage = Type.Object(
+  {
+    items: Type.Array(ref(Session)),
+    nextCursor: nullable(Type.String(), {
+      description: "Pass as `cursor` for the next page; null at the end.",
+    }),
+  },
+  { $id: "SessionPage", description: "Your sessions, newest first." },
+);
+
+const SessionQuery = Type.Object({
+  lessonId: Type.Optional(Type.String({ maxLength: 100, description: "Only this lesson's." })),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+});
+
+export const sessionRequestSchemas = [CreateSessionRequest, SessionPage];
 
 export function sessionView(
   catalogue: Pick<LessonCatalogue, "get" | "instantiate">,
@@ -46,17 +76,58 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, d
       schema: {
         tags: ["sessions"],
         operationId: "createSession",
-        summary: "Start a session on a lesson.",
+        summary: "Start a session on a lesson, or resume your latest one on it.",
+        description:
+          "Each new session has a new seed, so new addresses (Alice's among them). A page that reloads should send `resume: true`: it gets the latest session of the lesson (200) and the learner keeps their network; only a learner with none gets a new one (201).",
         body: ref(CreateSessionRequest),
-        response: responses({ 201: ref(Session) }, 400, 401, 403, 404, 503),
+        response: responses({ 200: ref(Session), 201: ref(Session) }, 400, 401, 403, 404, 503),
       },
     },
     async (request, reply) => {
-      const { lessonId } = request.body;
+      const { lessonId, resume } = request.body;
       if (!deps.catalogue.get(lessonId))
         throw apiError("LESSON_NOT_FOUND", `No lesson has the id ${quote(lessonId)}.`);
-      const session = await deps.store.submissions.createSession(learnerIdOf(request), lessonId);
+      const learnerId = learnerIdOf(request);
+      if (resume) {
+        const [latest] = await deps.store.submissions.listSessions(learnerId, {
+          limit: 1,
+          lessonId,
+        });
+        if (latest) return reply.status(200).send(sessionView(deps.catalogue, latest));
+      }
+      const session = await deps.store.submissions.createSession(learnerId, lessonId);
       return reply.status(201).send(sessionView(deps.catalogue, session));
+    },
+  );
+
+  app.get(
+    "/v1/sessions",
+    {
+      ...learnerOnly,
+      schema: {
+        tags: ["sessions"],
+        operationId: "listSessions",
+        summary: "Your sessions, newest first; `lessonId` keeps one lesson's.",
+        querystring: SessionQuery,
+        response: responses({ 200: ref(SessionPage) }, 400, 401, 403, 503),
+      },
+    },
+    async (request) => {
+      const { cursor, limit = 20, lessonId } = request.query;
+      const after = cursor === undefined ? undefined : decodeCursor(cursor);
+      if (cursor !== undefined && !after)
+        throw apiError("INVALID_CURSOR", `Cursor ${quote(cursor)} is not one this API returned.`);
+      const rows = await deps.store.submissions.listSessions(learnerIdOf(request), {
+        limit: limit + 1,
+        after,
+        lessonId,
+      });
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        items: page.map((session) => sessionView(deps.catalogue, session)),
+        nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+      };
     },
   );
 

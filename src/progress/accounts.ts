@@ -15,6 +15,14 @@ export interface ClassRecord {
   createdAt: Date;
 }
 
+/** A class as its learner sees it: no join code (it is the teacher's to share). */
+export interface LearnerClassRecord {
+  id: string;
+  name: string;
+  teacherName: string;
+  joinedAt: Date;
+}
+
 const TICKET_LIFETIME_MS = 60_000;
 
 export function createAccounts(prisma: PrismaClient) {
@@ -109,6 +117,55 @@ export function createAccounts(prisma: PrismaClient) {
       });
       const token = await issueToken({ learnerId: learner.id });
       return { learnerId: learner.id, classId: found.id, className: found.name, token };
+    },
+
+    /** The teacher with their classes (oldest first), or null for an unknown id. */
+    async teacherProfile(
+      teacherId: string,
+    ): Promise<{ id: string; name: string; classes: ClassRecord[] } | null> {
+      const teacher = await prisma.teacher.findUnique({
+        where: { id: teacherId },
+        select: {
+          id: true,
+          name: true,
+          classes: {
+            orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+            select: { id: true, name: true, joinCode: true, createdAt: true },
+          },
+        },
+      });
+      return teacher;
+    },
+
+    /** The learner with the classes they joined (first joined first), or null. */
+    async learnerProfile(
+      learnerId: string,
+    ): Promise<{ id: string; displayName: string; classes: LearnerClassRecord[] } | null> {
+      const learner = await prisma.learner.findUnique({
+        where: { id: learnerId },
+        select: {
+          id: true,
+          displayName: true,
+          enrolments: {
+            orderBy: [{ joinedAt: "asc" }, { classId: "asc" }],
+            select: {
+              joinedAt: true,
+              class: { select: { id: true, name: true, teacher: { select: { name: true } } } },
+            },
+          },
+        },
+      });
+      if (!learner) return null;
+      return {
+        id: learner.id,
+        displayName: learner.displayName,
+        classes: learner.enrolments.map(({ joinedAt, class: joined }) => ({
+          id: joined.id,
+          name: joined.name,
+          teacherName: joined.teacher.name,
+          joinedAt,
+        })),
+      };
     },
 
     /** True when the learner is enrolled in one of the teacher's classes. */

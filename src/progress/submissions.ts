@@ -140,6 +140,31 @@ export function createSubmissions(prisma: PrismaClient, sql: Sql) {
       return prisma.session.create({ data: { learnerId, lessonId, seed: newSeed() } });
     },
 
+    /** The learner's sessions, newest first, ordered by (createdAt, id) like submissions. */
+    listSessions(
+      learnerId: string,
+      page: { limit: number; after?: SubmissionCursor | undefined; lessonId?: string | undefined },
+    ): Promise<SessionRecord[]> {
+      const { after } = page;
+      return prisma.session.findMany({
+        where: {
+          learnerId,
+          ...(page.lessonId ? { lessonId: page.lessonId } : {}),
+          ...(after
+            ? {
+                OR: [
+                  { createdAt: { lt: after.createdAt } },
+                  { createdAt: after.createdAt, id: { lt: after.id } },
+                ],
+              }
+            : {}),
+        },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        take: page.limit,
+        select: { id: true, learnerId: true, lessonId: true, seed: true, createdAt: true },
+      });
+    },
+
     /** The learner's own session; other learners' sessions are indistinguishable from absent. */
     async findSession(learnerId: string, sessionId: string): Promise<SessionRecord | null> {
       const cached = sessions.get(sessionId);
