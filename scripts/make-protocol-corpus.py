@@ -6,6 +6,7 @@ Writes test/fixtures/protocols/corpus/:
   cases.json         the case names, in packet order
   tshark.json.gz     tshark's PDML reduced to the fields we compare: per packet, a list of
                      [name, show, pos, size] (ip.*, udp.*, icmp.*, dns.*, data.*, expert info)
+  protocol-column.json  tshark's Protocol column per packet (what its packet list names it by)
   ethernet.pcap      a few packets with Ethernet framing (LINKTYPE_ETHERNET): ARP, VLAN tags
   nanosecond.pcap    the first packets of corpus.pcap with the nanosecond magic, by editcap
   big-endian.pcap    the same packets, big-endian; linktype-ipv4.pcap: LINKTYPE_IPV4 (228)
@@ -370,6 +371,7 @@ def main():
     # Gzipped (mtime 0, so the same input gives the same bytes): ~190 KB of JSON becomes ~11 KB.
     with open(os.path.join(OUT, "tshark.json.gz"), "wb") as f:
         f.write(gzip.compress(text.encode(), compresslevel=9, mtime=0))
+    write_protocol_column(corpus)
     mac = dict(src="02:00:00:00:00:02", dst="02:00:00:00:00:35")
     ether = [Ether(**mac)/IP(packets[i]) for i in (0, 9, 10)]
     ether.insert(1, Ether()/ARP(psrc=LEARNER, pdst=NS))
@@ -384,6 +386,18 @@ def main():
     write_pcap(os.path.join(OUT, "big-endian.pcap"), packets[:5], 101, ">")
     write_pcap(os.path.join(OUT, "linktype-ipv4.pcap"), packets[:5], 228, "<")
     subprocess.run(["editcap", "-F", "pcapng", "-r", corpus, os.path.join(OUT, "corpus.pcapng"), "1-3"], check=True)
+
+
+def write_protocol_column(corpus):
+    """What Wireshark's packet list names each packet by (Dissection.topProtocol's oracle)."""
+    column = subprocess.run(
+        ["tshark", "-r", corpus, "-T", "fields", "-e", "_ws.col.Protocol",
+         "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
+         "-o", "ip.defragment:FALSE"],
+        check=True, capture_output=True, text=True).stdout.splitlines()
+    with open(os.path.join(OUT, "protocol-column.json"), "w") as f:
+        json.dump(column, f, indent=0)
+        f.write("\n")
 
 
 def write_pcap(path, packets, linktype, endian):

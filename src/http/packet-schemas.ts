@@ -83,6 +83,12 @@ export const Layer = Type.Object(
       description:
         'What could not be decoded, in a learner\'s words ("total length 60 exceeds 28 bytes").',
     }),
+    quoted: Type.Optional(
+      Type.Boolean({
+        description:
+          "True on the layers of another packet that an ICMP error quotes (its IPv4 and UDP headers): they describe the packet that failed, not this one. Absent otherwise.",
+      }),
+    ),
   },
   {
     $id: "Layer",
@@ -146,11 +152,13 @@ export const Packet = Type.Object(
     }),
     layers: Type.Array(ref(Layer)),
     summary: Type.String({ description: "One line for a packet list." }),
+    topProtocol: ref(LayerProtocol),
     fate: ref(PacketFate),
   },
   {
     $id: "Packet",
-    description: "One packet crossing one link, decoded, with its bytes.",
+    description:
+      "One packet crossing one link, decoded, with its bytes. `topProtocol` is what a packet list names it by (Wireshark's Protocol column): the innermost layer that is neither payload nor quoted, so an ICMP error that quotes a UDP datagram is icmp, not udp.",
     examples: [
       {
         seq: 1,

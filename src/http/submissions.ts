@@ -3,7 +3,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
-import type { PacketEvent } from "../netsim/types.ts";
 import { writePcap } from "../protocols/pcap.ts";
 import { learnerIdOf } from "./auth.ts";
 import type { RouteDeps } from "./deps.ts";
@@ -21,6 +20,7 @@ import {
   Uuid,
 } from "./schemas.ts";
 import {
+  currentPackets,
   pageOfSubmissions,
   submissionResultJson,
   submissionSummary,
@@ -165,8 +165,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app
       const row = await visibleSubmission(request, request.params.submissionId);
       const trace = await submissions.findTrace(row.id);
       if (!trace) return { packets: [], totalPackets: 0, truncated: false };
-      // Stored as netsim wrote them.
-      return { ...trace, packets: trace.packets as PacketEvent[] };
+      return { ...trace, packets: currentPackets(trace.packets) };
     },
   );
 

@@ -6,6 +6,9 @@ import type {
   TraceRecord,
 } from "../progress/submissions.ts";
 import type { CheckResult } from "../grading/types.ts";
+import type { PacketEvent } from "../netsim/types.ts";
+import { dissectPacket } from "../protocols/dissect.ts";
+import { fromHex } from "../protocols/hex.ts";
 import type { Language, LearnerError, Outcome, OutputLine } from "../runner/types.ts";
 import type { Static } from "typebox";
 import { apiError, quote } from "./errors.ts";
@@ -50,6 +53,20 @@ export function submissionView(row: SubmissionRow) {
 }
 
 /**
+ * A stored trace's packets as the API describes them today. Packets stored before they said
+ * their topProtocol (and marked quoted layers) are dissected again from their bytes; the rest
+ * are sent as stored.
+ */
+export function currentPackets(stored: readonly unknown[]): PacketEvent[] {
+  return stored.map((value) => {
+    const packet = value as PacketEvent;
+    if (packet.topProtocol !== undefined) return packet;
+    const { layers, summary, topProtocol } = dissectPacket(fromHex(packet.hex));
+    return { ...packet, layers, summary, topProtocol };
+  });
+}
+
+/**
  * The submission result as JSON text, with the packets spliced in already serialised (they were
  * serialised once to be stored; at ~3.5 KB a packet that is the bulk of the response). `head`
  * is the route's compiled serialiser for everything but the packets.
@@ -69,7 +86,7 @@ export function submissionResultJson(
     packetsTruncated: trace?.truncated ?? false,
     replayed,
   });
-  const packets = submitted.packetsJson ?? JSON.stringify(trace?.packets ?? []);
+  const packets = submitted.packetsJson ?? JSON.stringify(currentPackets(trace?.packets ?? []));
   return `${rest.slice(0, -1)},"packets":${packets}}`;
 }
 

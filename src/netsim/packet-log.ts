@@ -54,6 +54,7 @@ export function createPacketLog(
         hex: hexOf(packet.bytes),
         layers: dissection.layers,
         summary: dissection.summary,
+        topProtocol: dissection.topProtocol,
         fate,
       };
       events.push(event);

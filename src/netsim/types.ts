@@ -139,6 +139,8 @@ export interface PacketEvent {
   hex: string;
   layers: Layer[];
   summary: string;
+  /** The protocol a packet list names it by (Dissection.topProtocol): never a quoted layer's. */
+  topProtocol: Layer["protocol"];
   fate: PacketFate;
 }
 

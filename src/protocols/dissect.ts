@@ -23,6 +23,7 @@ export function dissectPacket(bytes: Uint8Array): Dissection {
     return {
       layers: [dissectPayload(bytes, 0)],
       summary: `${bytes.length} bytes (the dissector failed: ${String(error)})`,
+      topProtocol: "payload",
     };
   }
 }
@@ -32,10 +33,7 @@ function dissect(bytes: Uint8Array): Dissection {
   const layers: Layer[] = [ip.layer];
   const header = ip.decoded.header;
   if (!header || header.version !== 4) {
-    return {
-      layers,
-      summary: `${bytes.length} bytes, not a complete IPv4 header` + errorMark(layers),
-    };
+    return finish(layers, `${bytes.length} bytes, not a complete IPv4 header`);
   }
   const payload = ip.decoded.payload;
   const offset = ip.payloadOffset;
@@ -50,12 +48,10 @@ function dissect(bytes: Uint8Array): Dissection {
       ),
     );
     const more = header.moreFragments ? ", more follow" : ", the last";
-    return {
+    return finish(
       layers,
-      summary:
-        `${route(header)} ${name} fragment at byte ${at}, ${payload.length} bytes${more}` +
-        errorMark(layers),
-    };
+      `${route(header)} ${name} fragment at byte ${at}, ${payload.length} bytes${more}`,
+    );
   }
   if (header.protocol === IP_PROTOCOL.UDP) {
     return udpDissection(bytes, ip.layer, header, payload, offset);
@@ -81,7 +77,22 @@ function route(header: Ipv4Header): string {
 }
 
 function finish(layers: Layer[], summary: string): Dissection {
-  return { layers, summary: summary + errorMark(layers) };
+  return { layers, summary: summary + errorMark(layers), topProtocol: topProtocol(layers) };
+}
+
+/**
+ * The innermost layer that is neither bare payload nor quoted from another packet, nor only an
+ * error: a UDP header cut to nothing does not make a packet UDP (Wireshark's Protocol column
+ * agrees; wireshark-corpus.test.ts compares them), while an empty name-lookup answer is one.
+ */
+function topProtocol(layers: Layer[]): Layer["protocol"] {
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const layer = layers[i]!;
+    if (layer.protocol === "payload" || layer.quoted) continue;
+    if (layer.fields.length === 0 && layer.errors.length > 0) continue;
+    return layer.protocol;
+  }
+  return layers[0]!.protocol;
 }
 
 function errorMark(layers: Layer[]): string {
@@ -170,6 +181,7 @@ function quotedLayers(layers: Layer[], quote: Uint8Array, offset: number): void 
     offset,
     "Internet Protocol Version 4 (quoted in the ICMP message)",
   );
+  inner.layer.quoted = true;
   const innerHeader = inner.decoded.header;
   // RFC 792 quotes only 8 bytes of the payload, so a total length beyond them is expected.
   if (innerHeader) {
@@ -191,6 +203,7 @@ function quotedLayers(layers: Layer[], quote: Uint8Array, offset: number): void 
     { source: readUint32(quote, 12), destination: readUint32(quote, 16) },
     "quoted",
   );
+  udp.layer.quoted = true;
   layers.push(udp.layer);
   const udpHeader = udp.decoded.header;
   if (!udpHeader || udpHeader.length > rest.length) return;
@@ -200,7 +213,10 @@ function quotedLayers(layers: Layer[], quote: Uint8Array, offset: number): void 
     udpHeader.sourcePort,
     udpHeader.destinationPort,
   );
-  if (application) layers.push(application);
+  if (application) {
+    application.quoted = true;
+    layers.push(application);
+  }
 }
 
 function readUint32(bytes: Uint8Array, at: number): number {

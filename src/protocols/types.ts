@@ -36,10 +36,21 @@ export interface Layer {
   checksum?: ChecksumStatus;
   /** What could not be decoded, in words a learner understands ("total length 60 exceeds 28 bytes"). */
   errors: string[];
+  /**
+   * True on the layers of another packet that an ICMP error quotes (its IPv4 header, UDP header
+   * and what follows): they describe the packet that failed, not this one. Absent otherwise.
+   */
+  quoted?: boolean;
 }
 
 export interface Dissection {
   layers: Layer[];
   /** One line for a packet list: "10.0.0.2:49152 → 10.0.0.53:53 UDP, 9 bytes". */
   summary: string;
+  /**
+   * The protocol a packet list names the packet by, as Wireshark's Protocol column does: the
+   * innermost layer of this packet that is not bare payload and not quoted. An ICMP error that
+   * quotes a UDP datagram is "icmp"; a fragment after the first is "ipv4".
+   */
+  topProtocol: Layer["protocol"];
 }

@@ -48,7 +48,7 @@ export function decodePackets(wire: PacketWire): PacketEvent[] {
  */
 function lazyPacket(header: PacketWire["headers"][number], text: string): PacketEvent {
   let layers: PacketEvent["layers"] | undefined;
-  const { seq, sentUs, arrivedUs, from, to, length, hex, summary, fate } = header;
+  const { seq, sentUs, arrivedUs, from, to, length, hex, summary, topProtocol, fate } = header;
   // arrivedUs stays in its place between sentUs and from, and absent when the packet was lost.
   return {
     seq,
@@ -62,6 +62,7 @@ function lazyPacket(header: PacketWire["headers"][number], text: string): Packet
       return (layers ??= parseLayers(text));
     },
     summary,
+    topProtocol,
     fate,
   };
 }
@@ -70,7 +71,17 @@ const parseLayers = (text: string) => deepFreeze((JSON.parse(text) as PacketEven
 
 /** Fails to compile when PacketEvent gains a field that lazyPacket does not copy. */
 type Copied =
-  "seq" | "sentUs" | "arrivedUs" | "from" | "to" | "length" | "hex" | "layers" | "summary" | "fate";
+  | "seq"
+  | "sentUs"
+  | "arrivedUs"
+  | "from"
+  | "to"
+  | "length"
+  | "hex"
+  | "layers"
+  | "summary"
+  | "topProtocol"
+  | "fate";
 const allCopied: [Exclude<keyof PacketEvent, Copied>] extends [never] ? true : never = true;
 void allCopied;
 

@@ -15,6 +15,7 @@ export function packetEvent(seq: number): PacketEvent {
     hex,
     layers: [],
     summary: `packet ${seq}`,
+    topProtocol: "udp",
     fate: { status: "delivered" },
   };
 }

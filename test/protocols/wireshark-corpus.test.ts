@@ -15,6 +15,10 @@ const tshark = JSON.parse(
   gunzipSync(readFileSync(new URL("tshark.json.gz", dir))).toString("utf8"),
 ) as TsharkField[][];
 const pcap = readPcap(new Uint8Array(readFileSync(new URL("corpus.pcap", dir))));
+/** tshark's Protocol column per packet: what its packet list names each packet by. */
+const protocolColumn = JSON.parse(
+  readFileSync(new URL("protocol-column.json", dir), "utf8"),
+) as string[];
 
 /** Differences we keep on purpose: case → Wireshark names not compared, and why. */
 const KNOWN_DIFFERENCES: Record<string, { names: RegExp; reason: string }> = {
@@ -250,6 +254,49 @@ describe("agreement with Wireshark (tshark 4.0) on the committed corpus", () => 
     });
   });
 });
+
+describe("the protocol a packet list names a packet by (topProtocol)", () => {
+  const column: Record<Dissection["topProtocol"], string> = {
+    ipv4: "IPv4",
+    udp: "UDP",
+    icmp: "ICMP",
+    dns: "DNS",
+    // Wireshark knows only DNS on port 53.
+    "name-lookup": "DNS",
+    payload: "(none)",
+  };
+
+  it("is Wireshark's Protocol column, but for the listed differences", () => {
+    expect(protocolColumn).toHaveLength(cases.length);
+    const disagreements: Record<string, string> = {};
+    pcap.records.forEach((record, i) => {
+      const ours = column[dissectPacket(record.bytes).topProtocol];
+      if (ours !== protocolColumn[i]) disagreements[cases[i]!] = `${ours} ≠ ${protocolColumn[i]}`;
+    });
+    expect(disagreements).toEqual(KNOWN_PROTOCOL_DIFFERENCES);
+    // ICMP errors quote a UDP datagram: the list must still say ICMP.
+    const quoting = cases.filter((_, i) =>
+      dissectPacket(pcap.records[i]!.bytes).layers.some((layer) => layer.quoted),
+    );
+    expect(quoting.length).toBeGreaterThan(5);
+    for (const name of quoting) expect(protocolColumn[cases.indexOf(name)], name).toBe("ICMP");
+  });
+});
+
+/** Where our topProtocol and Wireshark's Protocol column differ, and why. */
+const KNOWN_PROTOCOL_DIFFERENCES: Record<string, string> = {
+  // Wireshark stops at an IPv4 header whose lengths cannot be; we decode the UDP header after it
+  // (so the learner sees what they sent) and name the packet by it, as our summary does.
+  "ip-ihl-below-5": "UDP ≠ IPv4",
+  "ip-total-length-below-ihl": "UDP ≠ IPv4",
+  // We do not decode TCP (its bytes are shown as data), so the packet is IPv4 to us.
+  "ip-tcp-syn": "IPv4 ≠ TCP",
+  // Not IPv4 at all to Wireshark; we show the IPv4 fields there are, with the error.
+  "ip-version-5": "IPv4 ≠ N/A",
+  "ip-truncated-1": "IPv4 ≠ N/A",
+  // We decode DNS only on port 53 (see KNOWN_DIFFERENCES).
+  "dns-on-port-5300": "UDP ≠ DNS",
+};
 
 function known(name: string): boolean {
   return name in KNOWN_ERROR_DIFFERENCES;

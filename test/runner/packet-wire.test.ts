@@ -24,6 +24,7 @@ const packets: PacketEvent[] = [
       },
     ],
     summary: "10.0.0.2 → 10.0.0.53",
+    topProtocol: "ipv4",
     fate: { status: "delivered" },
   } as PacketEvent,
   {
@@ -35,6 +36,7 @@ const packets: PacketEvent[] = [
     hex: "45000014",
     layers: [],
     summary: "10.0.0.2 → 10.0.0.9",
+    topProtocol: "ipv4",
     fate: { status: "dropped", reason: "ttl-expired", detail: "TTL reached 0 at the router" },
   } as PacketEvent,
 ];
