@@ -15,6 +15,7 @@ import type { Grader, LessonCatalogue } from "./grading/types.ts";
 import type { Database } from "./progress/database.ts";
 import { createStore } from "./progress/store.ts";
 import type { Runner } from "./runner/types.ts";
+import { asyncApiRoutes } from "./http/asyncapi.ts";
 import { authPlugin, securitySchemes } from "./http/auth.ts";
 import { classRoutes } from "./http/classes.ts";
 import { namedSchemas } from "./http/components.ts";
@@ -64,12 +65,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandler(app);
+  // The id an error body quotes as requestId, on every response: a client can quote it for a
+  // success too, and the logs carry it (fastify logs it as reqId).
+  app.addHook("onRequest", async (request, reply) => {
+    void reply.header("request-id", request.id);
+  });
   // The API speaks JSON only; a text body is a client bug worth a clear 415.
   app.removeContentTypeParser("text/plain");
   for (const schema of namedSchemas) app.addSchema(schema);
   await app.register(cors, {
     origin: config.CORS_ORIGINS,
-    exposedHeaders: ["retry-after", "location"],
+    exposedHeaders: ["retry-after", "location", "request-id"],
   });
   await app.register(swagger, {
     openapi: {
@@ -77,7 +83,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         title: "packetlab API",
         version: "1",
         description:
-          "Interactive networking lessons: lessons, sessions, graded submissions, progress.",
+          "Interactive networking lessons: lessons, sessions, graded submissions, progress. The session stream (WebSocket, GET /v1/sessions/{sessionId}/stream) is described by the AsyncAPI 3.0 document at /docs/asyncapi.json.",
+      },
+      externalDocs: {
+        url: "/docs/asyncapi.json",
+        description: "The session stream's messages, order, errors and close codes (AsyncAPI 3.0).",
       },
       components: { securitySchemes },
     },
@@ -133,6 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     submissionRoutes,
     progressRoutes,
     streamRoutes,
+    asyncApiRoutes,
   ]) {
     await app.register(routes, routeDeps);
   }

@@ -16,6 +16,7 @@ import { meSchemas } from "./me.ts";
 import { packetSchemas, Trace } from "./packet-schemas.ts";
 import { progressSchemas } from "./progress.ts";
 import { sessionRequestSchemas } from "./sessions.ts";
+import { streamSchemas } from "./stream-messages.ts";
 import {
   CheckResult,
   ErrorCode,
@@ -42,6 +43,7 @@ export const namedSchemas = [
   ...healthSchemas,
   ...sessionRequestSchemas,
   ...meSchemas,
+  ...streamSchemas,
   ErrorCode,
   ErrorResponse,
   ...packetSchemas,

@@ -1,6 +1,8 @@
-// One registry of the API's error codes. A code is stable (clients branch on it); the message
-// says what was wrong with what the caller sent. Every error body has one shape:
-// { error: { code, message, requestId } }.
+// One registry of the API's error codes, over HTTP and the session stream alike. A code is
+// stable (clients branch on it); the message says what was wrong with what the caller sent.
+// Every error body has one shape: { error: { code, message, requestId } } (the stream's `error`
+// message carries the same object). The status is the HTTP status; the stream-only codes have
+// the status their HTTP twin would have.
 
 export const errorCodes = {
   INVALID_JSON: { status: 400, title: "The request body is not valid JSON." },
@@ -19,6 +21,15 @@ export const errorCodes = {
   SESSION_NOT_FOUND: { status: 404, title: "No session of yours has this id." },
   SUBMISSION_NOT_FOUND: { status: 404, title: "No submission you may see has this id." },
   METHOD_NOT_ALLOWED: { status: 405, title: "The endpoint does not accept this method." },
+  INVALID_MESSAGE: {
+    status: 400,
+    title: "A session stream message is not JSON, or not one of the client messages.",
+  },
+  RUN_NOT_FOUND: { status: 404, title: "No run of this stream has this runId to cancel." },
+  RUN_IN_PROGRESS: {
+    status: 409,
+    title: "The stream is running a program already; cancel it or wait for run-finished.",
+  },
   IDEMPOTENCY_KEY_REUSED: {
     status: 409,
     title: "The Idempotency-Key was used for a different submission.",

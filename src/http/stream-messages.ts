@@ -1,75 +1,165 @@
 // The session stream's protocol: typed messages keyed on `type`, in both directions. Every
 // server message carries `seq` (1, 2, 3, … per connection) so a client can tell it missed none.
+// Each message is a named schema: the OpenAPI document lists them under components/schemas, and
+// the AsyncAPI document (asyncapi.ts, served at /docs/asyncapi.json) describes the stream with
+// them, so a generated client gets the same types from either.
+//
+// Ids: `runId` names a run; the client may choose it (else the server does: run-1, run-2…) and
+// every message about the run carries it. `requestId` means one thing everywhere: the server's
+// id of an HTTP request, for the stream its upgrade request, inside an error, for the logs.
 import { Type, type Static } from "typebox";
 import { Packet } from "./packet-schemas.ts";
 import { ref } from "./schema-kit.ts";
-import { Grade, LearnerError, OutputLine } from "./schemas.ts";
+import { ErrorResponse, Language, OutputLine, SubmissionResultHead, Uuid } from "./schemas.ts";
 
-const RequestId = Type.String({ minLength: 1, maxLength: 100 });
+const RunId = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  description: "Names the run in every message about it; chosen by the client or the server.",
+  examples: ["run-1"],
+});
 
-export const ClientMessage = Type.Union([
-  Type.Object({ type: Type.Literal("auth"), token: Type.String({ minLength: 1, maxLength: 500 }) }),
-  Type.Object({
+// Client → server. Unknown fields are refused, so a misspelt one is named rather than ignored.
+const closed = { additionalProperties: false } as const;
+
+export const AuthMessage = Type.Object(
+  {
+    type: Type.Literal("auth"),
+    token: Type.String({ minLength: 1, maxLength: 500, description: "A learner's bearer token." }),
+  },
+  {
+    ...closed,
+    $id: "StreamAuth",
+    description:
+      "The first message, unless the stream was opened with ?ticket=. Answered by `ready`, or the stream is closed with 4001.",
+  },
+);
+
+export const RunMessage = Type.Object(
+  {
     type: Type.Literal("run"),
     exerciseId: Type.String({ minLength: 1, maxLength: 100 }),
-    code: Type.String(),
-    language: Type.String({ maxLength: 20 }),
-    requestId: Type.Optional(RequestId),
-  }),
-  Type.Object({ type: Type.Literal("cancel"), requestId: Type.Optional(RequestId) }),
-]);
+    code: Type.String({ description: "The program, at most MAX_CODE_BYTES bytes of UTF-8." }),
+    language: ref(Language),
+    runId: Type.Optional(RunId),
+  },
+  {
+    ...closed,
+    $id: "StreamRun",
+    description:
+      "Run and grade a program, after `ready`. Refused with `error` (nothing started) for an unknown exercise or language, an oversized program, the rate limit or a run in progress; else answered by run-started, packet… and output…, then run-finished (or run-cancelled).",
+  },
+);
+
+export const CancelMessage = Type.Object(
+  {
+    type: Type.Literal("cancel"),
+    runId: Type.Optional({ ...RunId, description: "The run to stop; the current one if absent." }),
+  },
+  {
+    ...closed,
+    $id: "StreamCancel",
+    description: "Stop the run in progress: answered by run-cancelled; nothing is stored.",
+  },
+);
+
+export const ClientMessage = Type.Union([AuthMessage, RunMessage, CancelMessage], {
+  $id: "StreamClientMessage",
+  description: "What a client may send on the session stream.",
+});
 export type ClientMessage = Static<typeof ClientMessage>;
 
-const Seq = Type.Integer({ minimum: 1 });
+// Server → client.
+const Seq = Type.Integer({ minimum: 1, description: "1, 2, 3… per connection, no gaps." });
 
-export const ServerMessage = Type.Union([
-  Type.Object({
-    type: Type.Literal("ready"),
-    seq: Seq,
-    sessionId: Type.String(),
-    learnerId: Type.String(),
-  }),
-  Type.Object({
-    type: Type.Literal("run-started"),
-    seq: Seq,
-    requestId: Type.String(),
-    exerciseId: Type.String(),
-  }),
-  Type.Object({
-    type: Type.Literal("packet"),
-    seq: Seq,
-    requestId: Type.String(),
-    packet: ref(Packet),
-  }),
-  Type.Object({
-    type: Type.Literal("output"),
-    seq: Seq,
-    requestId: Type.String(),
-    line: OutputLine,
-  }),
-  Type.Object({
+export const ReadyMessage = Type.Object(
+  { type: Type.Literal("ready"), seq: Seq, sessionId: Uuid, learnerId: Uuid },
+  {
+    $id: "StreamReady",
+    description: "Authenticated, and the session is the learner's: `run` may be sent now.",
+  },
+);
+
+export const RunStartedMessage = Type.Object(
+  { type: Type.Literal("run-started"), seq: Seq, runId: RunId, exerciseId: Type.String() },
+  {
+    $id: "StreamRunStarted",
+    description: "The run was accepted (exercise, language, size and rate checked) and is running.",
+  },
+);
+
+export const PacketMessage = Type.Object(
+  { type: Type.Literal("packet"), seq: Seq, runId: RunId, packet: ref(Packet) },
+  { $id: "StreamPacket", description: "A packet of the run, as soon as its fate is known." },
+);
+
+export const OutputMessage = Type.Object(
+  { type: Type.Literal("output"), seq: Seq, runId: RunId, line: ref(OutputLine) },
+  { $id: "StreamOutput", description: "A line the program printed." },
+);
+
+export const RunFinishedMessage = Type.Object(
+  {
     type: Type.Literal("run-finished"),
     seq: Seq,
-    requestId: Type.String(),
-    submissionId: Type.String(),
-    outcome: Type.String(),
-    message: Type.String(),
-    error: Type.Union([LearnerError, Type.Null()]),
-    grade: Grade,
-    packetCount: Type.Integer(),
-  }),
-  Type.Object({ type: Type.Literal("run-cancelled"), seq: Seq, requestId: Type.String() }),
-  Type.Object({
+    runId: RunId,
+    submissionId: Uuid,
+    // What the HTTP submit answers (SubmissionResult), but its packets: they came one by one.
+    ...SubmissionResultHead.properties,
+  },
+  {
+    $id: "StreamRunFinished",
+    description:
+      "The run is graded and stored: the submission as the HTTP submit answers it (SubmissionResult) without `packets`, plus submissionId (= id).",
+  },
+);
+
+export const RunCancelledMessage = Type.Object(
+  { type: Type.Literal("run-cancelled"), seq: Seq, runId: RunId },
+  { $id: "StreamRunCancelled", description: "The run was stopped by `cancel`; nothing stored." },
+);
+
+export const ErrorMessage = Type.Object(
+  {
     type: Type.Literal("error"),
     seq: Seq,
-    code: Type.String({
-      description: "A code of the error registry, or INVALID_MESSAGE, RUN_IN_PROGRESS.",
-    }),
-    message: Type.String(),
-    requestId: Type.Optional(Type.String()),
-  }),
-]);
+    runId: Type.Optional({ ...RunId, description: "The run the error is about, if any." }),
+    error: ErrorResponse.properties.error,
+  },
+  {
+    $id: "StreamError",
+    description:
+      "A refusal or failure; the stream stays open. `error` is the HTTP error body's object: code (ErrorCode), message, and requestId, the server's id of the stream's upgrade request.",
+  },
+);
+
+export const ServerMessage = Type.Union(
+  [
+    ReadyMessage,
+    RunStartedMessage,
+    PacketMessage,
+    OutputMessage,
+    RunFinishedMessage,
+    RunCancelledMessage,
+    ErrorMessage,
+  ],
+  { $id: "StreamServerMessage", description: "What the server sends on the session stream." },
+);
 export type ServerMessage = Static<typeof ServerMessage>;
+
+export const clientMessages = [AuthMessage, RunMessage, CancelMessage];
+export const serverMessages = [
+  ReadyMessage,
+  RunStartedMessage,
+  PacketMessage,
+  OutputMessage,
+  RunFinishedMessage,
+  RunCancelledMessage,
+  ErrorMessage,
+];
+
+/** Named schemas of the stream, for the OpenAPI components. */
+export const streamSchemas = [...clientMessages, ClientMessage, ...serverMessages, ServerMessage];
 
 /** Why the server closed the stream. The standard 1000–1015 keep their meaning. */
 export const closeCodes = {

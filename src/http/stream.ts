@@ -9,32 +9,58 @@ import type { WebSocket } from "ws";
 import { DatabaseUnavailableError } from "../progress/errors.ts";
 import type { SessionRecord } from "../progress/submissions.ts";
 import type { RouteDeps } from "./deps.ts";
-import { ApiError } from "./errors.ts";
-import { ClientMessage, closeCodes, type ServerMessage } from "./stream-messages.ts";
-import { CancelledError } from "./submitter.ts";
+import { submissionView } from "./views.ts";
+import { ApiError, apiError, errorBody, type ErrorCode } from "./errors.ts";
+import { Language } from "./schemas.ts";
+import {
+  clientMessages,
+  closeCodes,
+  type ClientMessage,
+  type ServerMessage,
+} from "./stream-messages.ts";
+import { CancelledError, unsupportedLanguage } from "./submitter.ts";
 
 const AUTH_TIMEOUT_MS = 10_000;
 // Checked per `type`, so an error names the field of the message the client meant to send.
 const checkers = new Map(
-  ClientMessage.anyOf.map((schema) => [schema.properties.type.const as string, Compile(schema)]),
+  clientMessages.map((schema) => [
+    schema.properties.type.const as string,
+    Compile({ Language }, schema),
+  ]),
 );
 
+/** The client's message, or the ApiError to answer it with. */
 function parseClientMessage(value: unknown): ClientMessage {
   const type = (value as { type?: unknown } | null)?.type;
   const checker = typeof type === "string" ? checkers.get(type) : undefined;
   if (!checker) {
-    throw new Error(
+    throw invalid(
       `unknown type ${JSON.stringify(type ?? null)}; expected one of ${[...checkers.keys()].join(", ")}`,
     );
   }
   if (!checker.Check(value)) {
-    const [first] = checker.Errors(value);
-    throw new Error(
+    const errors = checker.Errors(value);
+    // A language outside the enum keeps its own code, as over HTTP.
+    if (errors.some((error) => error.instancePath === "/language" && error.keyword === "enum"))
+      throw unsupportedLanguage((value as { language?: unknown }).language);
+    const extra = errors.find((error) => error.keyword === "additionalProperties");
+    const names = (extra?.params as { additionalProperties?: string[] } | undefined)
+      ?.additionalProperties;
+    if (names?.length) {
+      const renamed = names.includes("requestId") ? " (requestId is now runId)" : "";
+      throw invalid(
+        `${type}: unknown field ${names.map((name) => `"${name}"`).join(", ")}${renamed}`,
+      );
+    }
+    const first = errors.find((error) => error.keyword !== "boolean") ?? errors[0];
+    throw invalid(
       `${type}: ${first ? `${first.instancePath || "message"} ${first.message}` : "malformed"}`,
     );
   }
   return value as ClientMessage;
 }
+
+const invalid = (reason: string) => apiError("INVALID_MESSAGE", `Invalid message: ${reason}.`);
 
 type Outgoing = ServerMessage extends infer M
   ? M extends { seq: number }
@@ -57,8 +83,9 @@ export const streamRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
         operationId: "openSessionStream",
         summary: "WebSocket: run code in a session and stream its packets, output and grade.",
         description:
-          'Authenticate with a first message `{type:"auth", token}` or open with `?ticket=` from POST /v1/ws-tickets. ' +
-          'Send `{type:"run", exerciseId, code, language, requestId?}`; receive run-started, packet…, output…, run-finished. ' +
+          "The messages, their order and their schemas are described by the AsyncAPI document at /docs/asyncapi.json (the StreamClientMessage and StreamServerMessage schemas here are the same). " +
+          'Authenticate with a first message `{type:"auth", token}` or open with `?ticket=` from POST /v1/ws-tickets; await `ready`. ' +
+          'Send `{type:"run", exerciseId, code, language, runId?}`; receive run-started, packet…, output…, run-finished (or an `error` and nothing started). ' +
           '`{type:"cancel"}` stops the run. Close codes: ' +
           Object.entries(closeCodes)
             .map(([name, { code, meaning }]) => `${code} ${name}: ${meaning}`)
@@ -69,7 +96,13 @@ export const streamRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
     },
     (socket, request) => {
       // Handlers are attached before anything is awaited, so no early message is lost.
-      const connection = new StreamConnection(socket, request.params.sessionId, deps, request.log);
+      const connection = new StreamConnection(
+        socket,
+        request.params.sessionId,
+        request.id,
+        deps,
+        request.log,
+      );
       sockets.add(socket);
       deps.metrics.webSockets.inc();
       socket.on("message", (data, isBinary) => connection.receive(data, isBinary));
@@ -90,13 +123,15 @@ class StreamConnection {
   private learnerId = "";
   private session: SessionRecord | undefined;
   private queue: Promise<void> = Promise.resolve();
-  private run: { requestId: string; controller: AbortController } | undefined;
+  private run: { runId: string; controller: AbortController } | undefined;
   private authTimer: NodeJS.Timeout | undefined;
   private runs = 0;
 
   constructor(
     private readonly socket: WebSocket,
     private readonly sessionId: string,
+    /** The upgrade request's id: the requestId of every error this connection reports. */
+    private readonly requestId: string,
     private readonly deps: RouteDeps,
     private readonly log: FastifyBaseLogger,
   ) {}
@@ -115,20 +150,25 @@ class StreamConnection {
 
   receive(data: unknown, isBinary: boolean): void {
     if (this.state === "closed") return;
+    let value: unknown;
     let message: ClientMessage;
     try {
-      if (isBinary) throw new Error("binary frames are not accepted; send JSON text");
-      message = parseClientMessage(JSON.parse(String(data)));
+      if (isBinary) throw invalid("binary frames are not accepted; send JSON text");
+      try {
+        value = JSON.parse(String(data));
+      } catch (error) {
+        throw invalid(`not JSON (${(error as Error).message})`);
+      }
+      message = parseClientMessage(value);
     } catch (error) {
       if (this.state === "waiting") return this.close("UNAUTHENTICATED");
-      return this.send({
-        type: "error",
-        code: "INVALID_MESSAGE",
-        message: `Invalid message: ${(error as Error).message}.`,
-      });
+      // A refused run still names its run, when the client chose a runId.
+      const runId = (value as { runId?: unknown } | undefined)?.runId;
+      const named = typeof runId === "string" && runId.length <= 100 ? runId : undefined;
+      return this.refuse(error as ApiError, named);
     }
     // Cancel acts at once; everything else runs in arrival order.
-    if (message.type === "cancel" && this.state === "ready") return this.cancel(message.requestId);
+    if (message.type === "cancel" && this.state === "ready") return this.cancel(message.runId);
     this.enqueue(() => this.handle(message));
   }
 
@@ -151,21 +191,14 @@ class StreamConnection {
       if (principal?.role !== "learner") return this.close("UNAUTHENTICATED");
       return this.authenticated(principal.learnerId);
     }
-    if (message.type === "auth") {
-      return this.send({
-        type: "error",
-        code: "INVALID_MESSAGE",
-        message: "Already authenticated.",
-      });
-    }
-    if (message.type === "cancel") return this.cancel(message.requestId);
+    if (message.type === "auth") return this.error("INVALID_MESSAGE", "Already authenticated.");
+    if (message.type === "cancel") return this.cancel(message.runId);
     if (this.run) {
-      return this.send({
-        type: "error",
-        code: "RUN_IN_PROGRESS",
-        message: `Run ${JSON.stringify(this.run.requestId)} is still going; cancel it or wait for run-finished.`,
-        ...(message.requestId ? { requestId: message.requestId } : {}),
-      });
+      return this.error(
+        "RUN_IN_PROGRESS",
+        `Run ${JSON.stringify(this.run.runId)} is still going; cancel it or wait for run-finished.`,
+        message.runId,
+      );
     }
     // Runs proceed concurrently with later messages (a cancel must get through), one at a time.
     void this.startRun(message);
@@ -188,10 +221,9 @@ class StreamConnection {
   }
 
   private async startRun(message: Extract<ClientMessage, { type: "run" }>): Promise<void> {
-    const requestId = message.requestId ?? `run-${++this.runs}`;
+    const runId = message.runId ?? `run-${++this.runs}`;
     const controller = new AbortController();
-    this.run = { requestId, controller };
-    this.send({ type: "run-started", requestId, exerciseId: message.exerciseId });
+    this.run = { runId, controller };
     try {
       const submitted = await this.deps.submitter.submit({
         learnerId: this.learnerId,
@@ -201,61 +233,62 @@ class StreamConnection {
         language: message.language,
         channel: "websocket",
         signal: controller.signal,
+        // Called once every check has passed (exercise, language, size, rate): a refused run
+        // gets an `error` and never a run-started.
+        onAccepted: () => this.send({ type: "run-started", runId, exerciseId: message.exerciseId }),
         onEvent: (event) => {
-          if (event.type === "packet")
-            this.send({ type: "packet", requestId, packet: event.packet });
-          else this.send({ type: "output", requestId, line: event.line });
+          if (event.type === "packet") this.send({ type: "packet", runId, packet: event.packet });
+          else this.send({ type: "output", runId, line: event.line });
         },
       });
-      const { row } = submitted;
+      const { row, trace } = submitted;
       this.send({
         type: "run-finished",
-        requestId,
+        runId,
         submissionId: row.id,
-        outcome: row.outcome,
-        message: row.message,
-        error: (row.error ?? null) as never,
-        grade: { passed: row.passed, score: row.score, checks: row.checks as never[] },
-        packetCount: row.packetCount,
+        ...submissionView(row),
+        packetsTruncated: trace?.truncated ?? false,
+        replayed: submitted.replayed,
       });
     } catch (error) {
-      if (error instanceof CancelledError) this.send({ type: "run-cancelled", requestId });
-      else this.failed(error, requestId);
+      if (error instanceof CancelledError) this.send({ type: "run-cancelled", runId });
+      else this.failed(error, runId);
     } finally {
       this.run = undefined;
     }
   }
 
-  private cancel(requestId: string | undefined): void {
-    if (!this.run || (requestId && requestId !== this.run.requestId)) {
-      return this.send({
-        type: "error",
-        code: "NOT_FOUND",
-        message: "No run to cancel.",
-        ...(requestId ? { requestId } : {}),
-      });
+  private cancel(runId: string | undefined): void {
+    if (!this.run || (runId && runId !== this.run.runId)) {
+      const which = runId ? `run ${JSON.stringify(runId)}` : "any run";
+      return this.error("RUN_NOT_FOUND", `There is no ${which} in progress to cancel.`, runId);
     }
     this.run.controller.abort();
   }
 
-  private failed(error: unknown, requestId?: string): void {
-    const extra = requestId ? { requestId } : {};
-    if (error instanceof ApiError)
-      return this.send({ type: "error", code: error.code, message: error.message, ...extra });
+  private failed(error: unknown, runId?: string): void {
+    if (error instanceof ApiError) return this.refuse(error, runId);
     if (error instanceof DatabaseUnavailableError) {
-      return this.send({
-        type: "error",
-        code: "DATABASE_UNAVAILABLE",
-        message: "The database cannot be reached; retry shortly.",
-        ...extra,
-      });
+      return this.error(
+        "DATABASE_UNAVAILABLE",
+        "The database cannot be reached; retry shortly.",
+        runId,
+      );
     }
     this.log.error({ err: error }, "websocket handler failed");
+    this.error("INTERNAL_ERROR", "Something went wrong on our side; it was logged.", runId);
+  }
+
+  private refuse(error: ApiError, runId: string | undefined): void {
+    this.error(error.code, error.message, runId);
+  }
+
+  /** The HTTP error body's object, as the `error` message; the stream stays open. */
+  private error(code: ErrorCode, message: string, runId?: string): void {
     this.send({
       type: "error",
-      code: "INTERNAL_ERROR",
-      message: "Something went wrong on our side; it was logged.",
-      ...extra,
+      ...(runId === undefined ? {} : { runId }),
+      ...errorBody(code, message, this.requestId),
     });
   }
 

@@ -33,6 +33,8 @@ export interface SubmitInput {
   idempotencyKey?: string | undefined;
   channel: "http" | "websocket";
   onEvent?: RunOptions["onEvent"];
+  /** Called once the submission passed every check and the rate limit, as its run begins. */
+  onAccepted?: () => void;
   /** Aborting it cancels the run (the WebSocket's `cancel`); nothing is stored then. */
   signal?: AbortSignal;
 }
@@ -128,6 +130,7 @@ export function createSubmitter(deps: SubmitterDeps) {
     }
     running++;
     try {
+      input.onAccepted?.();
       return await gradeAndStoreAllowed(input, language);
     } finally {
       running--;

@@ -41,25 +41,31 @@ describe("SUBMISSION_RATE_LIMIT", () => {
       byToken.send({ type: "auth", token: learner.token });
       await byTicket.next((message) => message.type === "ready");
       await byToken.next((message) => message.type === "ready");
-      const run = (client: typeof byTicket, requestId: string) => {
+      const run = (client: typeof byTicket, runId: string) => {
         client.send({
           type: "run",
           exerciseId: ALICE,
           code: aliceSolution,
           language: "typescript",
-          requestId,
+          runId,
         });
         return client.next(
           (message) =>
-            message.requestId === requestId &&
+            message.runId === runId &&
             (message.type === "run-finished" || message.type === "error"),
         );
       };
       expect((await run(byTicket, "a")).type).toBe("run-finished");
       expect((await run(byToken, "b")).type).toBe("run-finished");
       // Three used, on three channels: every channel is now refused.
-      expect(await run(byTicket, "c")).toMatchObject({ type: "error", code: "RATE_LIMITED" });
-      expect(await run(byToken, "d")).toMatchObject({ type: "error", code: "RATE_LIMITED" });
+      expect(await run(byTicket, "c")).toMatchObject({
+        type: "error",
+        error: { code: "RATE_LIMITED" },
+      });
+      expect(await run(byToken, "d")).toMatchObject({
+        type: "error",
+        error: { code: "RATE_LIMITED" },
+      });
       const refused = await submit(t.app, learner.token, learner.session.id, {});
       expect(refused.statusCode).toBe(429);
       expect(refused.json().error.code).toBe("RATE_LIMITED");

@@ -223,6 +223,8 @@ describe("real responses match the document", () => {
       code: "UNSUPPORTED_LANGUAGE",
       message: expect.stringContaining('"cobol"'),
     });
+    // requestId is the server's id of the request, also on every response as a header.
+    expect(refused.headers["request-id"]).toBe(refused.json().error.requestId);
     const unknown = await submit(t.app, learner.token, learner.session.id, { exerciseId: "nope" });
     api.expectDocumented("POST", "/v1/sessions/{sessionId}/submissions", unknown);
     expect(expectStatus(unknown, 404).error.code).toBe("EXERCISE_NOT_FOUND");

@@ -40,10 +40,10 @@ describe("the session stream", () => {
       exerciseId: ALICE,
       code: aliceSolution,
       language: "typescript",
-      requestId: "r1",
+      runId: "r1",
     });
     const finished = await client.next((message) => message.type === "run-finished");
-    expect(finished).toMatchObject({ requestId: "r1", outcome: "ok", grade: { passed: true } });
+    expect(finished).toMatchObject({ runId: "r1", outcome: "ok", grade: { passed: true } });
     const types = client.messages.map((message) => message.type);
     expect(types[0]).toBe("ready");
     expect(types[1]).toBe("run-started");
@@ -71,29 +71,29 @@ describe("the session stream", () => {
     await client.next(
       (message) =>
         message.type === "error" &&
-        /dance|type/.test(message.message) &&
+        /dance|type/.test(message.error.message) &&
         client.messages.filter((m) => m.type === "error").length >= 3,
     );
     client.send({
       type: "run",
       exerciseId: ALICE,
       code: aliceSolution,
-      language: "rust",
-      requestId: "bad-lang",
+      language: "cobol",
+      runId: "bad-lang",
     });
     const refused = await client.next(
-      (message) => message.requestId === "bad-lang" && message.type === "error",
+      (message) => message.runId === "bad-lang" && message.type === "error",
     );
-    expect(refused.code).toBe("UNSUPPORTED_LANGUAGE");
+    expect(refused.error.code).toBe("UNSUPPORTED_LANGUAGE");
     client.send({
       type: "run",
       exerciseId: ALICE,
       code: aliceSolution,
       language: "typescript",
-      requestId: "ok",
+      runId: "ok",
     });
     expect(await client.next((message) => message.type === "run-finished")).toMatchObject({
-      requestId: "ok",
+      runId: "ok",
     });
     client.socket.close();
   });
@@ -109,7 +109,7 @@ describe("the session stream", () => {
       exerciseId: ALICE,
       code: "while (true) {}",
       language: "javascript",
-      requestId: "spin",
+      runId: "spin",
     });
     await client.next((message) => message.type === "run-started");
     client.send({
@@ -117,15 +117,15 @@ describe("the session stream", () => {
       exerciseId: ALICE,
       code: "1",
       language: "javascript",
-      requestId: "second",
+      runId: "second",
     });
-    expect(await client.next((message) => message.requestId === "second")).toMatchObject({
+    expect(await client.next((message) => message.runId === "second")).toMatchObject({
       type: "error",
-      code: "RUN_IN_PROGRESS",
+      error: { code: "RUN_IN_PROGRESS" },
     });
     client.send({ type: "cancel" });
     expect(await client.next((message) => message.type === "run-cancelled")).toMatchObject({
-      requestId: "spin",
+      runId: "spin",
     });
     const after = expectStatus(
       await t.app.inject({ url: "/v1/submissions?limit=100", headers: bearer(cast.learner.token) }),
