@@ -18,6 +18,8 @@ import type { Runner } from "./runner/types.ts";
 import { asyncApiRoutes } from "./http/asyncapi.ts";
 import { authPlugin, securitySchemes } from "./http/auth.ts";
 import { classRoutes } from "./http/classes.ts";
+import { createDownloadLinks } from "./http/download-links.ts";
+import { downloadRoutes } from "./http/downloads.ts";
 import { namedSchemas } from "./http/components.ts";
 import type { RouteDeps } from "./http/deps.ts";
 import { installErrorHandler } from "./http/error-handler.ts";
@@ -73,9 +75,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // The API speaks JSON only; a text body is a client bug worth a clear 415.
   app.removeContentTypeParser("text/plain");
   for (const schema of namedSchemas) app.addSchema(schema);
+  // Browsers on the configured origins may use every method and header the API has, and read
+  // the headers a page needs (Retry-After, a download's Content-Disposition…). WebSocket
+  // upgrades are checked against the same origins in stream.ts.
   await app.register(cors, {
     origin: config.CORS_ORIGINS,
-    exposedHeaders: ["retry-after", "location", "request-id"],
+    methods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+    allowedHeaders: ["authorization", "content-type", "idempotency-key"],
+    exposedHeaders: ["retry-after", "location", "request-id", "content-disposition"],
+    maxAge: 600,
   });
   await app.register(swagger, {
     openapi: {
@@ -102,9 +110,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(websocket, { options: { maxPayload: config.MAX_CODE_BYTES * 6 + 16_384 } });
 
   const store = createStore(deps.db);
+  const downloadLinks = createDownloadLinks(async () =>
+    config.DOWNLOAD_LINK_SECRET
+      ? Buffer.from(config.DOWNLOAD_LINK_SECRET, "utf8")
+      : store.secrets.getOrCreate("download-links"),
+  );
   await app.register(authPlugin, {
     accounts: store.accounts,
     operatorToken: config.OPERATOR_TOKEN,
+    downloadLinks,
   });
 
   const shutdown = new AbortController();
@@ -131,6 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ping: () => deps.db.ping(),
     learnerApi,
     shutdown: shutdown.signal,
+    downloadLinks,
   };
   for (const routes of [
     healthRoutes,
@@ -144,6 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     progressRoutes,
     streamRoutes,
     asyncApiRoutes,
+    downloadRoutes,
   ]) {
     await app.register(routes, routeDeps);
   }

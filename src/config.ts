@@ -66,6 +66,15 @@ const optionalToken: Parse<string | undefined> = (raw) => {
   return value;
 };
 
+function optionalSecret(minLength: number): Parse<string | undefined> {
+  return (raw) => {
+    const value = raw.trim();
+    if (value === "") return undefined;
+    if (value.length < minLength) throw new Error(`expected at least ${minLength} characters`);
+    return value;
+  };
+}
+
 const origins: Parse<string[] | true | false> = (raw) => {
   const value = raw.trim();
   if (value === "") return false;
@@ -129,9 +138,16 @@ const definitions = {
   },
   CORS_ORIGINS: {
     description:
-      "Comma-separated origins allowed to call the API from a browser; `*` for any; empty for none.",
+      "Comma-separated origins allowed to call the API and open the session stream from a browser; `*` for any; empty for none (same-origin pages and clients that send no Origin are always allowed).",
     default: "",
     parse: origins,
+  },
+  DOWNLOAD_LINK_SECRET: {
+    description:
+      "Key (32+ characters) that signs download links (CSV, pcap). Unset: a random key is made once and kept in the database, shared by every replica.",
+    default: "",
+    parse: optionalSecret(32),
+    secret: true,
   },
   TRUST_PROXY: {
     description:

@@ -186,6 +186,8 @@ export function asyncApiDocument(server: { host: string; protocol: "ws" | "wss" 
         "",
         `Error codes on the stream: ${STREAM_ERROR_CODES.join(", ")} (the ErrorCode enum lists all).`,
         "",
+        "A browser page whose Origin is neither the API's own nor in CORS_ORIGINS is refused before the upgrade: HTTP 403 with the error body, code ORIGIN_NOT_ALLOWED. Clients that send no Origin (not browsers) are not checked.",
+        "",
         `Close codes (1000–1015 keep their standard meaning):\n${closeList}`,
       ].join("\n"),
     },

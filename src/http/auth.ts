@@ -3,20 +3,20 @@
 // and learners (see only their own work). Routes declare who may call them with
 // `preHandler: app.requireRole("learner")`; the same call publishes the roles in the route's
 // OpenAPI `security` (one bearer scheme per role), so the document cannot say other than the code.
+// Downloads use `app.requireRoleOrLink(...)`: a bearer token, or a signed link made for one of
+// those roles (download-links.ts), so a page can offer them as plain links.
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
 import fp from "fastify-plugin";
 import type { Accounts, Principal } from "../progress/accounts.ts";
+import type { DownloadLinks } from "./download-links.ts";
 import { apiError } from "./errors.ts";
 
 export type AuthPrincipal = Principal | { role: "operator"; tokenId: "operator" };
 export type Role = AuthPrincipal["role"];
 
-/** The security schemes of the OpenAPI document: one per role, all bearer tokens. */
-export const securitySchemes: Record<
-  Role,
-  { type: "http"; scheme: "bearer"; description: string }
-> = {
+/** The security schemes of the OpenAPI document: one per role (bearer tokens), and links. */
+export const securitySchemes = {
   operator: {
     type: "http",
     scheme: "bearer",
@@ -35,14 +35,32 @@ export const securitySchemes: Record<
     description:
       "A learner's token (from POST /v1/classes/join). Starts sessions, submits, sees only their own work.",
   },
-};
+  downloadLink: {
+    type: "apiKey",
+    in: "query",
+    name: "signature",
+    description:
+      "A signed download link from POST /v1/download-links (with its `expires` and `principal` parameters): works without a token for 5 minutes, as the teacher or learner who asked for it.",
+  },
+} as const satisfies Record<Role | "downloadLink", object>;
+
+/** A route that accepts signed links: its path as a pattern, and the roles it admits. */
+export interface LinkRoute {
+  url: string;
+  pattern: RegExp;
+  roles: readonly Role[];
+}
 
 /** The roles a requireRole() hook admits, read back when the route is documented. */
-const rolesOfHook = new WeakMap<object, readonly Role[]>();
+const rolesOfHook = new WeakMap<object, { roles: readonly Role[]; links: boolean }>();
 
 declare module "fastify" {
   interface FastifyInstance {
     requireRole(...roles: Role[]): preHandlerAsyncHookHandler;
+    /** requireRole, or a signed download link made for one of these roles (GET downloads). */
+    requireRoleOrLink(...roles: ("teacher" | "learner")[]): preHandlerAsyncHookHandler;
+    /** The routes that accept signed links, for POST /v1/download-links to check a path. */
+    linkRoutes: LinkRoute[];
     /** The principal a raw token stands for (the WebSocket's first message carries one). */
     resolveToken(token: string): Promise<AuthPrincipal | undefined>;
     /** Revokes an account's token: in the database, and at once in this process's cache. */
@@ -56,6 +74,7 @@ declare module "fastify" {
 export interface AuthOptions {
   accounts: Pick<Accounts, "resolveToken" | "revokeToken">;
   operatorToken: string | undefined;
+  downloadLinks: Pick<DownloadLinks, "verify">;
 }
 
 // Looking a token up costs a query per request; a short cache makes bursts (a class submitting
@@ -74,7 +93,7 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 }
 
 export const authPlugin = fp<AuthOptions>(
-  async (app, { accounts, operatorToken }) => {
+  async (app, { accounts, operatorToken, downloadLinks }) => {
     const operatorDigest = operatorToken ? digest(operatorToken) : undefined;
     const cache = new Map<string, { principal: Principal; expiresAt: number }>();
 
@@ -103,34 +122,70 @@ export const authPlugin = fp<AuthOptions>(
       await accounts.revokeToken(tokenId);
       cache.delete(token);
     });
+    async function authenticate(request: FastifyRequest, roles: readonly Role[]) {
+      const token = bearerToken(request);
+      if (!token) {
+        throw apiError("UNAUTHENTICATED", "Send an `Authorization: Bearer <token>` header.");
+      }
+      const principal = await resolveToken(token);
+      if (!principal) throw apiError("UNAUTHENTICATED", "The bearer token is not valid.");
+      authorise(request, roles, principal);
+    }
+
+    function authorise(request: FastifyRequest, roles: readonly Role[], principal: AuthPrincipal) {
+      if (!roles.includes(principal.role)) {
+        throw apiError(
+          "FORBIDDEN",
+          `This endpoint is for ${roles.join(" or ")} accounts, not ${principal.role}s.`,
+        );
+      }
+      request.principal = principal;
+    }
+
     app.decorate("requireRole", (...roles: Role[]): preHandlerAsyncHookHandler => {
+      const hook: preHandlerAsyncHookHandler = (request) => authenticate(request, roles);
+      rolesOfHook.set(hook, { roles, links: false });
+      return hook;
+    });
+
+    app.decorate("linkRoutes", [] as LinkRoute[]);
+    app.decorate("requireRoleOrLink", (...roles: ("teacher" | "learner")[]) => {
       const hook: preHandlerAsyncHookHandler = async (request) => {
-        const token = bearerToken(request);
-        if (!token) {
-          throw apiError("UNAUTHENTICATED", "Send an `Authorization: Bearer <token>` header.");
-        }
-        const principal = await resolveToken(token);
-        if (!principal) throw apiError("UNAUTHENTICATED", "The bearer token is not valid.");
-        if (!roles.includes(principal.role)) {
-          throw apiError(
-            "FORBIDDEN",
-            `This endpoint is for ${roles.join(" or ")} accounts, not ${principal.role}s.`,
-          );
-        }
-        request.principal = principal;
+        const query = request.query as Record<string, unknown> | undefined;
+        if (bearerToken(request) || query?.signature === undefined)
+          return authenticate(request, roles);
+        const path = request.url.split("?")[0]!;
+        const link = await downloadLinks.verify(path, query);
+        if ("refused" in link) throw apiError("UNAUTHENTICATED", link.refused);
+        authorise(request, roles, link.principal);
       };
-      rolesOfHook.set(hook, roles);
+      rolesOfHook.set(hook, { roles, links: true });
       return hook;
     });
 
     // Every documented route states who may call it: the roles of its requireRole() hook, or
     // nobody in particular (public: an empty `security`), unless the route says otherwise.
     app.addHook("onRoute", (route) => {
+      const hooks = [route.preHandler ?? []].flat();
+      const tagged = hooks.flatMap((hook) => rolesOfHook.get(hook) ?? []);
+      const roles = tagged.flatMap((tag) => tag.roles);
+      const links = tagged.some((tag) => tag.links);
+      if (links) {
+        // ":classId" matches one path segment, as fastify's router does.
+        const source = route.url
+          .split("/")
+          .map((part) =>
+            part.startsWith(":") ? "[^/]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"),
+          )
+          .join("/");
+        app.linkRoutes.push({ url: route.url, pattern: new RegExp(`^${source}$`), roles });
+      }
       const schema = route.schema as { hide?: boolean; security?: unknown } | undefined;
       if (!schema || schema.hide || schema.security) return;
-      const hooks = [route.preHandler ?? []].flat();
-      const roles = hooks.flatMap((hook) => rolesOfHook.get(hook) ?? []);
-      schema.security = roles.map((role) => ({ [role]: [] }));
+      schema.security = [
+        ...roles.map((role) => ({ [role]: [] })),
+        ...(links ? [{ downloadLink: [] }] : []),
+      ];
     });
   },
   { name: "packetlab-auth" },

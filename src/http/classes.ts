@@ -5,6 +5,7 @@ import { Type } from "typebox";
 import { teacherIdOf } from "./auth.ts";
 import { catalogueExercises, progressCsv, progressMatrix } from "./class-report.ts";
 import type { RouteDeps } from "./deps.ts";
+import { LinkQuery } from "./downloads.ts";
 import { apiError, quote } from "./errors.ts";
 import {
   Class,
@@ -138,14 +139,28 @@ export const classRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, dep
   app.get(
     "/v1/classes/:classId/progress.csv",
     {
-      ...teacherOnly,
+      preHandler: app.requireRoleOrLink("teacher"),
       schema: {
         tags: ["classes"],
         operationId: "getClassProgressCsv",
         summary: "The progress matrix as CSV, one line per learner and exercise.",
+        description:
+          "An attachment (Content-Disposition). A page can link to it without a token: POST /v1/download-links.",
         params: ClassParams,
-        produces: ["text/csv"],
-        response: responses({ 200: Type.String() }, 400, 401, 403, 404, 503),
+        querystring: LinkQuery,
+        response: responses(
+          {
+            200: {
+              description: "RFC 4180 CSV with a header line.",
+              content: { "text/csv": { schema: { type: "string" } } },
+            },
+          },
+          400,
+          401,
+          403,
+          404,
+          503,
+        ),
       },
     },
     async (request, reply) => {

@@ -10,6 +10,7 @@ import {
   TopologyView,
 } from "./lesson-schemas.ts";
 import { classSchemas } from "./class-schemas.ts";
+import { downloadSchemas } from "./downloads.ts";
 import { healthSchemas } from "./health.ts";
 import { lessonListSchemas } from "./lessons.ts";
 import { meSchemas } from "./me.ts";
@@ -43,6 +44,7 @@ export const namedSchemas = [
   ...healthSchemas,
   ...sessionRequestSchemas,
   ...meSchemas,
+  ...downloadSchemas,
   ...streamSchemas,
   ErrorCode,
   ErrorResponse,

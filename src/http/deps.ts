@@ -3,6 +3,7 @@ import type { Config } from "../config.ts";
 import type { LessonCatalogue } from "../grading/types.ts";
 import type { Store } from "../progress/store.ts";
 import type { Runner } from "../runner/types.ts";
+import type { DownloadLinks } from "./download-links.ts";
 import type { Metrics } from "./metrics.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 import type { Submitter } from "./submitter.ts";
@@ -21,4 +22,6 @@ export interface RouteDeps {
   learnerApi: string;
   /** Aborted when the service begins shutting down. */
   shutdown: AbortSignal;
+  /** Signs links that fetch a download without a token (download-links.ts). */
+  downloadLinks: Pick<DownloadLinks, "sign">;
 }

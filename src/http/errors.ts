@@ -25,6 +25,11 @@ export const errorCodes = {
     status: 400,
     title: "A session stream message is not JSON, or not one of the client messages.",
   },
+  NOT_DOWNLOADABLE: { status: 400, title: "The path is not a download a link can be made for." },
+  ORIGIN_NOT_ALLOWED: {
+    status: 403,
+    title: "The page's origin may not open the session stream (see CORS_ORIGINS).",
+  },
   RUN_NOT_FOUND: { status: 404, title: "No run of this stream has this runId to cancel." },
   RUN_IN_PROGRESS: {
     status: 409,

@@ -63,7 +63,8 @@ export const CancelMessage = Type.Object(
   },
 );
 
-export const ClientMessage = Type.Union([AuthMessage, RunMessage, CancelMessage], {
+// The unions refer to their members by name: each member is published once, under its own name.
+export const ClientMessage = Type.Union([ref(AuthMessage), ref(RunMessage), ref(CancelMessage)], {
   $id: "StreamClientMessage",
   description: "What a client may send on the session stream.",
 });
@@ -135,13 +136,13 @@ export const ErrorMessage = Type.Object(
 
 export const ServerMessage = Type.Union(
   [
-    ReadyMessage,
-    RunStartedMessage,
-    PacketMessage,
-    OutputMessage,
-    RunFinishedMessage,
-    RunCancelledMessage,
-    ErrorMessage,
+    ref(ReadyMessage),
+    ref(RunStartedMessage),
+    ref(PacketMessage),
+    ref(OutputMessage),
+    ref(RunFinishedMessage),
+    ref(RunCancelledMessage),
+    ref(ErrorMessage),
   ],
   { $id: "StreamServerMessage", description: "What the server sends on the session stream." },
 );

@@ -10,7 +10,8 @@ import { DatabaseUnavailableError } from "../progress/errors.ts";
 import type { SessionRecord } from "../progress/submissions.ts";
 import type { RouteDeps } from "./deps.ts";
 import { submissionView } from "./views.ts";
-import { ApiError, apiError, errorBody, type ErrorCode } from "./errors.ts";
+import type { Config } from "../config.ts";
+import { ApiError, apiError, errorBody, quote, type ErrorCode } from "./errors.ts";
 import { Language } from "./schemas.ts";
 import {
   clientMessages,
@@ -60,6 +61,17 @@ function parseClientMessage(value: unknown): ClientMessage {
   return value as ClientMessage;
 }
 
+/** Same-origin pages always; others as CORS_ORIGINS says (true: any, false: none). */
+function originAllowed(
+  origin: string,
+  request: { protocol: string; host: string },
+  allowed: Config["CORS_ORIGINS"],
+): boolean {
+  if (origin === `${request.protocol}://${request.host}`) return true;
+  if (allowed === true) return true;
+  return allowed !== false && allowed.includes(origin);
+}
+
 const invalid = (reason: string) => apiError("INVALID_MESSAGE", `Invalid message: ${reason}.`);
 
 type Outgoing = ServerMessage extends infer M
@@ -78,6 +90,17 @@ export const streamRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
     "/v1/sessions/:sessionId/stream",
     {
       websocket: true,
+      // Browsers send their page's Origin on the upgrade and do not apply CORS to WebSockets:
+      // the server must refuse origins it would refuse over fetch, before upgrading.
+      onRequest: async (request) => {
+        const origin = request.headers.origin;
+        if (origin !== undefined && !originAllowed(origin, request, deps.config.CORS_ORIGINS)) {
+          throw apiError(
+            "ORIGIN_NOT_ALLOWED",
+            `Pages from ${quote(origin)} may not open the session stream; add the origin to CORS_ORIGINS.`,
+          );
+        }
+      },
       schema: {
         tags: ["stream"],
         operationId: "openSessionStream",

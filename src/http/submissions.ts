@@ -6,6 +6,7 @@ import { Type } from "typebox";
 import { writePcap } from "../protocols/pcap.ts";
 import { learnerIdOf } from "./auth.ts";
 import type { RouteDeps } from "./deps.ts";
+import { LinkQuery } from "./downloads.ts";
 import { apiError, quote } from "./errors.ts";
 import { Trace } from "./packet-schemas.ts";
 import { ref } from "./schema-kit.ts";
@@ -172,16 +173,24 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app
   app.get(
     "/v1/submissions/:submissionId/trace.pcap",
     {
-      preHandler: app.requireRole("learner", "teacher"),
+      preHandler: app.requireRoleOrLink("learner", "teacher"),
       schema: {
         tags: ["submissions"],
         operationId: "getSubmissionTracePcap",
         summary: "The run's packets as a pcap file (raw IPv4), for Wireshark.",
-        description: "Timestamps are the submission's start plus each packet's virtual send time.",
+        description:
+          "Timestamps are the submission's start plus each packet's virtual send time. An attachment (Content-Disposition); a page can link to it without a token: POST /v1/download-links.",
         params: SubmissionParams,
-        produces: ["application/vnd.tcpdump.pcap"],
+        querystring: LinkQuery,
         response: responses(
-          { 200: Type.Unknown({ description: "pcap bytes" }) },
+          {
+            200: {
+              description: "A classic pcap file, LINKTYPE_RAW.",
+              content: {
+                "application/vnd.tcpdump.pcap": { schema: { type: "string", format: "binary" } },
+              },
+            },
+          },
           400,
           401,
           403,

@@ -4,6 +4,7 @@ import { createAccounts } from "./accounts.ts";
 import type { Database } from "./database.ts";
 import { guardStore } from "./errors.ts";
 import { createReports } from "./reports.ts";
+import { createSecrets } from "./secrets.ts";
 import { createSubmissions } from "./submissions.ts";
 
 export function createStore(db: Pick<Database, "prisma" | "sql">) {
@@ -11,6 +12,7 @@ export function createStore(db: Pick<Database, "prisma" | "sql">) {
     accounts: guardStore(createAccounts(db.prisma)),
     submissions: guardStore(createSubmissions(db.prisma, db.sql)),
     reports: guardStore(createReports(db.prisma)),
+    secrets: guardStore(createSecrets(db.prisma)),
   };
 }
 
