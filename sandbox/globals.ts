@@ -19,9 +19,14 @@ const ReflectConstruct = Reflect.construct;
  * - WebAssembly: compiles and runs machine code in memory that the isolate's heap limit does
  *   not count, and compiles on background threads beyond the CPU watchdog's view. The lessons
  *   need none of it.
- * There is no `performance`, `setTimeout` or `process` in a bare V8 context to begin with.
+ * - FinalizationRegistry and WeakRef: the garbage collector runs a registry's callbacks whenever
+ *   it likes, after the run that registered them has reported its result (a looping callback
+ *   then spun on the worker and ran into the next learner's run), and WeakRef.deref() shows
+ *   when it collected. Atomics.waitAsync, the other way to schedule work outside the run, goes
+ *   with Atomics. Nothing left in the context can run code once the program and its microtasks
+ *   are done: a bare V8 context has no `performance`, `setTimeout` or `process` to begin with.
  */
-const REMOVED = ["SharedArrayBuffer", "Atomics", "WebAssembly"];
+const REMOVED = ["SharedArrayBuffer", "Atomics", "WebAssembly", "FinalizationRegistry", "WeakRef"];
 
 export function hardenGlobals(global: Record<string, unknown>, epochMs: number): void {
   for (let i = 0; i < REMOVED.length; i++) delete global[REMOVED[i]!];

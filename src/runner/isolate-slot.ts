@@ -1,6 +1,12 @@
 // A worker's isolate, reused across runs (a fresh context each run, so no learner state
 // survives) and replaced after `recycleAfterRuns` runs, after any run that hit a limit, or once
 // its heap has grown past half its limit. The sandbox bundle is compiled once per isolate.
+//
+// Between runs the isolate must be idle: nothing a run created may execute after its result
+// is reported. The sandbox leaves nothing that could (no timers, no FinalizationRegistry, no
+// WeakRef, no Atomics.waitAsync) and each run drains its microtasks; as a last line, the isolate's
+// CPU time is read when a run releases it and again before the next run (and while idle): an
+// isolate that used CPU with no run in it is disposed, ending whatever it was running.
 import ivm from "isolated-vm";
 import { API_GLOBAL } from "../../sandbox/protocol.ts";
 import { SANDBOX_FILENAME } from "./sandbox-bundle.ts";
@@ -19,8 +25,19 @@ export interface Lease {
   cleanup: ivm.Script;
 }
 
+/** Past this, an idle isolate ran real code (a GC pass of a small heap takes far less). */
+const IDLE_NOISE_NS = 5_000_000n;
+
+export function reportIdleUse(usedNs: bigint): void {
+  if (usedNs > IDLE_NOISE_NS) {
+    console.error(
+      `packetlab runner: an idle isolate used ${usedNs / 1_000_000n} ms of CPU after its run; replaced it`,
+    );
+  }
+}
+
 export function createIsolateSlot(options: IsolateSlotOptions) {
-  let current: (Lease & { memoryMb: number; runs: number }) | null = null;
+  let current: (Lease & { memoryMb: number; runs: number; idleCpu: bigint | null }) | null = null;
   let cachedData: ivm.ExternalCopy<ArrayBuffer> | undefined;
 
   function retire(): void {
@@ -28,7 +45,23 @@ export function createIsolateSlot(options: IsolateSlotOptions) {
     current = null;
   }
 
+  /**
+   * Whether the idle isolate ran anything since its last run released it; if it did, it is
+   * disposed (which also stops what it runs). V8's own housekeeping (an idle-time GC) moves the
+   * clock too, now and then, by well under a millisecond: replacing the isolate then costs one
+   * isolate's creation, and is safe, so any movement counts. Returns the CPU time it used (ns),
+   * 0n when it stayed idle.
+   */
+  function retireIfBusyWhileIdle(): bigint {
+    if (!current || current.idleCpu === null || current.isolate.isDisposed) return 0n;
+    const used = current.isolate.cpuTime - current.idleCpu;
+    if (used === 0n) return 0n;
+    retire();
+    return used;
+  }
+
   function acquire(memoryMb: number): Lease {
+    reportIdleUse(retireIfBusyWhileIdle());
     if (current && (current.isolate.isDisposed || current.memoryMb !== memoryMb)) retire();
     if (!current) {
       const isolate = new ivm.Isolate({ memoryLimit: memoryMb });
@@ -43,9 +76,10 @@ export function createIsolateSlot(options: IsolateSlotOptions) {
         `delete globalThis[${JSON.stringify(API_GLOBAL)}];`,
         { filename: SANDBOX_FILENAME },
       );
-      current = { isolate, bootstrap, cleanup, memoryMb, runs: 0 };
+      current = { isolate, bootstrap, cleanup, memoryMb, runs: 0, idleCpu: null };
     }
     current.runs++;
+    current.idleCpu = null;
     return current;
   }
 
@@ -57,13 +91,18 @@ export function createIsolateSlot(options: IsolateSlotOptions) {
       return;
     }
     // Heap statistics cost about as much as a small run's bootstrap: sample every few runs.
-    if (current.runs % HEAP_CHECK_EVERY !== 0) return;
-    const heap = current.isolate.getHeapStatisticsSync();
-    const used = heap.used_heap_size + heap.externally_allocated_size;
-    if (used > (current.memoryMb * 1024 * 1024) / 2) retire();
+    if (current.runs % HEAP_CHECK_EVERY === 0) {
+      const heap = current.isolate.getHeapStatisticsSync();
+      const used = heap.used_heap_size + heap.externally_allocated_size;
+      if (used > (current.memoryMb * 1024 * 1024) / 2) {
+        retire();
+        return;
+      }
+    }
+    current.idleCpu = current.isolate.cpuTime;
   }
 
-  return { acquire, release, retire };
+  return { acquire, release, retire, retireIfBusyWhileIdle };
 }
 
 export type IsolateSlot = ReturnType<typeof createIsolateSlot>;

@@ -3,7 +3,7 @@
 // `--no-node-snapshot --import tsx`; its settings come as JSON in argv[2].
 import type { Network, NetworkOptions } from "../netsim/types.ts";
 import { executeRun, type RunControl } from "./execute.ts";
-import { createIsolateSlot } from "./isolate-slot.ts";
+import { createIsolateSlot, reportIdleUse } from "./isolate-slot.ts";
 import { messages } from "./messages.ts";
 import { encodePackets } from "./packet-wire.ts";
 import { resultWithoutRun } from "./results.ts";
@@ -12,6 +12,8 @@ import { sandboxBundle } from "./sandbox-bundle.ts";
 import type { RunResult } from "./types.ts";
 import type { ParentMessage, WorkerMessage, WorkerSettings } from "./worker-protocol.ts";
 
+/** How often an idle worker checks that its isolate is really idle. */
+const IDLE_CHECK_MS = 100;
 const settings = JSON.parse(process.argv[2] ?? "{}") as WorkerSettings;
 
 function sendResult(id: number, { packets, ...result }: RunResult): void {
@@ -50,6 +52,11 @@ async function start(): Promise<void> {
     ...(settings.fastPathMs !== undefined ? { fastPathMs: settings.fastPathMs } : {}),
   };
   const controls = new Map<number, RunControl>();
+  // Between runs, an isolate that uses CPU is running something a finished run left behind:
+  // dispose it now rather than let it spin until the next run (see isolate-slot.ts).
+  setInterval(() => {
+    if (controls.size === 0) reportIdleUse(slot.retireIfBusyWhileIdle());
+  }, IDLE_CHECK_MS).unref();
 
   process.on("message", (message: ParentMessage) => {
     if (message.type === "cancel") {

@@ -68,30 +68,6 @@ describe("work left running after the program ends", () => {
     await expectHealthy(runner);
   });
 
-  it("never runs a FinalizationRegistry callback in a later run", async () => {
-    const first = await run(
-      runner,
-      `import { UdpSocket } from "net";
-       const socket = UdpSocket.bind("0.0.0.0:0");
-       globalThis.registry = new FinalizationRegistry(() => {
-         console.log("GHOST");
-         socket.sendTo("ghost", "10.0.0.7:1000");
-       });
-       for (let i = 0; i < 10_000; i++) registry.register({ payload: new Array(100).fill(i) }, i);`,
-    );
-    expect(first.outcome).toBe("ok");
-    for (let i = 0; i < 3; i++) {
-      const later = await run(
-        runner,
-        `const keep = []; for (let i = 0; i < 200; i++) keep.push(new Array(10_000).fill(i)); console.log(keep.length);`,
-      );
-      expect(later.outcome).toBe("ok");
-      expect(lines(later)).toEqual(["200"]);
-      expect(later.packets).toEqual([]);
-    }
-    await expectHealthy(runner);
-  });
-
   it("reports an error thrown after an await at its line", async () => {
     const result = await run(runner, `await null;\nawait null;\nnull.boom;\n`);
     expect(result.outcome).toBe("runtime-error");
