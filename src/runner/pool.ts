@@ -2,6 +2,12 @@
 // bounded queue. Workers own isolated-vm; this process never loads it. A worker that dies
 // mid-run (V8 aborts the whole process on some out-of-memory patterns) is replaced and its run
 // reported as "memory-limit"; a worker that stops answering is killed and replaced.
+//
+// No worker outlives this process. Each worker leads its own process group (what it starts dies
+// with it) and holds a lifeline, a pipe on its stdin from this process: when the pipe closes
+// (this process exited, crashed or was SIGKILLed) a thread in the worker kills the group, even
+// while the worker's main thread is stuck. On exit this process kills every group it started,
+// and close() kills the workers that do not leave in time.
 import { fork, type ChildProcess } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -39,6 +45,27 @@ export class RunnerBusyError extends Error {
     super(`all runners are busy and ${queued} runs are already waiting; try again shortly`);
     this.name = "RunnerBusyError";
   }
+}
+
+/** Workers of every runner in this process, killed when the process exits. */
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    child.kill("SIGKILL");
+  }
+}
+
+function killAllOnExit(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on("exit", () => {
+    for (const child of live) killGroup(child);
+  });
 }
 
 const WORKER_ENTRY = fileURLToPath(new URL("./worker.ts", import.meta.url));
@@ -83,18 +110,37 @@ export function createRunner(config: RunnerConfig = {}) {
   let closed = false;
 
   function spawn(): void {
+    killAllOnExit();
     const child = fork(WORKER_ENTRY, [JSON.stringify(settings)], {
       cwd: REPO_ROOT,
       execArgv: ["--no-node-snapshot", "--import", "tsx"],
       serialization: "advanced",
-      // V8 prints heap statistics to stdout when an isolate runs out of memory: not for our logs.
-      stdio: ["ignore", "ignore", "inherit", "ipc"],
+      // stdin is the lifeline (never written; see above). V8 prints heap statistics to stdout
+      // when an isolate runs out of memory: not for our logs.
+      stdio: ["pipe", "ignore", "inherit", "ipc"],
+      // Its own process group, so that killing the group also ends what the worker started.
+      detached: true,
     });
+    // The lifeline must not keep this process alive, nor fail it when the worker is gone.
+    child.stdin?.on("error", () => {});
+    (child.stdin as { unref?: () => void } | null)?.unref?.();
+    live.add(child);
     const worker: Worker = { child, ready: false, job: null, rssBytes: 0 };
     workers.add(worker);
     child.on("message", (message: WorkerMessage) => onMessage(worker, message));
-    child.on("error", () => child.kill("SIGKILL"));
-    child.on("exit", () => onExit(worker));
+    child.on("error", () => killGroup(child));
+    child.on("exit", () => {
+      live.delete(child);
+      // Whatever the worker started goes with it.
+      if (child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          // the group is already empty
+        }
+      }
+      onExit(worker);
+    });
   }
 
   function onMessage(worker: Worker, message: WorkerMessage): void {
@@ -169,7 +215,7 @@ export function createRunner(config: RunnerConfig = {}) {
 
   function kill(worker: Worker, reason: "time-limit" | "cancelled"): void {
     if (worker.job) worker.job.killedFor ??= reason;
-    worker.child.kill("SIGKILL");
+    killGroup(worker.child);
   }
 
   function pump(): void {
@@ -286,8 +332,16 @@ export function createRunner(config: RunnerConfig = {}) {
       };
       check();
     });
-    for (const worker of workers) worker.child.disconnect();
+    for (const worker of workers) {
+      if (worker.child.connected) worker.child.disconnect();
+      worker.child.stdin?.destroy();
+    }
+    // A worker stuck in a synchronous call cannot act on the disconnect: it is killed.
+    const late = setTimeout(() => {
+      for (const worker of workers) killGroup(worker.child);
+    }, killGraceMs);
     await Promise.all(exits);
+    clearTimeout(late);
   }
 
   for (let i = 0; i < size; i++) spawn();

@@ -1,6 +1,7 @@
 // A runner worker process: owns isolated-vm (the API process never loads it), runs one program
 // at a time, streams events and answers with the result. Started by pool.ts with
 // `--no-node-snapshot --import tsx`; its settings come as JSON in argv[2].
+import { Worker } from "node:worker_threads";
 import type { Network, NetworkOptions } from "../netsim/types.ts";
 import { executeRun, type RunControl } from "./execute.ts";
 import { createIsolateSlot, reportIdleUse } from "./isolate-slot.ts";
@@ -90,6 +91,26 @@ async function start(): Promise<void> {
   });
   send({ type: "ready" });
 }
+
+/**
+ * The lifeline (see pool.ts): stdin is a pipe from the parent, closed when the parent goes in
+ * any way, SIGKILL included. A thread watches it, because the main thread may be stuck in a
+ * synchronous call into the isolate; it kills this worker's process group (this worker and what
+ * it started). Plain CommonJS, without the parent's loader, so it starts in a few milliseconds.
+ */
+const LIFELINE = `
+const { Socket } = require("node:net");
+const die = () => {
+  try { process.kill(-process.pid, "SIGKILL"); } catch {}
+  process.kill(process.pid, "SIGKILL");
+};
+const lifeline = new Socket({ fd: 0, readable: true, writable: false });
+lifeline.on("end", die);
+lifeline.on("close", die);
+lifeline.on("error", die);
+lifeline.resume();
+`;
+new Worker(LIFELINE, { eval: true, execArgv: [], stdin: false, stdout: false }).unref();
 
 process.on("disconnect", () => process.exit(0));
 start().catch((error: unknown) => {
