@@ -6,6 +6,8 @@ export interface RateLimiter {
   take(key: string): { allowed: true } | { allowed: false; retryAfterSeconds: number };
   /** The same answer as take, without counting: for limits on failures only. */
   peek(key: string): { allowed: true } | { allowed: false; retryAfterSeconds: number };
+  /** Gives back one event taken in the current window (a submission that was not stored). */
+  release(key: string): void;
 }
 
 export function createRateLimiter(options: {
@@ -34,5 +36,12 @@ export function createRateLimiter(options: {
     if (count) window.count++;
     return { allowed: true } as const;
   }
-  return { take: (key) => check(key, true), peek: (key) => check(key, false) };
+  return {
+    take: (key) => check(key, true),
+    peek: (key) => check(key, false),
+    release(key) {
+      const window = windows.get(key);
+      if (window && window.count > 0 && now() - window.start < options.windowMs) window.count--;
+    },
+  };
 }

@@ -132,6 +132,12 @@ export function createSubmitter(deps: SubmitterDeps) {
     try {
       input.onAccepted?.();
       return await gradeAndStoreAllowed(input, language);
+    } catch (error) {
+      // A run the service could not grade or store (sandboxes busy, the database down or
+      // refusing the row, shutdown) is given back to the learner's allowance. A run the learner
+      // cancelled used a sandbox: it counts, or cancelling would lift the limit.
+      if (!(error instanceof CancelledError)) deps.limiter.release(input.learnerId);
+      throw error;
     } finally {
       running--;
     }

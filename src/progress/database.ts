@@ -7,6 +7,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.ts";
+import { fromStorable, toStorable } from "./storable-text.ts";
 
 /** Raw SQL on one connection inside one transaction, for the migrator. */
 export interface RawTransaction {
@@ -55,6 +56,23 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     : openPglite(options.dataDir);
 }
 
+/**
+ * Every Prisma query writes its strings in their storable form and reads them back as written
+ * (storable-text.ts): NUL and lone surrogates are stored escaped, whatever the table. The one
+ * hand-written statement of the hot path (submissions.ts) escapes its parameters itself.
+ */
+function withStorableText(prisma: PrismaClient): PrismaClient {
+  const extended = prisma.$extends({
+    query: {
+      async $allOperations({ args, query }) {
+        return fromStorable(await query(toStorable(args)));
+      },
+    },
+  });
+  // The same client with one more step per query; its type only differs in what $extends added.
+  return extended as unknown as PrismaClient;
+}
+
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
@@ -64,7 +82,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // An idle client losing its server emits 'error' on the pool; without a listener that would
   // crash the process. Queries report the failure to their callers anyway.
   pool.on("error", () => {});
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = withStorableText(new PrismaClient({ adapter: new PrismaPg(pool) }));
   let closed = false;
   return {
     kind: "postgresql",
@@ -108,7 +126,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pglite = new PGlite(dataDir);
   await pglite.waitReady;
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const prisma = withStorableText(new PrismaClient({ adapter: new PrismaPGlite(pglite) }));
   return {
     kind: "pglite",
     prisma,

@@ -7,6 +7,7 @@ import type { Sql, Statement } from "./database.ts";
 import type { GradedRun } from "../grading/types.ts";
 import type { Language } from "../runner/types.ts";
 import { isUniqueViolation } from "./errors.ts";
+import { toStorableJson, toStorableText } from "./storable-text.ts";
 import { newSeed } from "./tokens.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -202,24 +203,26 @@ export function createSubmissions(prisma: PrismaClient, sql: Sql) {
           graded.lessonId,
           graded.exerciseId,
           graded.lessonVersion,
-          input.code,
+          // What the learner wrote or their program produced, in its storable form (NUL and
+          // lone surrogates escaped, storable-text.ts); Prisma's reads turn it back.
+          toStorableText(input.code),
           input.language,
           run.outcome,
-          run.message,
-          run.error ? JSON.stringify(run.error) : null,
+          toStorableText(run.message),
+          run.error ? toStorableJson(JSON.stringify(run.error)) : null,
           grade.passed,
           grade.score,
-          JSON.stringify(grade.checks),
-          JSON.stringify(run.output),
+          toStorableJson(JSON.stringify(grade.checks)),
+          toStorableJson(JSON.stringify(run.output)),
           run.outputTruncated,
           run.packets.length,
           run.cpuMs,
           run.wallMs,
           String(virtualTimeUs),
-          input.idempotencyKey ?? null,
+          input.idempotencyKey === undefined ? null : toStorableText(input.idempotencyKey),
           input.startedAt,
           input.finishedAt,
-          packetsJson ?? JSON.stringify(run.packets.slice(0, kept)),
+          toStorableJson(packetsJson ?? JSON.stringify(run.packets.slice(0, kept))),
           kept < run.packets.length,
         ]);
         const row: SubmissionRow = {

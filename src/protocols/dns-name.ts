@@ -111,22 +111,58 @@ function labelText(bytes: Uint8Array, start: number, length: number): string {
   return text;
 }
 
-/** Splits a name into label bytes, validating RFC 1035 limits. Throws a RangeError. */
+/**
+ * Splits a name into label bytes, validating RFC 1035 limits. Throws a RangeError. The name is
+ * in the text form readName gives (RFC 1035 §5.1's master-file escapes): "\\ddd" is the byte
+ * ddd (decimal) and "\\X" the character X, so a dot or backslash escaped inside a label stays
+ * in it, and `nameLabels(readName(…).name)` gives back the bytes that were read. Other
+ * characters are UTF-8.
+ */
 export function nameLabels(name: string): Uint8Array[] {
-  const trimmed = name.endsWith(".") ? name.slice(0, -1) : name;
-  if (trimmed === "") return [];
-  const encoder = new TextEncoder();
-  const labels = trimmed.split(".").map((label) => encoder.encode(label));
+  const labels: Uint8Array[] = [];
+  let label: number[] = [];
   let total = 1;
-  for (const label of labels) {
+  const endLabel = () => {
     if (label.length === 0) throw new RangeError(`name "${name}" has an empty label`);
     if (label.length > 63) throw new RangeError(`label in "${name}" is longer than 63 bytes`);
     total += label.length + 1;
+    labels.push(Uint8Array.from(label));
+    label = [];
+  };
+  if (name === "" || name === ".") return labels;
+  for (let i = 0; i < name.length; i++) {
+    const char = name[i]!;
+    if (char === ".") {
+      endLabel();
+      if (i === name.length - 1) break; // the root's dot ends a fully qualified name
+      continue;
+    }
+    if (char === "\\") {
+      const digits = /^[0-9]{3}/.exec(name.slice(i + 1, i + 4))?.[0];
+      if (digits !== undefined) {
+        const byte = Number(digits);
+        if (byte > 255) throw new RangeError(`"\\${digits}" in "${name}" is not a byte`);
+        label.push(byte);
+        i += 3;
+        continue;
+      }
+      if (i + 1 >= name.length) throw new RangeError(`name "${name}" ends with a lone "\\"`);
+      i++;
+    }
+    const codePoint = name.codePointAt(i)!;
+    if (codePoint < 0x80) label.push(codePoint);
+    else {
+      const encoded = ENCODER.encode(String.fromCodePoint(codePoint));
+      label.push(...encoded);
+      if (codePoint > 0xffff) i++;
+    }
   }
+  if (label.length > 0 || !name.endsWith(".")) endLabel();
   if (total > MAX_NAME_BYTES) throw new RangeError(`name "${name}" is longer than 255 bytes`);
   return labels;
 }
 
+const ENCODER = new TextEncoder();
 const LABEL_DECODER = new TextDecoder();
 
 /**
