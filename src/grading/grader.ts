@@ -4,6 +4,7 @@ import type { RunOptions, Runner } from "../runner/types.ts";
 import { gradeRun } from "./grade-run.ts";
 import type { LoadedCatalogue } from "./lesson.ts";
 import type { GradedRun, GradeRequest, Grader } from "./types.ts";
+import { summariseWire } from "./wire-summary.ts";
 
 export type GradingErrorCode = "LESSON_NOT_FOUND" | "EXERCISE_NOT_FOUND";
 
@@ -54,6 +55,7 @@ export function createGrader({ catalogue, runner }: GraderDeps): Grader {
         exerciseId: request.exerciseId,
         run,
         grade: gradeRun(exercise, run, { ...instance, seed: request.seed }),
+        wire: summariseWire(run.packets, instance.topology),
       };
     },
   };

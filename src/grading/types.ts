@@ -41,6 +41,8 @@ export interface GradedRun {
   exerciseId: string;
   run: RunResult;
   grade: Grade;
+  /** What the learner's program sent, host by name (summariseWire): groups wrong answers. */
+  wire?: string;
 }
 
 export interface Grader {

@@ -1,8 +1,8 @@
-// Teachers, classes and what a teacher sees of them (src/http/class-report.ts builds the
-// matrix; views here are pinned to it).
+// Teachers, classes and joining them; what a teacher reads about a class is in
+// class-report-schemas.ts.
 import { Type } from "typebox";
 import { nullable, ref } from "./schema-kit.ts";
-import { Name, ProgressStatus, Submission, Timestamp, Uuid } from "./schemas.ts";
+import { Name, Submission, Timestamp, Uuid } from "./schemas.ts";
 
 export const CreateTeacherRequest = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 200 }) },
@@ -56,56 +56,6 @@ export const JoinedClass = Type.Object(
   { $id: "JoinedClass" },
 );
 
-export const ProgressCell = Type.Object(
-  {
-    status: ref(ProgressStatus),
-    attempts: Type.Integer(),
-    bestScore: Type.Integer(),
-    lastActivityAt: nullable(Timestamp),
-  },
-  { $id: "ProgressCell", description: "One learner on one exercise, in a class's matrix." },
-);
-
-export const MatrixExercise = Type.Object(
-  { lessonId: Type.String(), exerciseId: Type.String(), title: Type.String() },
-  { $id: "MatrixExercise" },
-);
-
-export const ClassProgress = Type.Object(
-  {
-    class: ref(Class),
-    exercises: Type.Array(ref(MatrixExercise), { description: "The matrix's columns, in order." }),
-    learners: Type.Array(
-      Type.Object({
-        id: Uuid,
-        displayName: Type.String(),
-        cells: Type.Array(ref(ProgressCell), { description: "One per exercise, in order." }),
-      }),
-    ),
-  },
-  { $id: "ClassProgress", description: "A class's progress: learners × exercises." },
-);
-
-export const ExerciseStats = Type.Object(
-  {
-    lessonId: Type.String(),
-    exerciseId: Type.String(),
-    learners: Type.Integer({ description: "Learners in the class." }),
-    learnersAttempted: Type.Integer(),
-    learnersPassed: Type.Integer(),
-    passRate: Type.Number({ description: "Share of the class's learners who passed, 0–1." }),
-    attempts: Type.Integer(),
-    averageBestScore: Type.Number(),
-    mostFailedCheck: nullable(Type.Object({ id: Type.String(), failures: Type.Integer() })),
-  },
-  { $id: "ExerciseStats" },
-);
-
-export const ClassStats = Type.Object(
-  { items: Type.Array(ref(ExerciseStats)) },
-  { $id: "ClassStats" },
-);
-
 export const LearnerSubmissionPage = Type.Object(
   {
     items: Type.Array(ref(Submission)),
@@ -124,10 +74,5 @@ export const classSchemas = [
   CreateClassRequest,
   JoinClassRequest,
   JoinedClass,
-  ProgressCell,
-  MatrixExercise,
-  ClassProgress,
-  ExerciseStats,
-  ClassStats,
   LearnerSubmissionPage,
 ];

@@ -3,15 +3,15 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { teacherIdOf } from "./auth.ts";
-import { catalogueExercises, progressCsv, progressMatrix } from "./class-report.ts";
+import { exerciseStats, WRONG_ANSWERS_SHOWN } from "./class-insight.ts";
+import { catalogueExercises, progressCsv, progressMatrix, STUCK_AFTER } from "./class-report.ts";
+import { ClassProgress, ClassStats } from "./class-report-schemas.ts";
 import type { RouteDeps } from "./deps.ts";
 import { LinkQuery } from "./downloads.ts";
 import { apiError, quote } from "./errors.ts";
 import {
   Class,
   ClassList,
-  ClassProgress,
-  ClassStats,
   CreateClassRequest,
   JoinClassRequest,
   JoinedClass,
@@ -180,33 +180,22 @@ export const classRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, dep
       schema: {
         tags: ["classes"],
         operationId: "getClassStats",
-        summary: "Per exercise: pass rate, attempts, and the check that fails most.",
+        summary:
+          "Per exercise: pass rate, median attempts to pass, checks failed (root cause first), common wrong answers.",
         params: ClassParams,
         response: responses({ 200: ref(ClassStats) }, 400, 401, 403, 404, 503),
       },
     },
     async (request) => {
       const found = await ownClass(teacherIdOf(request), request.params.classId);
-      const [stats, learners] = await Promise.all([
-        reports.exerciseStats(found.id),
+      const [stats, checkFailures, wrongAnswers, learners] = await Promise.all([
+        reports.exerciseStats(found.id, STUCK_AFTER),
+        reports.checkFailures(found.id),
+        reports.wrongAnswers(found.id, WRONG_ANSWERS_SHOWN),
         reports.classLearners(found.id),
       ]);
-      const byKey = new Map(stats.map((row) => [`${row.lessonId}/${row.exerciseId}`, row]));
-      const items = catalogueExercises(deps.catalogue).map(({ lessonId, exerciseId }) => {
-        const row = byKey.get(`${lessonId}/${exerciseId}`);
-        return {
-          lessonId,
-          exerciseId,
-          learners: learners.length,
-          learnersAttempted: row?.learnersAttempted ?? 0,
-          learnersPassed: row?.learnersPassed ?? 0,
-          passRate: learners.length === 0 ? 0 : (row?.learnersPassed ?? 0) / learners.length,
-          attempts: row?.attempts ?? 0,
-          averageBestScore: row?.averageBestScore ?? 0,
-          mostFailedCheck: row?.mostFailedCheck ?? null,
-        };
-      });
-      return { items };
+      const facts = { learners: learners.length, stats, checkFailures, wrongAnswers };
+      return { items: exerciseStats(catalogueExercises(deps.catalogue), facts) };
     },
   );
 

@@ -9,6 +9,7 @@ import {
   Session,
   TopologyView,
 } from "./lesson-schemas.ts";
+import { classReportSchemas } from "./class-report-schemas.ts";
 import { classSchemas } from "./class-schemas.ts";
 import { downloadSchemas } from "./downloads.ts";
 import { healthSchemas } from "./health.ts";
@@ -39,6 +40,7 @@ import {
 
 export const namedSchemas = [
   ...classSchemas,
+  ...classReportSchemas,
   ...lessonListSchemas,
   ...progressSchemas,
   ...healthSchemas,

@@ -1,4 +1,6 @@
-// What a teacher sees of a class: each learner's progress, and per-exercise statistics.
+// What a teacher sees of a class: each learner's progress, and per-exercise statistics. Each
+// answer is one or two aggregate queries over the progress table (one row per learner and
+// exercise, kept current with each submission), never a scan of the submissions.
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { ProgressRow } from "./submissions.ts";
 
@@ -15,72 +17,117 @@ export interface ExerciseStatsRow {
   learnersPassed: number;
   attempts: number;
   averageBestScore: number;
-  /** The check that failed in the most submissions, with how often. */
-  mostFailedCheck: { id: string; failures: number } | null;
+  /** Learners who have not passed and look stuck (thresholds as the matrix's stuck signal). */
+  learnersStuck: number;
+  /** Median of attempts up to and including the first pass, over learners who passed. */
+  medianAttemptsToPass: number | null;
+}
+
+/** How many learners failed one check of one exercise. */
+export interface CheckFailuresRow {
+  lessonId: string;
+  exerciseId: string;
+  checkId: string;
+  /** Learners who failed it in any attempt. */
+  learnersEver: number;
+  /** Learners whose latest attempt fails it. */
+  learnersNow: number;
+  /** Learners whose latest attempt fails it first (the root cause; checks are in dependency order). */
+  learnersFirst: number;
+}
+
+/** Learners whose latest (failed) attempt did the same thing on the wire. */
+export interface WrongAnswerRow {
+  lessonId: string;
+  exerciseId: string;
+  wire: string;
+  learners: number;
+  /** The check most of them fail first. */
+  firstFailedCheck: string | null;
+}
+
+/** When a learner who has not passed looks stuck (src/http/class-report.ts: STUCK_AFTER). */
+export interface StuckThresholds {
+  sameCode: number;
+  sameFailure: number;
+  attempts: number;
 }
 
 export function createReports(prisma: PrismaClient) {
   return {
     async classLearners(classId: string): Promise<ClassLearner[]> {
-      const rows = await prisma.enrolment.findMany({
-        where: { classId },
-        include: { learner: { select: { id: true, displayName: true } } },
-        orderBy: [{ joinedAt: "asc" }, { learnerId: "asc" }],
-      });
-      return rows.map((row) => ({ ...row.learner, joinedAt: row.joinedAt }));
+      return prisma.$queryRaw<ClassLearner[]>`
+        SELECT l.id, l.display_name AS "displayName", e.joined_at AS "joinedAt"
+        FROM enrolments e JOIN learners l ON l.id = e.learner_id
+        WHERE e.class_id = ${classId}::uuid
+        ORDER BY e.joined_at, e.learner_id`;
     },
 
     classProgress(classId: string): Promise<ProgressRow[]> {
-      return prisma.progress.findMany({
-        where: { learner: { enrolments: { some: { classId } } } },
-      });
+      return prisma.$queryRaw<ProgressRow[]>`
+        SELECT p.learner_id AS "learnerId", p.lesson_id AS "lessonId", p.exercise_id AS "exerciseId",
+               p.attempts, p.best_score AS "bestScore", p.passed, p.first_passed_at AS "firstPassedAt",
+               p.last_activity_at AS "lastActivityAt", p.last_submission_id AS "lastSubmissionId",
+               p.last_passed AS "lastPassed", p.last_score AS "lastScore", p.last_outcome AS "lastOutcome",
+               p.last_failed_check AS "lastFailedCheck", p.failed_checks AS "failedChecks",
+               p.ever_failed_checks AS "everFailedChecks", p.last_wire AS "lastWire",
+               p.same_code_streak AS "sameCodeStreak", p.same_failure_streak AS "sameFailureStreak",
+               p.attempts_to_pass AS "attemptsToPass"
+        FROM progress p JOIN enrolments e ON e.learner_id = p.learner_id
+        WHERE e.class_id = ${classId}::uuid`;
     },
 
-    async exerciseStats(classId: string): Promise<ExerciseStatsRow[]> {
-      const totals = await prisma.$queryRaw<
-        {
-          lesson_id: string;
-          exercise_id: string;
-          attempted: number;
-          passed: number;
-          attempts: number;
-          average: number;
-        }[]
+    async exerciseStats(classId: string, stuckAfter: StuckThresholds): Promise<ExerciseStatsRow[]> {
+      const rows = await prisma.$queryRaw<
+        (Omit<ExerciseStatsRow, "averageBestScore"> & { average: number })[]
       >`
-        SELECT p.lesson_id, p.exercise_id,
-               count(*)::int AS attempted,
-               count(*) FILTER (WHERE p.passed)::int AS passed,
+        SELECT p.lesson_id AS "lessonId", p.exercise_id AS "exerciseId",
+               count(*)::int AS "learnersAttempted",
+               count(*) FILTER (WHERE p.passed)::int AS "learnersPassed",
                sum(p.attempts)::int AS attempts,
-               avg(p.best_score)::float8 AS average
+               avg(p.best_score)::float8 AS average,
+               count(*) FILTER (WHERE NOT p.passed AND (
+                 p.same_code_streak >= ${stuckAfter.sameCode}
+                 OR (p.last_failed_check IS NOT NULL AND p.same_failure_streak >= ${stuckAfter.sameFailure})
+                 OR p.attempts >= ${stuckAfter.attempts}))::int AS "learnersStuck",
+               (percentile_cont(0.5) WITHIN GROUP (ORDER BY p.attempts_to_pass)
+                 FILTER (WHERE p.attempts_to_pass IS NOT NULL))::float8 AS "medianAttemptsToPass"
         FROM progress p JOIN enrolments e ON e.learner_id = p.learner_id
         WHERE e.class_id = ${classId}::uuid
         GROUP BY p.lesson_id, p.exercise_id`;
-      // Which required check fails most often, counted over every failed submission.
-      const failures = await prisma.$queryRaw<
-        { lesson_id: string; exercise_id: string; check_id: string; failures: number }[]
-      >`
-        SELECT DISTINCT ON (s.lesson_id, s.exercise_id) s.lesson_id, s.exercise_id,
-               c.value->>'id' AS check_id, count(*)::int AS failures
-        FROM submissions s
-        JOIN enrolments e ON e.learner_id = s.learner_id
-        CROSS JOIN LATERAL jsonb_array_elements(s.checks) AS c(value)
-        WHERE e.class_id = ${classId}::uuid AND (c.value->>'passed')::boolean = false
-        GROUP BY s.lesson_id, s.exercise_id, c.value->>'id'
-        ORDER BY s.lesson_id, s.exercise_id, count(*) DESC, c.value->>'id'`;
-      return totals.map((row) => {
-        const failed = failures.find(
-          (f) => f.lesson_id === row.lesson_id && f.exercise_id === row.exercise_id,
-        );
-        return {
-          lessonId: row.lesson_id,
-          exerciseId: row.exercise_id,
-          learnersAttempted: row.attempted,
-          learnersPassed: row.passed,
-          attempts: row.attempts,
-          averageBestScore: Math.round(row.average * 10) / 10,
-          mostFailedCheck: failed ? { id: failed.check_id, failures: failed.failures } : null,
-        };
-      });
+      return rows.map(({ average, ...row }) => ({
+        ...row,
+        averageBestScore: Math.round(average * 10) / 10,
+      }));
+    },
+
+    checkFailures(classId: string): Promise<CheckFailuresRow[]> {
+      return prisma.$queryRaw<CheckFailuresRow[]>`
+        SELECT p.lesson_id AS "lessonId", p.exercise_id AS "exerciseId", c.check_id AS "checkId",
+               count(*)::int AS "learnersEver",
+               count(*) FILTER (WHERE c.check_id = ANY (p.failed_checks))::int AS "learnersNow",
+               count(*) FILTER (WHERE c.check_id = p.last_failed_check)::int AS "learnersFirst"
+        FROM progress p JOIN enrolments e ON e.learner_id = p.learner_id
+        CROSS JOIN LATERAL unnest(p.ever_failed_checks) AS c(check_id)
+        WHERE e.class_id = ${classId}::uuid
+        GROUP BY p.lesson_id, p.exercise_id, c.check_id`;
+    },
+
+    /** The most common wrong answers per exercise, `limit` of each, most learners first. */
+    wrongAnswers(classId: string, limit: number): Promise<WrongAnswerRow[]> {
+      return prisma.$queryRaw<WrongAnswerRow[]>`
+        SELECT "lessonId", "exerciseId", wire, learners, "firstFailedCheck" FROM (
+          SELECT p.lesson_id AS "lessonId", p.exercise_id AS "exerciseId", p.last_wire AS wire,
+                 count(*)::int AS learners,
+                 mode() WITHIN GROUP (ORDER BY p.last_failed_check) AS "firstFailedCheck",
+                 row_number() OVER (PARTITION BY p.lesson_id, p.exercise_id
+                                    ORDER BY count(*) DESC, p.last_wire) AS rank
+          FROM progress p JOIN enrolments e ON e.learner_id = p.learner_id
+          WHERE e.class_id = ${classId}::uuid AND NOT p.last_passed AND p.last_wire IS NOT NULL
+          GROUP BY p.lesson_id, p.exercise_id, p.last_wire
+        ) ranked
+        WHERE rank <= ${limit}
+        ORDER BY "lessonId", "exerciseId", rank`;
     },
   };
 }

@@ -1,7 +1,7 @@
 // Sessions, submissions with their traces, and the progress they add up to. A submission and
 // the progress it changes are written in one transaction, after the run: a caller is only told
 // "stored" once both are committed.
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
 import type { Sql, Statement } from "./database.ts";
 import type { GradedRun } from "../grading/types.ts";
@@ -83,6 +83,18 @@ export interface ProgressRow {
   passed: boolean;
   firstPassedAt: Date | null;
   lastActivityAt: Date;
+  lastSubmissionId: string | null;
+  lastPassed: boolean;
+  lastScore: number;
+  lastOutcome: string | null;
+  /** The latest attempt's first failing check, when it failed. */
+  lastFailedCheck: string | null;
+  failedChecks: string[];
+  everFailedChecks: string[];
+  lastWire: string | null;
+  sameCodeStreak: number;
+  sameFailureStreak: number;
+  attemptsToPass: number | null;
 }
 
 // Sessions never change once created, so the submission path keeps the ones it has seen and
@@ -112,16 +124,40 @@ const recordStatement: Statement = {
     ), trace AS (
       INSERT INTO submission_traces (submission_id, packets, total_packets, truncated)
       SELECT id, $24::jsonb, $17::integer, $25::boolean FROM submission
+    ), failed AS (
+      SELECT ARRAY(SELECT jsonb_array_elements_text($27::jsonb))::varchar(100)[] AS checks
     ), progress_row AS (
-      INSERT INTO progress (learner_id, lesson_id, exercise_id, attempts, best_score, passed, first_passed_at, last_activity_at)
-      SELECT learner_id, lesson_id, exercise_id, 1, score, passed, CASE WHEN passed THEN finished_at END, finished_at
-      FROM submission
+      INSERT INTO progress (learner_id, lesson_id, exercise_id, attempts, best_score, passed, first_passed_at,
+        last_activity_at, last_submission_id, last_passed, last_score, last_outcome, last_failed_check,
+        failed_checks, ever_failed_checks, last_wire, last_code_hash, same_code_streak, same_failure_streak,
+        attempts_to_pass)
+      SELECT learner_id, lesson_id, exercise_id, 1, score, passed, CASE WHEN passed THEN finished_at END,
+        finished_at, id, passed, score, $9, CASE WHEN NOT passed THEN failed.checks[1] END, failed.checks,
+        failed.checks, $28, $26, 1, CASE WHEN passed THEN 0 ELSE 1 END, CASE WHEN passed THEN 1 END
+      FROM submission, failed
       ON CONFLICT (learner_id, lesson_id, exercise_id) DO UPDATE SET
         attempts = progress.attempts + 1,
         best_score = GREATEST(progress.best_score, EXCLUDED.best_score),
         passed = progress.passed OR EXCLUDED.passed,
         first_passed_at = COALESCE(progress.first_passed_at, EXCLUDED.first_passed_at),
-        last_activity_at = GREATEST(progress.last_activity_at, EXCLUDED.last_activity_at)
+        last_activity_at = GREATEST(progress.last_activity_at, EXCLUDED.last_activity_at),
+        last_submission_id = EXCLUDED.last_submission_id,
+        last_passed = EXCLUDED.last_passed,
+        last_score = EXCLUDED.last_score,
+        last_outcome = EXCLUDED.last_outcome,
+        last_failed_check = EXCLUDED.last_failed_check,
+        failed_checks = EXCLUDED.failed_checks,
+        ever_failed_checks = ARRAY(
+          SELECT DISTINCT unnest(progress.ever_failed_checks || EXCLUDED.failed_checks) ORDER BY 1),
+        last_wire = EXCLUDED.last_wire,
+        last_code_hash = EXCLUDED.last_code_hash,
+        same_code_streak = CASE WHEN progress.last_code_hash = EXCLUDED.last_code_hash
+          THEN progress.same_code_streak + 1 ELSE 1 END,
+        same_failure_streak = CASE WHEN EXCLUDED.last_failed_check IS NULL THEN 0
+          WHEN progress.last_failed_check = EXCLUDED.last_failed_check
+          THEN progress.same_failure_streak + 1 ELSE 1 END,
+        attempts_to_pass = COALESCE(progress.attempts_to_pass,
+          CASE WHEN EXCLUDED.passed THEN progress.attempts + 1 END)
     )
     SELECT created_at AS "createdAt" FROM submission`,
 };
@@ -224,6 +260,9 @@ export function createSubmissions(prisma: PrismaClient, sql: Sql) {
           input.finishedAt,
           toStorableJson(packetsJson ?? JSON.stringify(run.packets.slice(0, kept))),
           kept < run.packets.length,
+          createHash("sha256").update(input.code).digest("hex"),
+          JSON.stringify(grade.checks.filter((check) => !check.passed).map((check) => check.id)),
+          graded.wire ?? null,
         ]);
         const row: SubmissionRow = {
           id,

@@ -157,7 +157,7 @@ describe("a teacher's view of a class", () => {
     expect(csv.headers["content-type"]).toMatch(/^text\/csv/);
     const lines = csv.body.trim().split("\r\n");
     expect(lines[0]).toBe(
-      "learner_id,display_name,lesson_id,exercise_id,status,attempts,best_score,last_activity_at",
+      "learner_id,display_name,lesson_id,lesson_title,exercise_id,exercise_title,status,attempts,best_score,last_activity_at,latest_score,first_failed_check,first_failed_check_title,stuck",
     );
     expect(lines).toHaveLength(1 + matrix.exercises.length);
     // The display name is neutralised so a spreadsheet does not run it as a formula.

@@ -142,36 +142,77 @@ describe("submissions and progress", () => {
     expect(new Set(seen).size).toBe(7);
   });
 
-  it("reports per-exercise statistics for a class", async () => {
+  it("reports per-exercise statistics for a class: stuck learners, root causes, wrong answers", async () => {
     const { klass, learnerId } = await learnerInNewClass();
     const other = await store.accounts.joinClass(klass.joinCode, "Grace");
     const session = await store.submissions.createSession(learnerId, "exchanging-messages");
     const session2 = await store.submissions.createSession(other!.learnerId, "exchanging-messages");
     await store.submissions.record(
       submission(learnerId, session.id, {
-        graded: gradedRun({ passed: false, failedCheck: "reply" }),
+        code: "first",
+        graded: { ...gradedRun({ passed: false, failedCheck: "reply" }), wire: "UDP to ns:53" },
       }),
     );
     await store.submissions.record(
-      submission(learnerId, session.id, { graded: gradedRun({ passed: true }) }),
+      submission(learnerId, session.id, { code: "second", graded: gradedRun({ passed: true }) }),
     );
-    await store.submissions.record(
-      submission(other!.learnerId, session2.id, {
-        graded: gradedRun({ passed: false, failedCheck: "port" }),
-      }),
-    );
-    await store.submissions.record(
-      submission(other!.learnerId, session2.id, {
-        graded: gradedRun({ passed: false, failedCheck: "port" }),
-      }),
-    );
-    const [stats] = await store.reports.exerciseStats(klass.id);
+    // Grace sends the same wrong program three times.
+    for (let i = 0; i < 3; i++) {
+      await store.submissions.record(
+        submission(other!.learnerId, session2.id, {
+          code: "same",
+          graded: {
+            ...gradedRun({ passed: false, failedCheck: "port" }),
+            wire: "UDP to alice:100",
+          },
+        }),
+      );
+    }
+    const thresholds = { sameCode: 3, sameFailure: 3, attempts: 5 };
+    const [stats] = await store.reports.exerciseStats(klass.id, thresholds);
     expect(stats).toMatchObject({
       exerciseId: "hello-alice",
       learnersAttempted: 2,
       learnersPassed: 1,
-      attempts: 4,
-      mostFailedCheck: { id: "port", failures: 2 },
+      learnersStuck: 1,
+      attempts: 5,
+      medianAttemptsToPass: 2,
+    });
+    const failures = await store.reports.checkFailures(klass.id);
+    expect(failures.toSorted((a, b) => a.checkId.localeCompare(b.checkId))).toMatchObject([
+      { checkId: "port", learnersEver: 1, learnersNow: 1, learnersFirst: 1 },
+      { checkId: "reply", learnersEver: 1, learnersNow: 0, learnersFirst: 0 },
+    ]);
+    expect(await store.reports.wrongAnswers(klass.id, 5)).toEqual([
+      {
+        lessonId: "exchanging-messages",
+        exerciseId: "hello-alice",
+        wire: "UDP to alice:100",
+        learners: 1,
+        firstFailedCheck: "port",
+      },
+    ]);
+    const rows = await store.reports.classProgress(klass.id);
+    expect(rows.find((row) => row.learnerId === other!.learnerId)).toMatchObject({
+      attempts: 3,
+      passed: false,
+      lastPassed: false,
+      lastFailedCheck: "port",
+      failedChecks: ["port"],
+      sameCodeStreak: 3,
+      sameFailureStreak: 3,
+      attemptsToPass: null,
+      lastWire: "UDP to alice:100",
+    });
+    expect(rows.find((row) => row.learnerId === learnerId)).toMatchObject({
+      attempts: 2,
+      passed: true,
+      lastPassed: true,
+      lastFailedCheck: null,
+      everFailedChecks: ["reply"],
+      sameCodeStreak: 1,
+      sameFailureStreak: 0,
+      attemptsToPass: 2,
     });
   });
 });
