@@ -1,0 +1,238 @@
+// Rust → wasm32-wasi for the runner: rustc in the sandbox (sandbox.ts), with packetlab's `std`
+// facade (sandbox/rust/std.rs, built once per process in the same sandbox), behind a bounded
+// pool, with results cached by a key over everything that decides them.
+import { createHash } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { LearnerError } from "../runner/types.ts";
+import { createLruCache } from "./cache.ts";
+import { compileErrorFrom, SOURCE_FILE, withoutPaths } from "./diagnostics.ts";
+import { ALLOWED_IMPORTS, IMPORT_HINTS } from "./imports.ts";
+import { createCompilePool, type CompilePoolOptions } from "./pool.ts";
+import { JOB_DIR, runSandboxed, type SandboxLimits, type SandboxResult } from "./sandbox.ts";
+import { loadToolchain, type Toolchain, type ToolchainConfig } from "./toolchain.ts";
+import { checkModule } from "./wasm-module.ts";
+
+const FACADE_SOURCE = fileURLToPath(new URL("../../sandbox/rust/std.rs", import.meta.url));
+const FACADE_INSIDE = "/facade/libstd.rlib";
+const OUTPUT_FILE = "main.wasm";
+
+export interface RustCompilerOptions {
+  toolchain: ToolchainConfig;
+  limits: SandboxLimits;
+  pool: CompilePoolOptions;
+  /** Cap of a program's linear memory, set at link time and checked before every run. */
+  maxMemoryMb: number;
+  cacheMb: number;
+  /** Where job directories are made (default: the OS's temporary directory). */
+  workDir?: string;
+}
+
+export type CompileResult =
+  | { ok: true; wasm: Uint8Array; key: string; cached: boolean }
+  | { ok: false; error: LearnerError; key: string; cached: boolean };
+
+type Stored = { wasm: Uint8Array; bytes: number } | { error: LearnerError; bytes: number };
+
+export function createRustCompiler(options: RustCompilerOptions) {
+  const pool = createCompilePool(options.pool);
+  const cache = createLruCache<Stored>(options.cacheMb * 1024 * 1024);
+  const inFlight = new Map<string, Promise<CompileResult>>();
+  const maxMemoryBytes = options.maxMemoryMb * 1024 * 1024;
+  const workDir = options.workDir ?? tmpdir();
+  let ready: Promise<{ toolchain: Toolchain; facade: string; facadeHash: string; root: string }>;
+
+  function codegenFlags(toolchain: Toolchain): string[] {
+    return [
+      "--sysroot",
+      toolchain.sysroot,
+      "--target",
+      toolchain.target,
+      "--edition",
+      "2021",
+      "-C",
+      "opt-level=s",
+      // Without it the .wasm is 5.9 MB of DWARF instead of ~130 KB.
+      "-C",
+      "strip=debuginfo",
+      "--error-format=json",
+      "-A",
+      "warnings",
+    ];
+  }
+
+  function programFlags(toolchain: Toolchain): string[] {
+    return [
+      ...codegenFlags(toolchain),
+      "-C",
+      `linker=${toolchain.linker}`,
+      // Linear memory is outside the isolate's heap limit: the module must carry its own cap.
+      "-C",
+      `link-arg=--max-memory=${maxMemoryBytes}`,
+      "--extern",
+      `std=${FACADE_INSIDE}`,
+      "--crate-type",
+      "bin",
+      "--crate-name",
+      "main",
+    ];
+  }
+
+  async function prepare() {
+    const toolchain = await loadToolchain(options.toolchain);
+    const source = await readFile(FACADE_SOURCE, "utf8");
+    const root = await mkdtemp(join(workDir, "packetlab-rust-"));
+    const job = await mkdtemp(join(root, "facade-"));
+    await writeFile(join(job, "lib.rs"), source);
+    const result = await runSandboxed(
+      toolchain,
+      options.limits,
+      job,
+      [],
+      [
+        toolchain.rustc,
+        ...codegenFlags(toolchain),
+        "--crate-type",
+        "rlib",
+        "--crate-name",
+        "std",
+        // A crate named std beside the real one: its own metadata keeps their symbols apart.
+        "-C",
+        "metadata=packetlab-facade",
+        "lib.rs",
+        "-o",
+        "libstd.rlib",
+      ],
+    );
+    if (result.exitCode !== 0) {
+      throw new Error(`the std facade did not compile: ${result.stderr.slice(0, 2000)}`);
+    }
+    const facadeHash = createHash("sha256").update(source).digest("hex");
+    return { toolchain, facade: join(job, "libstd.rlib"), facadeHash, root };
+  }
+
+  function start() {
+    ready ??= prepare();
+    // A failed preparation (no toolchain) is retried by the next compile, not cached forever.
+    ready.catch(() => {
+      ready = undefined as never;
+    });
+    return ready;
+  }
+
+  async function compile(source: string): Promise<CompileResult> {
+    const { toolchain, facadeHash } = await start();
+    const key = createHash("sha256")
+      .update(JSON.stringify([source, toolchain.version, programFlags(toolchain), facadeHash]))
+      .digest("hex");
+    const stored = cache.get(key);
+    if (stored) {
+      return "wasm" in stored
+        ? { ok: true, wasm: stored.wasm, key, cached: true }
+        : { ok: false, error: stored.error, key, cached: true };
+    }
+    let pending = inFlight.get(key);
+    if (!pending) {
+      pending = pool.run(() => compileNow(source, key)).finally(() => inFlight.delete(key));
+      inFlight.set(key, pending);
+    }
+    return pending;
+  }
+
+  async function compileNow(source: string, key: string): Promise<CompileResult> {
+    const { toolchain, facade, root } = await start();
+    const job = await mkdtemp(join(root, "job-"));
+    try {
+      await writeFile(join(job, SOURCE_FILE), source);
+      const result = await runSandboxed(
+        toolchain,
+        options.limits,
+        job,
+        [[facade, FACADE_INSIDE]],
+        [toolchain.rustc, ...programFlags(toolchain), SOURCE_FILE, "-o", OUTPUT_FILE],
+      );
+      const outcome = await judge(result, job);
+      if (outcome.cacheable) {
+        const entry: Stored =
+          "wasm" in outcome
+            ? { wasm: outcome.wasm, bytes: outcome.wasm.length }
+            : { error: outcome.error, bytes: 2 * JSON.stringify(outcome.error).length };
+        cache.set(key, entry);
+      }
+      return "wasm" in outcome
+        ? { ok: true, wasm: outcome.wasm, key, cached: false }
+        : { ok: false, error: outcome.error, key, cached: false };
+    } finally {
+      await rm(job, { recursive: true, force: true });
+    }
+  }
+
+  type Judged = { cacheable: boolean } & ({ wasm: Uint8Array } | { error: LearnerError });
+
+  async function judge(result: SandboxResult, job: string): Promise<Judged> {
+    const { limits } = options;
+    if (result.timedOut || result.signal === "SIGXCPU" || result.signal === "SIGKILL") {
+      return {
+        cacheable: false,
+        error: {
+          name: "CompilerLimit",
+          message: `The compiler ran past its limits (${limits.cpuSeconds} s of CPU, ${limits.wallMs / 1000} s in all): a macro, a const or a type that never ends?`,
+        },
+      };
+    }
+    if (result.exitCode === 0) {
+      const wasm = new Uint8Array(await readFile(join(job, OUTPUT_FILE)));
+      const verdict = checkModule(wasm, { allowedImports: ALLOWED_IMPORTS, maxMemoryBytes });
+      if (!verdict.ok) {
+        const name = /imports \S+\.(\w+)/.exec(verdict.reason)?.[1];
+        const hint = name ? IMPORT_HINTS[name] : undefined;
+        return {
+          cacheable: true,
+          error: {
+            name: "CompileError",
+            message: hint ?? `The compiled program cannot run here: ${verdict.reason}.`,
+          },
+        };
+      }
+      return { cacheable: true, wasm };
+    }
+    const error = compileErrorFrom(result.stderr);
+    if (error && !/internal compiler error/.test(error.message)) return { cacheable: true, error };
+    // A crash (trait recursion segfaults rustc 1.63, an allocation past its address space
+    // aborts it) is the program's doing: a compile error, without the compiler's own paths.
+    const memory = /memory allocation of \d+ bytes failed|out of memory/i.test(result.stderr);
+    return {
+      cacheable: false,
+      error: {
+        name: "CompilerCrash",
+        message: memory
+          ? `The compiler ran out of memory (${limits.memoryMb} MB) on this program.`
+          : `The compiler crashed on this program${result.signal ? ` (${result.signal})` : ""}: simplify the code around your last change.`,
+        ...(error?.stack ? { stack: withoutPaths(error.stack) } : {}),
+      },
+    };
+  }
+
+  async function close(): Promise<void> {
+    if (!ready) return;
+    const prepared = await ready.catch(() => null);
+    if (prepared) await rm(prepared.root, { recursive: true, force: true });
+  }
+
+  return {
+    compile,
+    /** Builds the facade now (the first compile would otherwise pay for it). */
+    warm: async () => {
+      await start();
+    },
+    toolchainVersion: async () => (await start()).toolchain.version,
+    stats: () => ({ ...pool.stats(), cache: cache.stats() }),
+    close,
+    /** Inside the sandbox the job's directory: stated for tests of the no-host-path rule. */
+    jobDir: JOB_DIR,
+  };
+}
+
+export type RustCompiler = ReturnType<typeof createRustCompiler>;
