@@ -14,7 +14,12 @@ export interface LoadSpec {
   method: "GET" | "POST";
   body?: string;
   /** Requests go to these in turn (e.g. one per learner: their session path and token). */
-  targets: { path: string; headers: Record<string, string> }[];
+  targets: { path: string; headers: Record<string, string>; body?: string }[];
+  /**
+   * Share (0–1) of requests whose body gets a comment line of its own appended, so that it is a
+   * program never seen before (an edit), while the others are resubmissions of the same text.
+   */
+  editedShare?: number;
 }
 
 export interface LoadResult {
@@ -29,6 +34,13 @@ export interface LoadResult {
 
 export async function generateLoad(spec: LoadSpec): Promise<LoadResult> {
   let next = 0;
+  let edits = 0;
+  const bodyOf = (target: LoadSpec["targets"][number]) => {
+    const body = target.body ?? spec.body;
+    if (body === undefined || !spec.editedShare || Math.random() >= spec.editedShare) return body;
+    // JSON text of a program: a comment inside the "code" string keeps it valid JSON.
+    return body.replace(/"code":"/, `"code":"// edit ${process.pid}.${edits++}\\n`);
+  };
   const result = await autocannon({
     url: spec.url,
     connections: spec.connections,
@@ -39,11 +51,12 @@ export async function generateLoad(spec: LoadSpec): Promise<LoadResult> {
         method: spec.method,
         setupRequest: (request) => {
           const target = spec.targets[next++ % spec.targets.length]!;
+          const body = bodyOf(target);
           return {
             ...request,
             path: target.path,
             headers: target.headers,
-            ...(spec.body === undefined ? {} : { body: spec.body }),
+            ...(body === undefined ? {} : { body }),
           };
         },
       },

@@ -30,7 +30,7 @@ const PG_URL =
   process.env.BENCH_DATABASE_URL ??
   process.env.TEST_DATABASE_URL ??
   "postgresql://postgres@127.0.0.1:5432/test";
-const OPERATOR = "operator-token-for-the-benchmark";
+export const OPERATOR = "operator-token-for-the-benchmark";
 
 // A garbage collector to call before reading memory, without needing --expose-gc.
 setFlagsFromString("--expose-gc");
@@ -95,6 +95,7 @@ export async function learners(base: string, count: number) {
 /** Runs the load in a child process; meanwhile measures this (the API) process's CPU. */
 export async function load(
   spec: Omit<LoadSpec, "connections">,
+  connections = CONNECTIONS,
 ): Promise<LoadResult & { cpuUs: number }> {
   const child = fork(new URL("./http-load.ts", import.meta.url).pathname, [], {
     execArgv: ["--import", "tsx"],
@@ -104,7 +105,7 @@ export async function load(
   const result = await new Promise<LoadResult>((resolve, reject) => {
     child.once("message", (message) => resolve(message as LoadResult));
     child.once("exit", (code) => reject(new Error(`load generator exited with ${code}`)));
-    child.send({ ...spec, connections: CONNECTIONS });
+    child.send({ ...spec, connections });
   });
   const used = process.cpuUsage(cpu);
   await new Promise((resolve) =>

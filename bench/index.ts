@@ -4,6 +4,7 @@ import { bench as http } from "./http.ts";
 import { bench as netsim } from "./netsim.ts";
 import { bench as protocols } from "./protocols.ts";
 import { bench as runner } from "./runner.ts";
+import { bench as service } from "./service.ts";
 
 const benches: [string, () => Promise<void>][] = [
   ["protocols", protocols],
@@ -11,6 +12,7 @@ const benches: [string, () => Promise<void>][] = [
   ["runner", runner],
   ["grading", grading],
   ["http", http],
+  ["service", service],
 ];
 
 for (const [name, run] of benches) {

@@ -1,0 +1,348 @@
+// The service as it is deployed, measured from outside: `packetlab serve` started from a checkout
+// in its own process, a load generator in another, 50 learners submitting an 80/20 mix of right
+// and wrong JavaScript and TypeScript answers to the Alice exercise, on PostgreSQL and on the
+// embedded database. Prints throughput and p50/p99 at each connection count, server CPU per
+// graded submission summed over every process (API, sandbox workers, esbuild, PostgreSQL
+// backends, read from /proc), start-up time to a ready /readyz and `packetlab run`'s time.
+//
+// BENCH_BASELINE_DIR=/path/to/other/checkout measures that checkout too, in the same run, and
+// prints the ratios: on a shared machine absolute figures drift, ratios and CPU per submission
+// much less. Run alone: node --import tsx bench/service.ts
+import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { learners, load, OPERATOR, postgresDatabase } from "./http.ts";
+import { cpuBetween, peakRss, sampleCpu, type CpuRole } from "./proc-cpu.ts";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const SECONDS = Number(process.env.BENCH_SERVICE_SECONDS ?? 5);
+const LEVELS = (process.env.BENCH_SERVICE_CONNECTIONS ?? "8,16,32").split(",").map(Number);
+const DATABASES = (process.env.BENCH_SERVICE_DATABASES ?? "postgres,embedded").split(",");
+const LEARNERS = 50;
+// Share of submissions that are a program not seen before; the rest resubmit a learner's text.
+const EDITED_SHARE = Number(process.env.BENCH_SERVICE_EDITED ?? 0.5);
+const PG_URL =
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  "postgresql://postgres@127.0.0.1:5432/test";
+const EXERCISE_DIR = "lessons/exchanging-messages/05-message-to-alice";
+
+interface Checkout {
+  label: string;
+  dir: string;
+}
+
+const checkouts: Checkout[] = [
+  ...(process.env.BENCH_BASELINE_DIR
+    ? [{ label: "baseline", dir: process.env.BENCH_BASELINE_DIR }]
+    : []),
+  { label: "this", dir: ROOT },
+];
+
+/** Ten answers: 4 right TypeScript, 4 right JavaScript, 1 wrong of each (80/20). */
+function answers(): { language: "javascript" | "typescript"; code: string }[] {
+  const read = (name: string) => readFileSync(join(ROOT, EXERCISE_DIR, name), "utf8");
+  const rightTs = read("solution.ts");
+  const rightJs = rightTs.replace(": SocketAddrV4", "");
+  const wrongJs = read("wrong/wrong-port.js");
+  const wrongTs = read("wrong/never-asked.js").replace(
+    'socket.sendTo("Hello Alice!"',
+    'const greeting: string = "Hello Alice!";\nsocket.sendTo(greeting',
+  );
+  const ts = (code: string) => ({ language: "typescript" as const, code });
+  const js = (code: string) => ({ language: "javascript" as const, code });
+  return [
+    ts(rightTs),
+    js(rightJs),
+    ts(rightTs),
+    js(rightJs),
+    ts(rightTs),
+    js(wrongJs),
+    js(rightJs),
+    ts(rightTs),
+    js(rightJs),
+    ts(wrongTs),
+  ];
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface Service {
+  child: ChildProcess;
+  base: string;
+  readyMs: number;
+  output: () => string;
+}
+
+async function startService(dir: string, env: Record<string, string>): Promise<Service> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, ["--no-node-snapshot", "bin/packetlab.js", "serve"], {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      LOG_LEVEL: "warn",
+      OPERATOR_TOKEN: OPERATOR,
+      SUBMISSION_RATE_LIMIT: "0",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const keep = (chunk: Buffer) => (output = (output + String(chunk)).slice(-4000));
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
+  const base = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${dir}: serve exited:\n${output}`);
+    if (performance.now() - started > 60_000) {
+      child.kill("SIGKILL");
+      throw new Error(`${dir}: not ready after 60 s:\n${output}`);
+    }
+    const ready = await fetch(`${base}/readyz`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return { child, base, readyMs: performance.now() - started, output: () => output };
+}
+
+async function stopService(service: Service): Promise<void> {
+  if (service.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => service.child.once("exit", resolve));
+  service.child.kill("SIGTERM");
+  const timer = setTimeout(() => service.child.kill("SIGKILL"), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function postgresBackends(url: string): Promise<number[]> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    const name = new URL(url).pathname.slice(1);
+    const { rows } = await client.query<{ pid: number }>(
+      "SELECT pid FROM pg_stat_activity WHERE datname = $1",
+      [name],
+    );
+    return rows.map((row) => row.pid);
+  } finally {
+    await client.end();
+  }
+}
+
+interface Measured {
+  connections: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  notOk: number;
+  errors: number;
+  cpu: Record<CpuRole, number>;
+}
+
+async function loadService(service: Service, databaseUrl: string | undefined) {
+  const cast = await learners(service.base, LEARNERS);
+  const bodies = answers().map((answer) => ({ ...answer, exerciseId: "message-to-alice" }));
+  // Each learner goes through the ten answers, starting at a different one; a comment makes each
+  // learner's text their own, as in a real class.
+  const targets = bodies.flatMap((_, round) =>
+    cast.map((learner, i) => {
+      const answer = bodies[(i + round) % bodies.length]!;
+      return {
+        path: `/v1/sessions/${learner.sessionId}/submissions`,
+        headers: { "content-type": "application/json", authorization: `Bearer ${learner.token}` },
+        body: JSON.stringify({ ...answer, code: `// learner ${i}\n${answer.code}` }),
+      };
+    }),
+  );
+  const spec = {
+    url: service.base,
+    method: "POST" as const,
+    targets,
+    editedShare: EDITED_SHARE,
+  };
+  // Warm the workers, the JIT and the caches before measuring.
+  await load({ ...spec, amount: 200 });
+  const results: Measured[] = [];
+  for (const connections of LEVELS) {
+    const backends = databaseUrl ? await postgresBackends(databaseUrl) : [];
+    const before = sampleCpu(service.child.pid!, backends);
+    const result = await load({ ...spec, duration: SECONDS }, connections);
+    const afterBackends = databaseUrl ? await postgresBackends(databaseUrl) : [];
+    const after = sampleCpu(service.child.pid!, afterBackends);
+    results.push({
+      connections,
+      rps: result.requestsPerSecond,
+      p50: result.p50,
+      p99: result.p99,
+      ok: result.ok,
+      notOk: result.notOk,
+      errors: result.errors,
+      cpu: cpuBetween(before, after),
+    });
+  }
+  return results;
+}
+
+function totalCpu(cpu: Record<CpuRole, number>): number {
+  return cpu.api + cpu.workers + cpu.esbuild + cpu.postgres;
+}
+
+function printLoad(label: string, rows: Measured[]): void {
+  for (const row of rows) {
+    const per = (ms: number) => (row.ok > 0 ? (ms / row.ok).toFixed(2) : "-");
+    console.log(
+      `  ${label.padEnd(9)} ${String(row.connections).padStart(3)} conn ${row.rps.toFixed(0).padStart(5)}/s  p50 ${String(row.p50).padStart(4)} ms  p99 ${String(row.p99).padStart(5)} ms  ` +
+        `2xx ${row.ok} other ${row.notOk + row.errors}  CPU ms/submission ${per(totalCpu(row.cpu)).padStart(6)} ` +
+        `(API ${per(row.cpu.api)}, workers ${per(row.cpu.workers)}, esbuild ${per(row.cpu.esbuild)}, PostgreSQL ${per(row.cpu.postgres)})`,
+    );
+  }
+}
+
+function cliRunMs(dir: string): number {
+  const started = performance.now();
+  execFileSync(
+    process.execPath,
+    [
+      "--no-node-snapshot",
+      "bin/packetlab.js",
+      "run",
+      `${EXERCISE_DIR}/solution.ts`,
+      "--lesson",
+      "exchanging-messages",
+      "--exercise",
+      "message-to-alice",
+    ],
+    { cwd: dir, stdio: "ignore" },
+  );
+  return performance.now() - started;
+}
+
+function diskBytes(dir: string): number {
+  return Number(execFileSync("du", ["-sb", dir], { encoding: "utf8" }).split("\t")[0]);
+}
+
+interface CheckoutFigures {
+  startNew: number;
+  startExisting: number;
+  startPostgres: number;
+  cliRun: number;
+  postgres: Measured[];
+  embedded: Measured[];
+  embeddedRssMb: number;
+  embeddedDiskPerSubmission: number;
+}
+
+async function measure(checkout: Checkout): Promise<CheckoutFigures> {
+  const figures: CheckoutFigures = {
+    startNew: NaN,
+    startExisting: NaN,
+    startPostgres: NaN,
+    cliRun: Math.min(cliRunMs(checkout.dir), cliRunMs(checkout.dir)),
+    postgres: [],
+    embedded: [],
+    embeddedRssMb: NaN,
+    embeddedDiskPerSubmission: NaN,
+  };
+  if (DATABASES.includes("postgres")) {
+    const scratch = await postgresDatabase();
+    if (!scratch) console.log(`  PostgreSQL skipped: ${PG_URL} is not reachable`);
+    else {
+      const service = await startService(checkout.dir, { DATABASE_URL: scratch.url });
+      try {
+        figures.startPostgres = service.readyMs;
+        figures.postgres = await loadService(service, scratch.url);
+      } finally {
+        await stopService(service);
+        await scratch.drop();
+      }
+    }
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), "packetlab-bench-"));
+  try {
+    const fresh = await startService(checkout.dir, { DATA_DIR: dataDir });
+    figures.startNew = fresh.readyMs;
+    await stopService(fresh);
+    const service = await startService(checkout.dir, { DATA_DIR: dataDir });
+    figures.startExisting = service.readyMs;
+    if (DATABASES.includes("embedded")) {
+      const diskBefore = diskBytes(dataDir);
+      try {
+        figures.embedded = await loadService(service, undefined);
+        figures.embeddedRssMb = peakRss(service.child.pid!) / 2 ** 20;
+      } finally {
+        await stopService(service);
+      }
+      const stored = figures.embedded.reduce((sum, row) => sum + row.ok, 200);
+      figures.embeddedDiskPerSubmission = (diskBytes(dataDir) - diskBefore) / stored;
+    } else await stopService(service);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return figures;
+}
+
+export async function bench(): Promise<void> {
+  console.log(
+    `packetlab serve in its own process, load generator in another: ${LEARNERS} learners, 80/20 right/wrong, ` +
+      `JS+TS Alice answers (${(EDITED_SHARE * 100).toFixed(0)}% edited, the rest resubmitted), ${SECONDS} s per level`,
+  );
+  const all = new Map<string, CheckoutFigures>();
+  for (const checkout of checkouts) {
+    console.log(`\n${checkout.label}: ${checkout.dir}`);
+    const figures = await measure(checkout);
+    all.set(checkout.label, figures);
+    console.log(
+      `  start-up to ready /readyz: embedded new data dir ${figures.startNew.toFixed(0)} ms, existing ${figures.startExisting.toFixed(0)} ms, ` +
+        `PostgreSQL ${figures.startPostgres.toFixed(0)} ms;  packetlab run (Alice solution) ${figures.cliRun.toFixed(0)} ms`,
+    );
+    if (figures.postgres.length > 0) printLoad("PostgreSQL", figures.postgres);
+    if (figures.embedded.length > 0) {
+      printLoad("embedded", figures.embedded);
+      console.log(
+        `  embedded: API peak RSS ${figures.embeddedRssMb.toFixed(0)} MB, ${(figures.embeddedDiskPerSubmission / 1024).toFixed(1)} KB on disk per submission`,
+      );
+    }
+  }
+  const baseline = all.get("baseline");
+  const current = all.get("this");
+  if (!baseline || !current) return;
+  console.log("\nthis ÷ baseline (same run):");
+  const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : "-");
+  console.log(
+    `  start-up new ${ratio(current.startNew, baseline.startNew)}, existing ${ratio(current.startExisting, baseline.startExisting)}, ` +
+      `packetlab run ${ratio(current.cliRun, baseline.cliRun)}`,
+  );
+  for (const db of ["postgres", "embedded"] as const) {
+    current[db].forEach((row, i) => {
+      const old = baseline[db][i];
+      if (!old || old.ok === 0 || row.ok === 0) return;
+      console.log(
+        `  ${db.padEnd(9)} ${String(row.connections).padStart(3)} conn: throughput ×${ratio(row.rps, old.rps)}, ` +
+          `CPU per submission ×${ratio(totalCpu(row.cpu) / row.ok, totalCpu(old.cpu) / old.ok)}, p50 ×${ratio(row.p50, old.p50)}`,
+      );
+    });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await bench();
