@@ -70,7 +70,29 @@ function classify(
   return { code: "INTERNAL_ERROR", message: "Something went wrong on our side; it was logged." };
 }
 
+/**
+ * Ajv coerces "Infinity" and "1e309" in a query string to the number Infinity, calls it an
+ * integer and skips minimum/maximum for it (they only look at finite numbers); JSON.parse reads
+ * 1e309 as Infinity too. Refused here, after validation, for every route: such a value would
+ * reach the database.
+ */
+function rejectNonFiniteNumbers(request: FastifyRequest): void {
+  const parts = { querystring: request.query, params: request.params, body: request.body };
+  for (const [part, values] of Object.entries(parts)) {
+    if (typeof values !== "object" || values === null) continue;
+    for (const [name, value] of Object.entries(values as Record<string, unknown>)) {
+      if (typeof value === "number" && !Number.isFinite(value)) {
+        throw new ApiError(
+          "VALIDATION_FAILED",
+          `Invalid request: ${part}/${name} must be a finite number.`,
+        );
+      }
+    }
+  }
+}
+
 export function installErrorHandler(app: FastifyInstance): void {
+  app.addHook("preHandler", async (request) => rejectNonFiniteNumbers(request));
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const { code, message, headers } = classify(error, request);
     const status = error instanceof ApiError ? error.statusCode : statusOf(code);

@@ -16,9 +16,22 @@ import { Packet } from "./packet-schemas.ts";
 import { nullable, ref, sameType, stringEnum } from "./schema-kit.ts";
 import { LANGUAGES } from "./submitter.ts";
 
-export const Uuid = Type.String({ format: "uuid", description: "A UUID." });
+// The pattern as well as the format: Ajv's "uuid" format also accepts "urn:uuid:…", which the
+// database does not (a 500 before it was refused here).
+export const UUID_PATTERN =
+  "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+export const Uuid = Type.String({ format: "uuid", pattern: UUID_PATTERN, description: "A UUID." });
 export const Name = Type.String({ minLength: 1, maxLength: 100, description: "A display name." });
 export const Slug = Type.String({ minLength: 1, maxLength: 100, pattern: "^[a-z0-9][a-z0-9-]*$" });
+/** The form of every lesson and exercise id (src/grading/loader/manifest.ts). */
+export const ID_PATTERN = "^[a-z0-9][a-z0-9-]*$";
+/** A lesson or exercise id in a filter: NUL and the like are refused at the edge. */
+export const IdFilter = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  pattern: ID_PATTERN,
+  description: "A lesson or exercise id.",
+});
 export const Timestamp = Type.String({ format: "date-time" });
 
 const ERROR_CODES = Object.keys(errorCodes) as DomainErrorCode[];
@@ -243,8 +256,8 @@ export const SubmissionPage = Type.Object(
 export const PageQuery = Type.Object({
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
-  lessonId: Type.Optional(Type.String({ maxLength: 100 })),
-  exerciseId: Type.Optional(Type.String({ maxLength: 100 })),
+  lessonId: Type.Optional(IdFilter),
+  exerciseId: Type.Optional(IdFilter),
 });
 
 export const SubmitBody = Type.Object(

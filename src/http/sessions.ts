@@ -11,7 +11,7 @@ import { apiError, quote } from "./errors.ts";
 import { Session } from "./lesson-schemas.ts";
 import { nullable, ref } from "./schema-kit.ts";
 import { decodeCursor, encodeCursor } from "./views.ts";
-import { responses, Uuid } from "./schemas.ts";
+import { ID_PATTERN, responses, Uuid } from "./schemas.ts";
 
 export const CreateSessionRequest = Type.Object(
   {
@@ -41,7 +41,14 @@ export const SessionPage = Type.Object(
 );
 
 const SessionQuery = Type.Object({
-  lessonId: Type.Optional(Type.String({ maxLength: 100, description: "Only this lesson's." })),
+  lessonId: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 100,
+      pattern: ID_PATTERN,
+      description: "Only this lesson's.",
+    }),
+  ),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
 });

@@ -109,15 +109,20 @@ export function encodeCursor(row: { createdAt: Date; id: string }): string {
   return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString("base64url");
 }
 
+// Exactly what encodeCursor writes: a UUID, and a timestamp as toISOString writes it for years
+// 0000–9999 (inside PostgreSQL's range; a JS Date reaches ±275760, which the database refuses).
+const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 export function decodeCursor(cursor: string): { createdAt: Date; id: string } | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
     if (!Array.isArray(value) || value.length !== 2) return undefined;
     const [at, id] = value as unknown[];
     if (typeof at !== "string" || typeof id !== "string") return undefined;
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    if (!CURSOR_ID.test(id) || !CURSOR_TIME.test(at)) return undefined;
     const createdAt = new Date(at);
-    if (Number.isNaN(createdAt.getTime())) return undefined;
+    if (Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== at) return undefined;
     return { createdAt, id };
   } catch {
     return undefined;
