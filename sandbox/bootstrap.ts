@@ -13,6 +13,7 @@ import { IpProtocol, dissect, ipv4Packet, sendPacket, udpDatagram } from "./pack
 import { ObjectDefineProperty, ObjectFreeze, TypeErrorCtor } from "./primordials.ts";
 import { API_GLOBAL, HOST_GLOBAL, SETTINGS_GLOBAL, type SandboxSettings } from "./protocol.ts";
 import { UdpSocket } from "./udp-socket.ts";
+import { runWasm } from "./wasi.ts";
 
 const global = globalThis as unknown as Record<string, unknown>;
 const host = global[HOST_GLOBAL];
@@ -78,7 +79,9 @@ ObjectFreeze(AddrParseError.prototype);
 ObjectFreeze(AddrParseError);
 const fs = ObjectFreeze({ readFile, listFiles });
 
+ObjectFreeze(runWasm);
+// `wasm` runs a compiled Rust program (sandbox/wasi.ts); no facade module exports it.
 ObjectDefineProperty(global, API_GLOBAL, {
-  value: ObjectFreeze({ net, fs }),
+  value: ObjectFreeze({ net, fs, wasm: runWasm }),
   configurable: true,
 });

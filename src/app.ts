@@ -14,7 +14,7 @@ import type { Config } from "./config.ts";
 import type { Grader, LessonCatalogue } from "./grading/types.ts";
 import type { Database } from "./progress/database.ts";
 import { createStore } from "./progress/store.ts";
-import type { Runner } from "./runner/types.ts";
+import type { Language, Runner } from "./runner/types.ts";
 import { asyncApiRoutes } from "./http/asyncapi.ts";
 import { authPlugin, securitySchemes } from "./http/auth.ts";
 import { classRoutes } from "./http/classes.ts";
@@ -42,6 +42,8 @@ export interface AppDeps {
   catalogue: LessonCatalogue;
   grader: Pick<Grader, "gradeSubmission">;
   runner: Pick<Runner, "stats">;
+  /** The languages the runner can run (server.ts adds "rust" when its compiler is set up). */
+  languages?: readonly Language[];
   /** A pino logger or logger options; defaults to one at config.LOG_LEVEL. */
   logger?: FastifyBaseLogger;
 }
@@ -133,6 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     metrics,
     limiter: createRateLimiter({ limit: config.SUBMISSION_RATE_LIMIT, windowMs: 60_000 }),
     shutdown: shutdown.signal,
+    ...(deps.languages ? { languages: deps.languages } : {}),
   });
   const routeDeps: RouteDeps = {
     config,

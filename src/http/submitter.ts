@@ -12,14 +12,21 @@ import { apiError, quote } from "./errors.ts";
 import type { Metrics } from "./metrics.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 
-/** The languages the sandbox runs; the API's Language enum is this list. */
-export const LANGUAGES = ["javascript", "typescript"] as const satisfies readonly Language[];
+/** The languages the sandbox can run; the API's Language enum is this list. */
+export const LANGUAGES = [
+  "javascript",
+  "typescript",
+  "rust",
+] as const satisfies readonly Language[];
+/** Without a Rust compiler (RUST_ENABLED=false, or no toolchain) a server runs these. */
+export const INTERPRETED_LANGUAGES = ["javascript", "typescript"] as const;
 
 /** The refusal of a language the sandbox does not run, the same over HTTP and the stream. */
-export function unsupportedLanguage(language: unknown) {
+export function unsupportedLanguage(language: unknown, available: readonly string[] = LANGUAGES) {
+  const known = (LANGUAGES as readonly unknown[]).includes(language);
   return apiError(
     "UNSUPPORTED_LANGUAGE",
-    `Language ${quote(String(language))} is not supported; use ${LANGUAGES.join(" or ")}.`,
+    `Language ${quote(String(language))} is not ${known ? "available on this server" : "supported"}; use ${available.join(", ")}.`,
   );
 }
 
@@ -66,10 +73,13 @@ export interface SubmitterDeps {
   limiter: RateLimiter;
   /** Aborted when the service shuts down: runs in flight are cancelled. */
   shutdown: AbortSignal;
+  /** The languages this server runs (Rust needs its compiler); default: JavaScript, TypeScript. */
+  languages?: readonly Language[];
 }
 
 export function createSubmitter(deps: SubmitterDeps) {
   const { config, store } = deps;
+  const languages = deps.languages ?? INTERPRETED_LANGUAGES;
   // Concurrent duplicates within this process share one grading; across replicas the unique
   // (learner, key) index makes the loser return the winner's submission.
   const inFlight = new Map<string, Promise<Submitted>>();
@@ -83,8 +93,8 @@ export function createSubmitter(deps: SubmitterDeps) {
         `The program is ${bytes} bytes; the limit is ${config.MAX_CODE_BYTES}.`,
       );
     }
-    if (!(LANGUAGES as readonly string[]).includes(input.language)) {
-      throw unsupportedLanguage(input.language);
+    if (!(languages as readonly string[]).includes(input.language)) {
+      throw unsupportedLanguage(input.language, languages);
     }
     const lesson = deps.catalogue.get(input.session.lessonId);
     if (!lesson)

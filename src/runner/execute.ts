@@ -11,12 +11,14 @@
 import type ivm from "isolated-vm";
 import type { Network, NetworkLimits, NetworkOptions } from "../netsim/types.ts";
 import { createBridge, type StopReason } from "./bridge.ts";
-import { evaluate, isTimeout, releaseHandles, type Evaluation, type Handles } from "./evaluate.ts";
+import { evaluate, isTimeout, releaseHandles, type Handles } from "./evaluate.ts";
+import { evaluateWasm, type WasmEvaluation } from "./evaluate-wasm.ts";
 import type { IsolateSlot } from "./isolate-slot.ts";
 import { boundedError, runtimeErrorFrom, type SourceInfo } from "./learner-errors.ts";
-import { prepareSource } from "./learner-source.ts";
+import { prepareSource, type PrepareResult } from "./learner-source.ts";
 import { messages } from "./messages.ts";
 import type { ProtocolKit } from "./protocol-kit.ts";
+import { exitedOutcome, trappedOutcome } from "./rust-errors.ts";
 import type { LearnerError, Outcome, RunEvent, RunLimits, RunRequest, RunResult } from "./types.ts";
 
 export interface ExecuteDeps {
@@ -108,7 +110,15 @@ export async function executeRun(
   let clean = false;
 
   try {
-    const prepared = await prepareSource(request.code, request.language);
+    const prepared = await prepare(request);
+    // Rust runs its compiled module (evaluate-wasm.ts); the same attempts, limits and watchdogs.
+    const wasm = request.language === "rust" ? request.wasm : undefined;
+    const run = (
+      ...[l, source, call, lim, mode, h]: Parameters<typeof evaluate>
+    ): Promise<WasmEvaluation> =>
+      wasm
+        ? evaluateWasm(l, wasm, request.seed, call, lim, mode, h)
+        : evaluate(l, source, call, lim, mode, h);
     if (!prepared.ok) {
       error = prepared.error;
       outcome = "compile-error";
@@ -129,11 +139,11 @@ export async function executeRun(
       // The fast path: synchronous, under isolated-vm's own timer only, which never allows more
       // than the CPU limit (wall time ≥ CPU time on this thread) or the wall time left.
       const fastCap = deps.fastPathMs ?? FAST_PATH_MS;
-      let result: Evaluation | null = null;
+      let result: WasmEvaluation | null = null;
       if (fastCap > 0) {
         const timeoutMs = Math.max(1, Math.floor(Math.min(fastCap, limits.cpuMs, wallLeft())));
         const fast = { sync: true, timeoutMs };
-        result = await evaluate(lease, prepared.source, attempt.bridge.call, limits, fast, handles);
+        result = await run(lease, prepared.source, attempt.bridge.call, limits, fast, handles);
         if (stopReason === null && !isolate.isDisposed && timedOut(result)) {
           // Too long for the fast path: start again from scratch (a fresh context and network;
           // nobody has seen the abandoned attempt's events), asynchronously, in a fresh isolate.
@@ -161,7 +171,7 @@ export async function executeRun(
         }, CPU_POLL_MS);
         timers.wall = setTimeout(() => stopNow({ kind: "wall-limit" }), wallLeft());
         const slow = { sync: false, timeoutMs: limits.wallMs };
-        result = await evaluate(lease, prepared.source, attempt.bridge.call, limits, slow, handles);
+        result = await run(lease, prepared.source, attempt.bridge.call, limits, slow, handles);
       }
       readCpu();
       if (stopReason === null) {
@@ -169,6 +179,15 @@ export async function executeRun(
           outcome = "compile-error";
           error = result.error;
           clean = true;
+        } else if (result.kind === "exited") {
+          ({ outcome, error } = exitedOutcome(result.code, attempt.bridge.output));
+          clean = outcome === "ok" || outcome === "runtime-error";
+        } else if (result.kind === "thrown" && wasm) {
+          ({ outcome, error } = classifyThrown(result.thrown, isolate, prepared.source));
+          if (outcome === "runtime-error") {
+            ({ outcome, error } = trappedOutcome(result.thrown, attempt.bridge.output));
+          }
+          clean = outcome === "runtime-error";
         } else if (result.kind === "thrown") {
           ({ outcome, error } = classifyThrown(result.thrown, isolate, prepared.source));
           clean = outcome === "runtime-error";
@@ -232,7 +251,19 @@ export async function executeRun(
   };
 }
 
-function timedOut(result: Evaluation): boolean {
+/** JavaScript and TypeScript as the isolate compiles them; Rust comes compiled (request.wasm). */
+async function prepare(request: RunRequest): Promise<PrepareResult> {
+  if (request.language !== "rust") return prepareSource(request.code, request.language);
+  if (!request.wasm) {
+    return {
+      ok: false,
+      error: { name: "CompileError", message: "Rust programs are not compiled on this server." },
+    };
+  }
+  return { ok: true, source: { code: request.code, filename: "main.rs", map: null } };
+}
+
+function timedOut(result: WasmEvaluation): boolean {
   return result.kind === "thrown" && isTimeout(result.thrown);
 }
 

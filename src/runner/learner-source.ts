@@ -17,9 +17,13 @@ export type PrepareResult =
 export const FILENAMES: Record<Language, string> = {
   javascript: "main.js",
   typescript: "main.ts",
+  rust: "main.rs",
 };
 
-export async function prepareSource(written: string, language: Language): Promise<PrepareResult> {
+export async function prepareSource(
+  written: string,
+  language: Exclude<Language, "rust">,
+): Promise<PrepareResult> {
   const filename = FILENAMES[language];
   // A byte order mark (editors on Windows write one) is invisible to the learner and would
   // make a following `#!` line a syntax error in V8 and esbuild alike; Node strips it too.

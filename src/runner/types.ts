@@ -13,7 +13,7 @@ export type Outcome =
   | "network-limit"
   | "internal-error";
 
-export type Language = "javascript" | "typescript";
+export type Language = "javascript" | "typescript" | "rust";
 
 export interface RunLimits extends NetworkLimits {
   /** CPU time the learner's code may use. */
@@ -35,6 +35,11 @@ export interface RunRequest {
   files?: Record<string, Uint8Array>;
   /** May only lower the configured limits; higher values are clamped. */
   limits?: Partial<RunLimits>;
+  /**
+   * Language "rust": the program compiled to wasm32-wasi (src/compile). A runner built with a
+   * compiler (withCompiler) sets it from `code`.
+   */
+  wasm?: Uint8Array;
 }
 
 export interface OutputLine {
@@ -75,6 +80,8 @@ export type RunEvent =
 
 export interface RunOptions {
   onEvent?: (event: RunEvent) => void;
+  /** Called before a compiled language is compiled (the stream's `compiling`). */
+  onCompiling?: () => void;
   signal?: AbortSignal;
 }
 

@@ -1,6 +1,8 @@
 // A Rust compiler for tests, configured as the service's defaults are (Debian's toolchain).
 import { existsSync } from "node:fs";
 import { createRustCompiler, type RustCompiler } from "../../src/compile/index.ts";
+import { withCompiler } from "../../src/compile/compiling-runner.ts";
+import { createRunner } from "../../src/runner/index.ts";
 
 export const TOOLCHAIN = {
   rustc: process.env.RUSTC ?? "/usr/bin/rustc",
@@ -26,3 +28,28 @@ export function testCompiler(
     ...overrides,
   });
 }
+
+/** A one-worker runner that compiles Rust first, as the service builds it. */
+export function rustRunner(compiler: RustCompiler = testCompiler()) {
+  const runner = withCompiler(createRunner({ workers: 1 }), compiler);
+  return {
+    runner,
+    compiler,
+    close: async () => {
+      await runner.close();
+      await compiler.close();
+    },
+  };
+}
+
+/** A Rust program that must succeed: run after each attack to prove compiler and pool still work. */
+export const HEALTHY_RUST = `use std::net::UdpSocket;
+fn main() -> std::io::Result<()> {
+    let socket = UdpSocket::bind("0.0.0.0:0")?;
+    socket.send_to(b"ping", "10.0.0.7:1000")?;
+    let mut buf = [0u8; 1500];
+    let (n, _) = socket.recv_from(&mut buf)?;
+    println!("{}", String::from_utf8_lossy(&buf[..n]));
+    Ok(())
+}
+`;
