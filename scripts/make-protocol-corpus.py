@@ -5,7 +5,7 @@ Writes test/fixtures/protocols/corpus/:
   corpus.pcap        the packets, LINKTYPE_RAW (101), one case per packet
   cases.json         the case names, in packet order
   tshark.json.gz     tshark's PDML reduced to the fields we compare: per packet, a list of
-                     [name, show, pos, size] (ip.*, udp.*, icmp.*, dns.*, data.*, expert info)
+                     [name, show, pos, size] (ip.*, udp.*, tcp.*, icmp.*, dns.*, data.*, expert info)
   protocol-column.json  tshark's Protocol column per packet (what its packet list names it by)
   ethernet.pcap      a few packets with Ethernet framing (LINKTYPE_ETHERNET): ARP, VLAN tags
   nanosecond.pcap    the first packets of corpus.pcap with the nanosecond magic, by editcap
@@ -337,6 +337,140 @@ def more_cases():
     yield "icmp-quote-with-options", ip_icmp(icmp(11, 0, data=opt(b"\x94\x04\x00\x00")[:32]))
     yield "icmp-truncated-header", ip_icmp(icmp(8, 0)[:5])
     yield "icmp-frag-needed-mtu-0", ip_icmp(icmp(3, 4, data=original[:28]))
+    yield from tcp_cases()
+
+
+def tcp(sport, dport, seq=0, ack=0, flags=0x010, win=65535, opts=b"", data=b"", src=LEARNER,
+        dst=ALICE, chksum=None, offset=None, urg=0):
+    """A TCP segment byte by byte (RFC 9293 §3.1); flags is the 12-bit field after the offset."""
+    opts += b"\x00" * (-len(opts) % 4)
+    offset = (20 + len(opts)) // 4 if offset is None else offset
+    segment = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, (offset << 4) | (flags >> 8),
+                          flags & 0xff, win, 0, urg) + opts + data
+    if chksum is None:
+        pseudo = addr(src) + addr(dst) + struct.pack("!BBH", 0, 6, len(segment))
+        chksum = checksum(pseudo + segment)
+    return segment[:16] + struct.pack("!H", chksum) + segment[18:]
+
+
+def ip_tcp(sport, dport, src=LEARNER, dst=ALICE, ip_kw=None, **kw):
+    return ipv4(tcp(sport, dport, src=src, dst=dst, **kw), proto=6, src=src, dst=dst, **(ip_kw or {}))
+
+
+FIN, SYN, RST, PSH, ACK, URG = 0x001, 0x002, 0x004, 0x008, 0x010, 0x020
+MSS = b"\x02\x04\x05\xb4"
+SACK_PERM = b"\x04\x02"
+NOP = b"\x01"
+
+
+def ts(value, echo):
+    return b"\x08\x0a" + struct.pack("!II", value, echo)
+
+
+def wscale(shift):
+    return b"\x03\x03" + bytes([shift])
+
+
+def sack(*blocks):
+    return bytes([5, 2 + 8 * len(blocks)]) + b"".join(struct.pack("!II", l, r) for l, r in blocks)
+
+
+def tcp_cases():
+    # A whole conversation: handshake with options, an HTTP request, a response whose second
+    # segment is lost (three duplicate ACKs with SACK, a fast retransmission), then FIN both ways.
+    c, s = dict(src=LEARNER, dst=ALICE), dict(src=ALICE, dst=LEARNER)
+    cp, sp = 49200, 80
+    ci, si = 1000, 4000
+    yield "tcp-syn-options", ip_tcp(cp, sp, seq=ci, flags=SYN, win=64240,
+                                    opts=MSS + SACK_PERM + ts(100, 0) + NOP + wscale(7), **c)
+    yield "tcp-syn-ack-options", ip_tcp(sp, cp, seq=si, ack=ci + 1, flags=SYN | ACK, win=65160,
+                                        opts=MSS + SACK_PERM + ts(500, 100) + NOP + wscale(2), **s)
+    yield "tcp-handshake-ack", ip_tcp(cp, sp, seq=ci + 1, ack=si + 1, win=502,
+                                      opts=NOP + NOP + ts(101, 500), **c)
+    request = b"GET / HTTP/1.1\r\nHost: www\r\n\r\n"
+    yield "tcp-http-request", ip_tcp(cp, sp, seq=ci + 1, ack=si + 1, flags=PSH | ACK, win=502,
+                                     opts=NOP + NOP + ts(102, 500), data=request, **c)
+    after = ci + 1 + len(request)
+    yield "tcp-ack-request", ip_tcp(sp, cp, seq=si + 1, ack=after, win=509,
+                                    opts=NOP + NOP + ts(501, 102), **s)
+    body = [bytes([65 + i]) * 100 for i in range(5)]
+    seq = si + 1
+    starts = []
+    for i, part in enumerate(body):
+        starts.append(seq)
+        if i != 1:  # segment 2 is lost on the way
+            yield f"tcp-data-{i + 1}", ip_tcp(sp, cp, seq=seq, ack=after, flags=PSH | ACK, win=509,
+                                              opts=NOP + NOP + ts(502 + i, 102), data=part, **s)
+        if i == 0:
+            yield "tcp-ack-data-1", ip_tcp(cp, sp, seq=after, ack=seq + 100, win=502,
+                                           opts=NOP + NOP + ts(103, 502), **c)
+        if i >= 2:
+            yield f"tcp-dup-ack-{i - 1}", ip_tcp(cp, sp, seq=after, ack=starts[1], win=502,
+                                                 opts=NOP + NOP + ts(103 + i, 502 + i)
+                                                 + NOP + NOP + sack((starts[2], seq + 100)), **c)
+        seq += 100
+    yield "tcp-fast-retransmission", ip_tcp(sp, cp, seq=starts[1], ack=after, flags=PSH | ACK,
+                                            win=509, opts=NOP + NOP + ts(510, 107), data=body[1], **s)
+    end = seq
+    yield "tcp-ack-all", ip_tcp(cp, sp, seq=after, ack=end, win=502, opts=NOP + NOP + ts(108, 510), **c)
+    yield "tcp-fin-server", ip_tcp(sp, cp, seq=end, ack=after, flags=FIN | ACK, win=509, **s)
+    yield "tcp-fin-client", ip_tcp(cp, sp, seq=after, ack=end + 1, flags=FIN | ACK, win=502, **c)
+    yield "tcp-last-ack", ip_tcp(sp, cp, seq=end + 1, ack=after + 1, win=509, **s)
+    # Joined mid-conversation (no SYN seen): relative numbers start at 1, the scale is unknown.
+    m = dict(src=LEARNER, dst=ALICE)
+    yield "tcp-mid-stream-data", ip_tcp(50000, 1000, seq=123456789, ack=987654321, flags=PSH | ACK,
+                                        data=b"Hello, Alice!", **m)
+    yield "tcp-mid-stream-reply", ip_tcp(1000, 50000, seq=987654321, ack=123456802, src=ALICE, dst=LEARNER)
+    # A refused connection: RST+ACK from a closed port (RFC 9293 §3.10.7.1).
+    yield "tcp-syn-closed-port", ip_tcp(50001, 8081, seq=77, flags=SYN, opts=MSS, **m)
+    yield "tcp-rst-ack-closed-port", ip_tcp(8081, 50001, seq=0, ack=78, flags=RST | ACK, win=0,
+                                            src=ALICE, dst=LEARNER)
+    # Window scale offered by one side only: RFC 7323 §1.3 says nobody scales.
+    yield "tcp-syn-wscale-only-client", ip_tcp(50002, 8082, seq=10, flags=SYN, opts=MSS + NOP + wscale(5), **m)
+    yield "tcp-syn-ack-no-wscale", ip_tcp(8082, 50002, seq=20, ack=11, flags=SYN | ACK, opts=MSS,
+                                          src=ALICE, dst=LEARNER)
+    yield "tcp-ack-unscaled", ip_tcp(50002, 8082, seq=11, ack=21, win=1000, **m)
+    # Checksums.
+    yield "tcp-bad-checksum", ip_tcp(50003, 8083, seq=1, flags=SYN, chksum=0x1234, **m)
+    yield "tcp-checksum-0000", ip_tcp(50003, 8084, seq=1, flags=SYN, chksum=0, **m)
+    yield "tcp-checksum-ffff", ip_tcp(50003, 8085, seq=1, flags=SYN, chksum=0xffff, **m)
+    yield "tcp-odd-payload", ip_tcp(50004, 8086, seq=5, ack=6, flags=PSH | ACK, data=b"odd", **m)
+    # Flags.
+    yield "tcp-all-flags", ip_tcp(50005, 8087, seq=9, ack=10, flags=0x1ff, urg=3, **m)
+    yield "tcp-reserved-bits", ip_tcp(50006, 8088, seq=9, ack=10, flags=0xe10, **m)
+    yield "tcp-no-flags", ip_tcp(50007, 8089, seq=9, ack=10, flags=0, **m)
+    yield "tcp-rst-only", ip_tcp(50008, 8090, seq=9, flags=RST, **m)
+    yield "tcp-ack-clear-ack-number", ip_tcp(50009, 8091, seq=9, ack=12345, flags=PSH, data=b"x", **m)
+    # Options, one at a time and malformed.
+    def opt(name, o, **kw):
+        return f"tcp-opt-{name}", ip_tcp(50010, 8092, seq=100, ack=200, opts=o, **m, **kw)
+    yield opt("nop-eol", NOP + b"\x00\x00\x00")
+    yield opt("eol-then-bytes", b"\x00\x02\x04\x05")
+    yield opt("mss-on-data", MSS)
+    yield opt("mss-length-5", b"\x02\x05\x05\xb4\x00\x00\x00\x00")
+    yield opt("sack-two-blocks", NOP + NOP + sack((300, 400), (500, 600)))
+    yield opt("sack-length-6", NOP + NOP + b"\x05\x06\x00\x00\x01\x00")
+    yield opt("timestamps", NOP + NOP + ts(0xfffffff0, 7))
+    yield opt("unknown-99", b"\x63\x04\xab\xcd")
+    yield opt("experimental-253", b"\xfd\x04\xab\xcd")
+    yield opt("length-0", b"\x02\x00\x00\x00")
+    yield opt("length-1", b"\x08\x01\x00\x00")
+    yield opt("past-header", b"\x08\x0a\x00\x00")
+    yield opt("wscale-15", NOP + wscale(15))
+    yield opt("40-bytes", NOP * 36 + MSS, flags=SYN)
+    # Truncations and impossible header lengths.
+    whole = ip_tcp(50011, 8093, seq=1, ack=2, data=b"cut", **m)
+    yield "tcp-truncated-10", ipv4(tcp(50011, 8093, seq=1, **m)[:10], proto=6)
+    yield "tcp-truncated-19", ipv4(tcp(50011, 8093, seq=1, **m)[:19], proto=6)
+    yield "tcp-captured-short", whole[:30]
+    yield "tcp-offset-4", ip_tcp(50012, 8094, seq=1, ack=2, offset=4, **m)
+    yield "tcp-offset-15-short", ip_tcp(50013, 8095, seq=1, ack=2, offset=15, **m)
+    yield "tcp-offset-6-no-options", ip_tcp(50014, 8096, seq=1, ack=2, offset=6, data=b"abcd", **m)
+    # Inside other packets.
+    yield "tcp-first-fragment", ipv4(tcp(50015, 8097, seq=1, ack=2, data=b"F" * 40, **m)[:32],
+                                     proto=6, flags=1, ident=0x4444)
+    quoted = ip_tcp(50016, 8098, seq=0x01020304, flags=SYN, **m)
+    yield "tcp-in-icmp-unreachable", ip_icmp(icmp(3, 3, data=quoted[:28]), src=ALICE)
 
 
 def zero_sum_payload(sport, dport):
@@ -365,7 +499,7 @@ def main():
     pdml = subprocess.run(
         ["tshark", "-r", corpus, "-T", "pdml",
          "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
-         "-o", "ip.defragment:FALSE"],
+         "-o", "tcp.check_checksum:TRUE", "-o", "ip.defragment:FALSE"],
         check=True, capture_output=True).stdout
     text = "[\n" + ",\n".join(json.dumps(p, separators=(",", ":")) for p in reduce_pdml(pdml)) + "\n]\n"
     # Gzipped (mtime 0, so the same input gives the same bytes): ~190 KB of JSON becomes ~11 KB.
@@ -393,7 +527,7 @@ def write_protocol_column(corpus):
     column = subprocess.run(
         ["tshark", "-r", corpus, "-T", "fields", "-e", "_ws.col.Protocol",
          "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
-         "-o", "ip.defragment:FALSE"],
+         "-o", "tcp.check_checksum:TRUE", "-o", "ip.defragment:FALSE"],
         check=True, capture_output=True, text=True).stdout.splitlines()
     with open(os.path.join(OUT, "protocol-column.json"), "w") as f:
         json.dump(column, f, indent=0)
@@ -407,13 +541,15 @@ def write_pcap(path, packets, linktype, endian):
         for i, packet in enumerate(packets):
             f.write(struct.pack(endian + "IIII", 1700000000, i * 1000, len(packet), len(packet)) + packet)
 
-KEEP = ("ip.", "udp.", "icmp.", "dns.", "data.", "_ws.expert", "_ws.malformed")
+KEEP = ("ip.", "udp.", "tcp.", "icmp.", "dns.", "data.", "_ws.expert", "_ws.malformed")
 # Aliases and bookkeeping that repeat another field; dropped to keep the fixture small.
 DROP = {"ip.addr", "ip.host", "ip.src_host", "ip.dst_host", "udp.port", "udp.stream",
         "udp.time_relative", "udp.time_delta", "udp.payload", "dns.qry.name.len",
         "dns.count.labels", "icmp.data_time", "icmp.data_time_relative", "icmp.resp_in",
         "icmp.resp_to", "icmp.resptime", "icmp.ident_le", "icmp.seq_le", "dns.response_in",
-        "dns.response_to", "dns.time", "_ws.expert.group", "_ws.expert.severity"}
+        "dns.response_to", "dns.time", "_ws.expert.group", "_ws.expert.severity",
+        "tcp.port", "tcp.stream", "tcp.completeness", "tcp.time_relative", "tcp.time_delta",
+        "tcp.checksum_calculated", "tcp.segment_data", "tcp.flags.str"}
 
 LONGEST_SHOW = 48
 
@@ -426,6 +562,10 @@ def reduce_pdml(pdml):
         def walk(node):
             for child in node:
                 name = child.get("name", "")
+                # Wireshark's TCP analysis (retransmission, duplicate ACK, RTT…) is not ours.
+                if name.startswith(("tcp.analysis", "tcp.connection")):
+                    walk(child)
+                    continue
                 if child.tag == "field" and name.startswith(KEEP) and name not in DROP:
                     show = child.get("show")
                     if name == "_ws.expert":

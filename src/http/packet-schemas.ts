@@ -20,13 +20,13 @@ const exampleDissection = dissectPacket(fromHex(exampleHex));
 const exampleLayer = exampleDissection.layers[1]!;
 
 /** Add a protocol here (and to Layer["protocol"] in src/protocols/types.ts) to extend the enum. */
-const LAYER_PROTOCOLS = ["ipv4", "udp", "icmp", "dns", "name-lookup", "payload"] as const;
+const LAYER_PROTOCOLS = ["ipv4", "udp", "tcp", "icmp", "dns", "name-lookup", "payload"] as const;
 sameType<(typeof LAYER_PROTOCOLS)[number], DomainLayer["protocol"]>();
 
 export const LayerProtocol = stringEnum(LAYER_PROTOCOLS, {
   $id: "LayerProtocol",
   description:
-    "What a layer decodes: ipv4, udp, icmp, dns, name-lookup (the lesson's text protocol on port 53) or payload (bytes no protocol claims).",
+    "What a layer decodes: ipv4, udp, tcp, icmp, dns, name-lookup (the lesson's text protocol on port 53) or payload (bytes no protocol claims).",
 });
 
 const CHECKSUM_STATUSES = ["valid", "invalid", "none", "unverified"] as const;

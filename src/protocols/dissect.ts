@@ -10,14 +10,26 @@ import {
   sourceRouteDestination,
 } from "./dissect-ipv4.ts";
 import { dissectNameLookup, dissectPayload } from "./dissect-payload.ts";
+import { dissectTcp } from "./dissect-tcp.ts";
 import { dissectUdp } from "./dissect-udp.ts";
 import { IP_PROTOCOL, type Ipv4Header } from "./ipv4.ts";
 import { NAME_LOOKUP_PORT } from "./name-lookup.ts";
+import type { TcpConversations } from "./tcp-conversations.ts";
 import type { Dissection, Field, Layer } from "./types.ts";
 
-export function dissectPacket(bytes: Uint8Array): Dissection {
+/**
+ * Ports on which Wireshark decodes TCP data as an application protocol we do not dissect
+ * (HTTP, TLS, SSH, …): their data is shown undecoded, under no Wireshark name.
+ */
+const WIRESHARK_TCP_APPLICATION_PORTS = new Set([21, 22, 23, 25, 53, 80, 110, 143, 443, 8080]);
+
+/**
+ * `conversations` carries what earlier TCP segments of the same trace said (initial sequence
+ * numbers, window scales); without it each segment is dissected as the first of its conversation.
+ */
+export function dissectPacket(bytes: Uint8Array, conversations?: TcpConversations): Dissection {
   try {
-    return dissect(bytes);
+    return dissect(bytes, conversations);
   } catch (error) {
     // A bug of ours must not take down the packet stream; show it as what it is.
     return {
@@ -28,7 +40,7 @@ export function dissectPacket(bytes: Uint8Array): Dissection {
   }
 }
 
-function dissect(bytes: Uint8Array): Dissection {
+function dissect(bytes: Uint8Array, conversations: TcpConversations | undefined): Dissection {
   const ip = dissectIpv4(bytes, 0, "Internet Protocol Version 4");
   const layers: Layer[] = [ip.layer];
   const header = ip.decoded.header;
@@ -55,6 +67,9 @@ function dissect(bytes: Uint8Array): Dissection {
   }
   if (header.protocol === IP_PROTOCOL.UDP) {
     return udpDissection(bytes, ip.layer, header, payload, offset);
+  }
+  if (header.protocol === IP_PROTOCOL.TCP) {
+    return tcpDissection(bytes, ip.layer, header, payload, offset, conversations);
   }
   if (header.protocol === IP_PROTOCOL.ICMP)
     return finish(layers, icmpLayers(layers, header, payload, offset, bytes.length));
@@ -134,6 +149,44 @@ function udpDissection(
   return finish([ipLayer, udp.layer, application], summary);
 }
 
+function tcpDissection(
+  packet: Uint8Array,
+  ipLayer: Layer,
+  header: Ipv4Header,
+  payload: Uint8Array,
+  offset: number,
+  conversations: TcpConversations | undefined,
+): Dissection {
+  const finalDestination =
+    header.options.length > 0 ? sourceRouteDestination(header.options) : null;
+  const tcp = dissectTcp(
+    payload,
+    offset,
+    { source: readUint32(packet, 12), destination: finalDestination ?? readUint32(packet, 16) },
+    header.moreFragments
+      ? "first fragment"
+      : header.totalLength > packet.length
+        ? "captured"
+        : undefined,
+    conversations,
+  );
+  const tcpHeader = tcp.decoded.header;
+  if (!tcpHeader) return finish([ipLayer, tcp.layer], `${route(header)} TCP, truncated header`);
+  const data = tcp.decoded.payload;
+  const summary =
+    `${header.source}:${tcpHeader.sourcePort} → ${header.destination}:${tcpHeader.destinationPort} TCP ` +
+    tcp.layer.summary.replace(/^port \d+ → \d+ /, "");
+  if (data.length === 0) return finish([ipLayer, tcp.layer], summary);
+  const application = dissectPayload(data, offset + tcp.layer.byteLength);
+  if (
+    WIRESHARK_TCP_APPLICATION_PORTS.has(tcpHeader.sourcePort) ||
+    WIRESHARK_TCP_APPLICATION_PORTS.has(tcpHeader.destinationPort)
+  ) {
+    application.fields = application.fields.map(unnamed);
+  }
+  return finish([ipLayer, tcp.layer, application], summary);
+}
+
 function applicationLayer(
   data: Uint8Array,
   offset: number,
@@ -194,6 +247,17 @@ function quotedLayers(layers: Layer[], quote: Uint8Array, offset: number): void 
   layers.push(inner.layer);
   if (!innerHeader || innerHeader.fragmentOffset > 0) return;
   const rest = inner.decoded.payload;
+  if (innerHeader.protocol === IP_PROTOCOL.TCP && rest.length > 0) {
+    const tcp = dissectTcp(
+      rest,
+      inner.payloadOffset,
+      { source: readUint32(quote, 12), destination: readUint32(quote, 16) },
+      "quoted",
+    );
+    tcp.layer.quoted = true;
+    layers.push(tcp.layer);
+    return;
+  }
   if (innerHeader.protocol !== IP_PROTOCOL.UDP || rest.length === 0) return;
   // A quote that holds the whole datagram (routers may quote more than 8 bytes, RFC 1812
   // §4.3.2.3) can be checked and decoded like any other; a cut one is shown as far as it goes.

@@ -24,7 +24,7 @@ export type ChecksumStatus = "valid" | "invalid" | "none" | "unverified";
 
 /** One protocol layer of a dissected packet. */
 export interface Layer {
-  protocol: "ipv4" | "udp" | "icmp" | "dns" | "name-lookup" | "payload";
+  protocol: "ipv4" | "udp" | "tcp" | "icmp" | "dns" | "name-lookup" | "payload";
   /** Human title: "Internet Protocol Version 4". */
   title: string;
   /** Byte offset of the layer in the packet, and how many bytes it covers. */
