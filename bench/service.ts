@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { learners, load, OPERATOR, postgresDatabase } from "./http.ts";
-import { cpuBetween, peakRss, sampleCpu, type CpuRole } from "./proc-cpu.ts";
+import { cpuBetween, peakRss, sampleCpu, type CpuRole, type CpuSample } from "./proc-cpu.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SECONDS = Number(process.env.BENCH_SERVICE_SECONDS ?? 5);
@@ -30,6 +30,8 @@ const PG_URL =
   process.env.BENCH_DATABASE_URL ??
   process.env.TEST_DATABASE_URL ??
   "postgresql://postgres@127.0.0.1:5432/test";
+const PROFILE_DIR = process.env.BENCH_SERVICE_PROFILE_DIR;
+const PROFILE_PRELOAD = fileURLToPath(new URL("./cpu-profile-preload.mjs", import.meta.url));
 const EXERCISE_DIR = "lessons/exchanging-messages/05-message-to-alice";
 
 interface Checkout {
@@ -102,6 +104,11 @@ async function startService(dir: string, env: Record<string, string>): Promise<S
       LOG_LEVEL: "warn",
       OPERATOR_TOKEN: OPERATOR,
       SUBMISSION_RATE_LIMIT: "0",
+      // BENCH_SERVICE_PROFILE_DIR: a V8 CPU profile of every node process of the service (the
+      // API and each worker) over each measured load, written there (cpu-profile-preload.mjs).
+      ...(PROFILE_DIR
+        ? { NODE_OPTIONS: `--import ${PROFILE_PRELOAD}`, BENCH_SERVICE_PROFILE_DIR: PROFILE_DIR }
+        : {}),
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -191,9 +198,11 @@ async function loadService(service: Service, databaseUrl: string | undefined) {
   for (const connections of LEVELS) {
     const backends = databaseUrl ? await postgresBackends(databaseUrl) : [];
     const before = sampleCpu(service.child.pid!, backends);
+    if (PROFILE_DIR) signalNodeProcesses(before);
     const result = await load({ ...spec, duration: SECONDS }, connections);
     const afterBackends = databaseUrl ? await postgresBackends(databaseUrl) : [];
     const after = sampleCpu(service.child.pid!, afterBackends);
+    if (PROFILE_DIR) signalNodeProcesses(before);
     results.push({
       connections,
       rps: result.requestsPerSecond,
@@ -206,6 +215,13 @@ async function loadService(service: Service, databaseUrl: string | undefined) {
     });
   }
   return results;
+}
+
+/** SIGUSR2 to the service's node processes: starts, then stops, their profilers. */
+function signalNodeProcesses(sample: CpuSample): void {
+  for (const [pid, { role }] of sample.processes) {
+    if (role === "api" || role === "workers") process.kill(pid, "SIGUSR2");
+  }
 }
 
 function totalCpu(cpu: Record<CpuRole, number>): number {
