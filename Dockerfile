@@ -16,6 +16,9 @@ COPY prisma.config.ts ./
 COPY scripts ./scripts
 RUN npm ci
 COPY . .
+# npm ci ran its `prepare` (scripts/build.mjs) before the sources were here: build dist/ now,
+# so the container starts the bundle as `npm start` does after `npm ci`.
+RUN node scripts/build.mjs
 # Development tools are not needed at run time; the generated Prisma client stays.
 RUN npm prune --omit=dev && rm -rf test bench .ci
 

@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { learners, load, OPERATOR, postgresDatabase } from "./http.ts";
-import { cpuBetween, peakRss, sampleCpu, type CpuRole } from "./proc-cpu.ts";
+import { cpuBetween, peakRss, sampleCpu, type CpuRole, type CpuSample } from "./proc-cpu.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SECONDS = Number(process.env.BENCH_SERVICE_SECONDS ?? 5);
@@ -30,6 +30,8 @@ const PG_URL =
   process.env.BENCH_DATABASE_URL ??
   process.env.TEST_DATABASE_URL ??
   "postgresql://postgres@127.0.0.1:5432/test";
+const PROFILE_DIR = process.env.BENCH_SERVICE_PROFILE_DIR;
+const PROFILE_PRELOAD = fileURLToPath(new URL("./cpu-profile-preload.mjs", import.meta.url));
 const EXERCISE_DIR = "lessons/exchanging-messages/05-message-to-alice";
 
 interface Checkout {
@@ -85,6 +87,8 @@ interface Service {
   child: ChildProcess;
   base: string;
   readyMs: number;
+  /** CPU the service's processes had used when it became ready, ms. */
+  readyCpuMs: number;
   output: () => string;
 }
 
@@ -100,6 +104,11 @@ async function startService(dir: string, env: Record<string, string>): Promise<S
       LOG_LEVEL: "warn",
       OPERATOR_TOKEN: OPERATOR,
       SUBMISSION_RATE_LIMIT: "0",
+      // BENCH_SERVICE_PROFILE_DIR: a V8 CPU profile of every node process of the service (the
+      // API and each worker) over each measured load, written there (cpu-profile-preload.mjs).
+      ...(PROFILE_DIR
+        ? { NODE_OPTIONS: `--import ${PROFILE_PRELOAD}`, BENCH_SERVICE_PROFILE_DIR: PROFILE_DIR }
+        : {}),
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -122,7 +131,9 @@ async function startService(dir: string, env: Record<string, string>): Promise<S
     if (ready) break;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  return { child, base, readyMs: performance.now() - started, output: () => output };
+  const readyMs = performance.now() - started;
+  const cpu = cpuBetween({ processes: new Map() }, sampleCpu(child.pid!));
+  return { child, base, readyMs, readyCpuMs: totalCpu(cpu), output: () => output };
 }
 
 async function stopService(service: Service): Promise<void> {
@@ -187,9 +198,11 @@ async function loadService(service: Service, databaseUrl: string | undefined) {
   for (const connections of LEVELS) {
     const backends = databaseUrl ? await postgresBackends(databaseUrl) : [];
     const before = sampleCpu(service.child.pid!, backends);
+    if (PROFILE_DIR) signalNodeProcesses(before);
     const result = await load({ ...spec, duration: SECONDS }, connections);
     const afterBackends = databaseUrl ? await postgresBackends(databaseUrl) : [];
     const after = sampleCpu(service.child.pid!, afterBackends);
+    if (PROFILE_DIR) signalNodeProcesses(before);
     results.push({
       connections,
       rps: result.requestsPerSecond,
@@ -202,6 +215,13 @@ async function loadService(service: Service, databaseUrl: string | undefined) {
     });
   }
   return results;
+}
+
+/** SIGUSR2 to the service's node processes: starts, then stops, their profilers. */
+function signalNodeProcesses(sample: CpuSample): void {
+  for (const [pid, { role }] of sample.processes) {
+    if (role === "api" || role === "workers") process.kill(pid, "SIGUSR2");
+  }
 }
 
 function totalCpu(cpu: Record<CpuRole, number>): number {
@@ -219,8 +239,26 @@ function printLoad(label: string, rows: Measured[]): void {
   }
 }
 
-function cliRunMs(dir: string): number {
+/** The quicker of two runs: wall ms, and CPU ms of the command and its children. */
+function cliRun(dir: string): { cliRun: number; cliRunCpu: number } {
+  const first = timeCli(dir);
+  const second = timeCli(dir);
+  return first.cliRun < second.cliRun ? first : second;
+}
+
+function timeCli(dir: string): { cliRun: number; cliRunCpu: number } {
+  const cpuBefore = reapedCpuMs();
   const started = performance.now();
+  runCli(dir);
+  return { cliRun: performance.now() - started, cliRunCpu: reapedCpuMs() - cpuBefore };
+}
+
+/** CPU of this process's children that have exited and been waited for, ms. */
+function reapedCpuMs(): number {
+  return sampleCpu(process.pid).processes.get(process.pid)?.reapedMs ?? 0;
+}
+
+function runCli(dir: string): void {
   execFileSync(
     process.execPath,
     [
@@ -235,7 +273,6 @@ function cliRunMs(dir: string): number {
     ],
     { cwd: dir, stdio: "ignore" },
   );
-  return performance.now() - started;
 }
 
 function diskBytes(dir: string): number {
@@ -246,6 +283,10 @@ interface CheckoutFigures {
   startNew: number;
   startExisting: number;
   startPostgres: number;
+  /** CPU ms by then (every process of the service): noise moves it far less than wall time. */
+  startNewCpu: number;
+  startExistingCpu: number;
+  cliRunCpu: number;
   cliRun: number;
   postgres: Measured[];
   embedded: Measured[];
@@ -258,7 +299,9 @@ async function measure(checkout: Checkout): Promise<CheckoutFigures> {
     startNew: NaN,
     startExisting: NaN,
     startPostgres: NaN,
-    cliRun: Math.min(cliRunMs(checkout.dir), cliRunMs(checkout.dir)),
+    startNewCpu: NaN,
+    startExistingCpu: NaN,
+    ...cliRun(checkout.dir),
     postgres: [],
     embedded: [],
     embeddedRssMb: NaN,
@@ -282,9 +325,11 @@ async function measure(checkout: Checkout): Promise<CheckoutFigures> {
   try {
     const fresh = await startService(checkout.dir, { DATA_DIR: dataDir });
     figures.startNew = fresh.readyMs;
+    figures.startNewCpu = fresh.readyCpuMs;
     await stopService(fresh);
     const service = await startService(checkout.dir, { DATA_DIR: dataDir });
     figures.startExisting = service.readyMs;
+    figures.startExistingCpu = service.readyCpuMs;
     if (DATABASES.includes("embedded")) {
       const diskBefore = diskBytes(dataDir);
       try {
@@ -313,8 +358,9 @@ export async function bench(): Promise<void> {
     const figures = await measure(checkout);
     all.set(checkout.label, figures);
     console.log(
-      `  start-up to ready /readyz: embedded new data dir ${figures.startNew.toFixed(0)} ms, existing ${figures.startExisting.toFixed(0)} ms, ` +
-        `PostgreSQL ${figures.startPostgres.toFixed(0)} ms;  packetlab run (Alice solution) ${figures.cliRun.toFixed(0)} ms`,
+      `  start-up to ready /readyz (wall ms / CPU ms): embedded new data dir ${figures.startNew.toFixed(0)} / ${figures.startNewCpu.toFixed(0)}, ` +
+        `existing ${figures.startExisting.toFixed(0)} / ${figures.startExistingCpu.toFixed(0)}, PostgreSQL ${figures.startPostgres.toFixed(0)} ms;  ` +
+        `packetlab run (Alice solution) ${figures.cliRun.toFixed(0)} / ${figures.cliRunCpu.toFixed(0)}`,
     );
     if (figures.postgres.length > 0) printLoad("PostgreSQL", figures.postgres);
     if (figures.embedded.length > 0) {
@@ -330,8 +376,9 @@ export async function bench(): Promise<void> {
   console.log("\nthis ÷ baseline (same run):");
   const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : "-");
   console.log(
-    `  start-up new ${ratio(current.startNew, baseline.startNew)}, existing ${ratio(current.startExisting, baseline.startExisting)}, ` +
-      `packetlab run ${ratio(current.cliRun, baseline.cliRun)}`,
+    `  wall (CPU): start-up new ${ratio(current.startNew, baseline.startNew)} (${ratio(current.startNewCpu, baseline.startNewCpu)}), ` +
+      `existing ${ratio(current.startExisting, baseline.startExisting)} (${ratio(current.startExistingCpu, baseline.startExistingCpu)}), ` +
+      `packetlab run ${ratio(current.cliRun, baseline.cliRun)} (${ratio(current.cliRunCpu, baseline.cliRunCpu)})`,
   );
   for (const db of ["postgres", "embedded"] as const) {
     current[db].forEach((row, i) => {

@@ -8,6 +8,7 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { fromStorable, toStorable } from "./storable-text.ts";
+import { templateFor } from "./pglite-template.ts";
 
 /** Raw SQL on one connection inside one transaction, for the migrator. */
 export interface RawTransaction {
@@ -123,8 +124,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
 }
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
+  const template = dataDir ? templateFor(dataDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pglite = new PGlite(dataDir);
+  const pglite = new PGlite(dataDir, template ? { loadDataDir: template } : {});
   await pglite.waitReady;
   const prisma = withStorableText(new PrismaClient({ adapter: new PrismaPGlite(pglite) }));
   return {

@@ -20,15 +20,49 @@ export const FILENAMES: Record<Language, string> = {
   rust: "main.rs",
 };
 
+/**
+ * Transpiled TypeScript by its text, least recently used first out: a learner presses Run and
+ * then Submit on the same program, or runs it again unchanged, and each transform cost about
+ * 1 ms of esbuild's CPU and a round trip to its process. The result is a pure function of the
+ * text (no learner's state is in it); the cache holds at most TRANSPILE_CACHE_CHARS characters.
+ */
+const transpiled = new Map<string, { result: PrepareResult; chars: number }>();
+const TRANSPILE_CACHE_CHARS = 8_000_000;
+let cachedChars = 0;
+
 export async function prepareSource(
   written: string,
   language: Exclude<Language, "rust">,
 ): Promise<PrepareResult> {
-  const filename = FILENAMES[language];
   // A byte order mark (editors on Windows write one) is invisible to the learner and would
   // make a following `#!` line a syntax error in V8 and esbuild alike; Node strips it too.
   const code = written.charCodeAt(0) === 0xfeff ? written.slice(1) : written;
-  if (language === "javascript") return { ok: true, source: { code, filename, map: null } };
+  if (language === "javascript") {
+    return { ok: true, source: { code, filename: FILENAMES.javascript, map: null } };
+  }
+  const hit = transpiled.get(code);
+  if (hit) {
+    transpiled.delete(code);
+    transpiled.set(code, hit);
+    return hit.result;
+  }
+  // Frozen: one result may be handed to many runs.
+  const result = Object.freeze(await transpile(code));
+  if (!result.ok) Object.freeze(result.error);
+  const chars = code.length + (result.ok ? result.source.code.length * 2 : 0);
+  if (chars > TRANSPILE_CACHE_CHARS / 8) return result;
+  transpiled.set(code, { result, chars });
+  cachedChars += chars;
+  for (const [key, entry] of transpiled) {
+    if (cachedChars <= TRANSPILE_CACHE_CHARS) break;
+    transpiled.delete(key);
+    cachedChars -= entry.chars;
+  }
+  return result;
+}
+
+async function transpile(code: string): Promise<PrepareResult> {
+  const filename = FILENAMES.typescript;
   try {
     const result = await transform(code, {
       loader: "ts",

@@ -68,9 +68,19 @@ function killAllOnExit(): void {
   });
 }
 
-const WORKER_ENTRY = fileURLToPath(new URL("./worker.ts", import.meta.url));
+// Defined by scripts/build.mjs in dist/: the worker and the network are bundled beside this
+// code and start without tsx. (import.meta.url stays this source file's URL in the bundle.)
+declare const PACKETLAB_BUILD: string | undefined;
+const BUILT = typeof PACKETLAB_BUILD !== "undefined";
+const WORKER_ENTRY = fileURLToPath(
+  new URL(BUILT ? "../../dist/worker.js" : "./worker.ts", import.meta.url),
+);
+const WORKER_FLAGS = BUILT ? ["--no-node-snapshot"] : ["--no-node-snapshot", "--import", "tsx"];
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const DEFAULT_NETWORK_MODULE = new URL("../netsim/index.ts", import.meta.url).href;
+const DEFAULT_NETWORK_MODULE = new URL(
+  BUILT ? "../../dist/netsim.js" : "../netsim/index.ts",
+  import.meta.url,
+).href;
 
 interface Job {
   id: number;
@@ -113,7 +123,7 @@ export function createRunner(config: RunnerConfig = {}) {
     killAllOnExit();
     const child = fork(WORKER_ENTRY, [JSON.stringify(settings)], {
       cwd: REPO_ROOT,
-      execArgv: ["--no-node-snapshot", "--import", "tsx"],
+      execArgv: WORKER_FLAGS,
       serialization: "advanced",
       // stdin is the lifeline (never written; see above). V8 prints heap statistics to stdout
       // when an isolate runs out of memory: not for our logs.

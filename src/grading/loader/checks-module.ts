@@ -7,12 +7,34 @@ import { OUTCOME_CHECK_ID } from "../outcome.ts";
 
 const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
+// Defined by scripts/build.mjs: the service runs as JavaScript from dist/, without a loader for
+// TypeScript, so a lesson's checks are bundled by esbuild (with the grading kit and anything else
+// they import by relative path) and imported as one module. tsx's loader for the same import took
+// about a second of start-up.
+declare const PACKETLAB_BUILD: string | undefined;
+
+async function importTypeScript(file: string): Promise<unknown> {
+  if (typeof PACKETLAB_BUILD === "undefined") return import(pathToFileURL(file).href);
+  const { build } = await import("esbuild");
+  const result = await build({
+    entryPoints: [file],
+    bundle: true,
+    write: false,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    logLevel: "silent",
+  });
+  const code = result.outputFiles[0]?.text ?? "";
+  return import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`);
+}
+
 /** Imports a lesson's TypeScript module; an import that fails becomes a problem, not a throw. */
 export async function importModule(
   file: string,
 ): Promise<{ module: Record<string, unknown> } | LessonProblem> {
   try {
-    return { module: (await import(pathToFileURL(file).href)) as Record<string, unknown> };
+    return { module: (await importTypeScript(file)) as Record<string, unknown> };
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     return { file, message: `cannot be loaded: ${text.split("\n")[0]}` };

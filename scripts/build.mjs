@@ -1,0 +1,87 @@
+// `npm run build` (and npm's `prepare`, so `npm ci` runs it): bundles the command line, the
+// sandbox worker and the simulated network into dist/ with esbuild, so `packetlab` starts as
+// plain JavaScript instead of compiling every source file through tsx at each start.
+// bin/packetlab.js uses dist/ only while it is newer than every file it was built from.
+//
+// Paths a module computes from its own location (new URL("../../prisma/migrations",
+// import.meta.url)) must keep pointing at the sources: each module's import.meta.url is
+// rewritten to the URL of its source file, expressed relative to dist/ so the tree can move.
+import { build } from "esbuild";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const OUT = resolve(ROOT, "dist");
+
+if (!existsSync(resolve(ROOT, "src/cli.ts"))) {
+  // The container's dependency layer runs `npm ci` before the sources are copied in.
+  console.log("packetlab build: no sources yet, nothing to build");
+  process.exit(0);
+}
+
+/** @type {import("esbuild").Plugin} */
+const sourceLocations = {
+  name: "source-locations",
+  setup(builder) {
+    builder.onLoad({ filter: /\.ts$/ }, (args) => {
+      const text = readFileSync(args.path, "utf8");
+      if (!text.includes("import.meta.url")) return undefined;
+      const fromOut = relative(OUT, args.path).split("\\").join("/");
+      return {
+        contents: text.replaceAll(
+          "import.meta.url",
+          `new URL(${JSON.stringify(fromOut)}, import.meta.url).href`,
+        ),
+        loader: "ts",
+      };
+    });
+  },
+};
+
+rmSync(OUT, { recursive: true, force: true });
+// Before the build reads anything: a source saved during the build then counts as newer.
+const startedAt = Date.now();
+const result = await build({
+  absWorkingDir: ROOT,
+  entryPoints: {
+    cli: "src/cli.ts",
+    worker: "src/runner/worker.ts",
+    netsim: "src/netsim/index.ts",
+    "pglite-template": "src/progress/pglite-template.ts",
+  },
+  outdir: OUT,
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  packages: "external",
+  sourcemap: "linked",
+  // Names stay as written: they appear in logs and in stack traces of the service's own errors.
+  keepNames: true,
+  // pool.ts forks dist/worker.js (without tsx) when it runs from the bundle.
+  define: { PACKETLAB_BUILD: '"dist"' },
+  metafile: true,
+  logLevel: "warning",
+  plugins: [sourceLocations],
+});
+
+// What bin/packetlab.js checks before trusting dist/: every local file the bundle was made from.
+const inputs = Object.keys(result.metafile.inputs).filter((path) => !path.includes("node_modules"));
+writeFileSync(
+  resolve(OUT, "build-info.json"),
+  JSON.stringify({ builtAt: startedAt, inputs }, null, 1) + "\n",
+);
+console.log(`packetlab build: dist/ from ${inputs.length} source files`);
+
+// The embedded database's template for new data directories (src/progress/pglite-template.ts):
+// initdb once here instead of at every first start.
+const { PGlite } = await import("@electric-sql/pglite");
+const { templatePath } = await import("../dist/pglite-template.js");
+const empty = new PGlite();
+await empty.waitReady;
+const dump = await empty.dumpDataDir("gzip");
+await empty.close();
+writeFileSync(templatePath(OUT), Buffer.from(await dump.arrayBuffer()));
+console.log(`packetlab build: ${relative(ROOT, templatePath(OUT))}`);
