@@ -12,6 +12,8 @@ export type StopReason =
   | { kind: "output-limit" }
   | { kind: "network-limit"; report: LimitReport }
   | { kind: "waited-forever"; local: string }
+  /** The program ended its evaluation still waiting on a promise nothing can settle. */
+  | { kind: "never-settles" }
   | { kind: "cpu-limit" }
   | { kind: "wall-limit" }
   | { kind: "cancelled" }

@@ -1,12 +1,61 @@
 // One attempt at a learner's program inside the isolate: a fresh context, the bootstrap, the
 // "net" and "fs" facades, then the learner's module, evaluated synchronously (the fast path) or
 // asynchronously (so the CPU watchdog and the wall deadline can act while it runs).
+//
+// Nothing the learner throws crosses out of the isolate unread. isolated-vm copies a thrown
+// value (or the first unhandled rejection) when a call into the isolate ends, once its timeout
+// has stopped, by reading `message`, `stack` and `name`: getters and Proxy traps the learner
+// wrote, run with no timer at all (on the fast path this thread is blocked in the call; a looping
+// getter hung the worker until the pool killed it, and dispose() does not stop a second one).
+// So the learner's module is wrapped (wrap-program.ts): its top level runs in a try/catch that
+// hands what it throws to the end-of-program module (end-module.ts), and a call statement's
+// promise (`main();`) is watched by that module until it settles or rejects; the end module's
+// own marker rejection comes first, so it is what isolated-vm copies. After the evaluation,
+// finish() reads what was kept inside the isolate, under the run's limits, and reports strings.
+// A rejection that nothing handles deeper in the program (not a top-level call's promise, not
+// awaited at the top level) is never read: the program is judged by how its top level ended.
+//
+// The wrapped module calls the end module's end() after its last line: an evaluation that
+// returns without it, or with a watched promise still pending, is a program left waiting for
+// something nothing will ever settle (no timers or I/O callbacks exist in the sandbox).
+import { randomBytes } from "node:crypto";
 import ivm from "isolated-vm";
 import { HOST_GLOBAL, SETTINGS_GLOBAL, type SandboxSettings } from "../../sandbox/protocol.ts";
+import { END_GLOBAL, endModuleSource, type Failure } from "./end-module.ts";
 import type { Lease } from "./isolate-slot.ts";
 import { compileErrorFrom, linkErrorFrom, type SourceInfo } from "./learner-errors.ts";
 import { facadeSource } from "./sandbox-bundle.ts";
 import type { LearnerError, RunLimits } from "./types.ts";
+import { wrapProgram, type WrappedProgram } from "./wrap-program.ts";
+
+/**
+ * Names in the wrapped program, secret to this process: the learner's code cannot read the text
+ * it is wrapped in, so it can neither import the end module nor clash with these names.
+ */
+const NONCE = randomBytes(9).toString("hex");
+const MARKER = `packetlab:end-of-call-${NONCE}`;
+const BINDINGS = {
+  specifier: `packetlab:end-${NONCE}`,
+  begin: `__packetlabBegin_${NONCE}`,
+  fail: `__packetlabFail_${NONCE}`,
+  watch: `__packetlabWatch_${NONCE}`,
+  end: `__packetlabEnd_${NONCE}`,
+};
+const END_MODULE = endModuleSource(MARKER);
+
+/** Parsing costs tens of microseconds a KB; the same program is often run many times. */
+const wrapCache = new Map<string, WrappedProgram | null>();
+const WRAP_CACHE_SIZE = 32;
+
+function wrapCached(code: string): WrappedProgram | null {
+  let wrapped = wrapCache.get(code);
+  if (wrapped === undefined) {
+    wrapped = wrapProgram(code, BINDINGS);
+    if (wrapCache.size >= WRAP_CACHE_SIZE) wrapCache.delete(wrapCache.keys().next().value!);
+    wrapCache.set(code, wrapped);
+  }
+  return wrapped;
+}
 
 /** Virtual time 0 is this instant for the learner's Date (2024-01-01T00:00:00Z). */
 const EPOCH_MS = Date.UTC(2024, 0, 1);
@@ -19,14 +68,20 @@ export interface Handles {
 }
 
 export type Evaluation =
-  | { kind: "done" }
+  /**
+   * The program's evaluation returned. `ended`: it reached its last line (and every top-level
+   * await before it). `failure`: what it threw, or what a top-level call's promise rejected with.
+   * `source`: positions in its stack are in this source's terms.
+   */
+  | { kind: "done"; ended: boolean; failure?: Failure; source: SourceInfo }
   | { kind: "compile-error"; error: LearnerError }
+  /** isolated-vm's own errors only: timeout, memory limit, disposed. */
   | { kind: "thrown"; thrown: unknown };
 
 export interface EvaluateMode {
   /** Synchronous: no thread hop per host call, but no watchdog can act until it returns. */
   sync: boolean;
-  /** isolated-vm's own timer for the evaluation (it covers the microtasks drained at its end). */
+  /** isolated-vm's own timer for each call into the isolate (it covers the microtasks drained at its end). */
   timeoutMs: number;
 }
 
@@ -47,17 +102,55 @@ export async function evaluate(
   ctx.global.setSync(HOST_GLOBAL, new ivm.Callback(hostCall));
   ctx.global.setSync(SETTINGS_GLOBAL, new ivm.ExternalCopy(settings).copyInto());
   lease.bootstrap.runSync(ctx, { timeout: limits.wallMs });
+
+  const wrapped = wrapCached(source.code);
+  const wrappedSource: SourceInfo = {
+    filename: source.filename,
+    map: (position) => {
+      const unwrapped = wrapped ? wrapped.shiftBack(position) : position;
+      return source.map ? source.map(unwrapped) : unwrapped;
+    },
+  };
   let module: ivm.Module;
   try {
-    module = isolate.compileModuleSync(source.code, { filename: source.filename });
+    if (!wrapped) throw new Error("not parsed");
+    module = isolate.compileModuleSync(wrapped.code, { filename: source.filename });
     context.modules.push(module);
-  } catch (thrown) {
-    return { kind: "compile-error", error: compileErrorFrom(thrown, source) };
+  } catch {
+    // The learner's own error, as V8 reports it for their text alone.
+    try {
+      isolate.compileModuleSync(source.code, { filename: source.filename }).release();
+    } catch (thrown) {
+      return { kind: "compile-error", error: compileErrorFrom(thrown, source) };
+    }
+    throw new Error("the wrapped program does not compile, though the program does");
   }
+
+  let reported: { ended: boolean; failure?: Failure } | null = null;
+  ctx.global.setSync(
+    END_GLOBAL,
+    new ivm.Callback((ended: boolean, kind?: string, a?: string, b?: string, c?: string) => {
+      reported =
+        kind === "error"
+          ? { ended, failure: { kind, name: a ?? "Error", message: b ?? "", stack: c ?? "" } }
+          : kind === "value"
+            ? { ended, failure: { kind, text: a ?? "" } }
+            : { ended };
+    }),
+  );
+  const endModule = isolate.compileModuleSync(END_MODULE, {
+    filename: "packetlab:end",
+  });
+  context.modules.push(endModule);
+  endModule.instantiateSync(ctx, () => {
+    throw new Error("the end module imports nothing");
+  });
+  endModule.evaluateSync({ timeout: limits.wallMs });
   // Only the facades the program imports (most import "net" alone): each is a module compiled,
   // linked and evaluated in this context.
-  const facades = new Map<string, ivm.Module>();
+  const facades = new Map<string, ivm.Module>([[BINDINGS.specifier, endModule]]);
   for (const specifier of module.dependencySpecifiers) {
+    if (specifier === BINDINGS.specifier) continue;
     if (!MODULES.has(specifier)) {
       return { kind: "compile-error", error: unknownModule(specifier, source.code) };
     }
@@ -82,13 +175,25 @@ export async function evaluate(
     if (!(thrown instanceof SyntaxError)) throw thrown;
     return { kind: "compile-error", error: linkErrorFrom(thrown, source.code, source) };
   }
+  const timeout = { timeout: mode.timeoutMs };
   try {
-    if (mode.sync) module.evaluateSync({ timeout: mode.timeoutMs });
-    else await module.evaluate({ timeout: mode.timeoutMs });
-    return { kind: "done" };
+    if (mode.sync) module.evaluateSync(timeout);
+    else await module.evaluate(timeout);
   } catch (thrown) {
-    return { kind: "thrown", thrown };
+    if (thrown !== MARKER) return { kind: "thrown", thrown };
   }
+  const finish = endModule.namespace.getSync("finish", { reference: true }) as ivm.Reference;
+  try {
+    if (mode.sync) finish.applySync(undefined, [], timeout);
+    else await finish.apply(undefined, [], timeout);
+  } catch (thrown) {
+    if (thrown !== MARKER) return { kind: "thrown", thrown };
+  } finally {
+    finish.release();
+  }
+  const result = reported as { ended: boolean; failure?: Failure } | null;
+  if (!result) throw new Error("the end module did not report");
+  return { kind: "done", ...result, source: wrappedSource };
 }
 
 /** Releases what an attempt left in a live isolate. */

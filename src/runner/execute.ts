@@ -11,6 +11,7 @@
 import type ivm from "isolated-vm";
 import type { Network, NetworkLimits, NetworkOptions } from "../netsim/types.ts";
 import { createBridge, type StopReason } from "./bridge.ts";
+import type { Failure } from "./end-module.ts";
 import { evaluate, isTimeout, releaseHandles, type Handles } from "./evaluate.ts";
 import { evaluateWasm, type WasmEvaluation } from "./evaluate-wasm.ts";
 import type { IsolateSlot } from "./isolate-slot.ts";
@@ -191,6 +192,14 @@ export async function executeRun(
         } else if (result.kind === "thrown") {
           ({ outcome, error } = classifyThrown(result.thrown, isolate, prepared.source));
           clean = outcome === "runtime-error";
+        } else if (result.failure) {
+          ({ outcome, error } = classifyFailure(result.failure, result.source));
+          clean = true;
+        } else if (!result.ended) {
+          // Nothing is left that could ever continue it: no timers, no I/O, every host call
+          // answered. A program that can never finish would have run out of time.
+          stopReason = { kind: "never-settles" };
+          clean = true;
         } else {
           clean = true;
         }
@@ -267,6 +276,37 @@ function timedOut(result: WasmEvaluation): boolean {
   return result.kind === "thrown" && isTimeout(result.thrown);
 }
 
+const ERROR_CLASSES: Record<string, ErrorConstructor> = {
+  RangeError,
+  TypeError,
+  ReferenceError,
+  SyntaxError,
+  EvalError,
+  URIError,
+};
+
+/** What the program threw, as the isolate reported it (strings, read there under the limits). */
+function classifyFailure(
+  failure: Failure,
+  source: SourceInfo,
+): { outcome: Outcome; error?: LearnerError } {
+  if (failure.kind === "value") {
+    return {
+      outcome: "runtime-error",
+      error: { name: "Uncaught", message: `a non-Error value was thrown: ${failure.text}` },
+    };
+  }
+  // Large ArrayBuffers live outside the heap; past the limit V8 refuses them with this RangeError.
+  if (failure.name === "RangeError" && /Array buffer allocation failed/.test(failure.message)) {
+    return { outcome: "memory-limit" };
+  }
+  const thrown = new (ERROR_CLASSES[failure.name] ?? Error)(failure.message);
+  Object.defineProperty(thrown, "name", { value: failure.name });
+  Object.defineProperty(thrown, "stack", { value: failure.stack });
+  return { outcome: "runtime-error", error: runtimeErrorFrom(thrown, source) };
+}
+
+/** An error of isolated-vm's own: the timeout, the memory limit, a disposed isolate. */
 function classifyThrown(
   thrown: unknown,
   isolate: ivm.Isolate,
@@ -292,6 +332,8 @@ function stopOutcome(reason: StopReason, limits: RunLimits): { outcome: Outcome;
       return { outcome: "network-limit", message: messages.networkLimit(reason.report.message) };
     case "waited-forever":
       return { outcome: "time-limit", message: messages.waitedForever(reason.local) };
+    case "never-settles":
+      return { outcome: "time-limit", message: messages.neverSettles() };
     case "cpu-limit":
       return { outcome: "time-limit", message: messages.cpuLimit(limits) };
     case "wall-limit":

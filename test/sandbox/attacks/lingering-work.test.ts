@@ -22,16 +22,6 @@ describe("work left running after the program ends", () => {
     await expectHealthy(runner);
   });
 
-  it("treats a promise that never settles as the end of the program", async () => {
-    const result = await run(
-      runner,
-      `console.log("before");\nawait new Promise(() => {});\nconsole.log("after");`,
-    );
-    expect(result.outcome).toBe("ok");
-    expect(lines(result)).toEqual(["before"]);
-    await expectHealthy(runner);
-  });
-
   it("stops a then-loop that outlives the module", async () => {
     const result = await run(
       runner,

@@ -1,0 +1,114 @@
+// The end-of-program module: made for each attempt, imported by the wrapped learner module
+// (wrap-program.ts) under a specifier with a random nonce, evaluated before the learner's module. It keeps what the program threw or left rejected, and whether it reached
+// its last line, inside the isolate; `finish()`, called by the host after the evaluation under the
+// run's limits, reads it there (getters, Proxy traps, toString: all the learner's code, all
+// bounded) and reports plain strings through a host callback.
+//
+// Each of the two calls into the isolate that run learner code (the learner's evaluation, whose
+// first statement is begin(), then finish()) first rejects a promise of its own, with a marker
+// string: when a call into the isolate ends,
+// isolated-vm copies the first unhandled rejection out, reading `message`, `stack` and `name`
+// with no timer running; the marker, being first, is what it copies, so it never reads anything
+// the learner rejected (see evaluate.ts).
+
+/** Set on the context's global before the evaluation; the module takes it and deletes it. */
+export const END_GLOBAL = "__packetlabEnd";
+
+export const MAX_NAME_CHARS = 200;
+export const MAX_MESSAGE_CHARS = 10_000;
+export const MAX_STACK_CHARS = 100_000;
+
+/**
+ * What finish() reports: whether the program ended (its last line ran, and the promise of each
+ * top-level call statement such as `main();` settled), and what it threw (strings only).
+ */
+export type Failure =
+  { kind: "error"; name: string; message: string; stack: string } | { kind: "value"; text: string };
+
+export function endModuleSource(marker: string): string {
+  const global = JSON.stringify(END_GLOBAL);
+  return `
+const report = globalThis[${global}];
+delete globalThis[${global}];
+const PromiseCtor = Promise;
+const PromiseReject = Promise.reject;
+const PromiseThen = Promise.prototype.then;
+const ReflectApply = Reflect.apply;
+const ErrorCtor = Error;
+const StringCtor = String;
+const StringSlice = String.prototype.slice;
+const JSONStringify = JSON.stringify;
+const MARKER = ${JSON.stringify(marker)};
+let ended = false;
+let pending = 0;
+let failed = false;
+let thrown;
+export function begin() {
+  ReflectApply(PromiseReject, PromiseCtor, [MARKER]);
+}
+export function fail(value) {
+  if (!failed) {
+    failed = true;
+    thrown = value;
+  }
+}
+function settled() {
+  pending--;
+}
+function rejected(value) {
+  pending--;
+  fail(value);
+}
+export function watch(value) {
+  try {
+    ReflectApply(PromiseThen, value, [settled, rejected]);
+    pending++;
+  } catch {}
+  return value;
+}
+export function end() {
+  ended = true;
+}
+function text(value, max) {
+  try {
+    const string = typeof value === "string" ? value : StringCtor(value);
+    return string.length > max ? ReflectApply(StringSlice, string, [0, max]) : string;
+  } catch {
+    return undefined;
+  }
+}
+function read(object, key, max) {
+  try {
+    const value = object[key];
+    return value === undefined ? undefined : text(value, max);
+  } catch {
+    return undefined;
+  }
+}
+export function finish() {
+  ReflectApply(PromiseReject, PromiseCtor, [MARKER]);
+  // A top-level call's promise still pending now never settles: nothing is left to settle it.
+  const done = ended && pending === 0;
+  if (!failed) return report(done);
+  const value = thrown;
+  thrown = undefined;
+  if (value !== null && (typeof value === "object" || typeof value === "function")) {
+    let isError = false;
+    try {
+      isError = value instanceof ErrorCtor;
+    } catch {}
+    const message = read(value, "message", ${MAX_MESSAGE_CHARS});
+    const stack = read(value, "stack", ${MAX_STACK_CHARS});
+    if (isError || message !== undefined || stack !== undefined) {
+      const name = read(value, "name", ${MAX_NAME_CHARS});
+      return report(done, "error", name || "Error", message ?? "", stack ?? "");
+    }
+    return report(done, "value", "an object");
+  }
+  if (typeof value === "string") {
+    return report(done, "value", JSONStringify(ReflectApply(StringSlice, value, [0, 200])));
+  }
+  return report(done, "value", text(value, 200) ?? "a value");
+}
+`;
+}

@@ -1,0 +1,46 @@
+// Attack class: a program that stops at an await nothing can ever resolve. There are no timers
+// and no I/O callbacks in the sandbox, so once the evaluation returns nothing can continue it:
+// the code after the await never runs. It used to be graded "ok" (and "ran to its end" passed).
+import { afterAll, describe, expect, it } from "vitest";
+import { expectHealthy, lines, run, startRunner } from "../../runner/helpers.ts";
+
+const runner = startRunner();
+afterAll(() => runner.close());
+
+const programs: Record<string, string> = {
+  "a top-level await of a promise that never settles": `console.log("before");\nawait new Promise(() => {});\nconsole.log("after");`,
+  "a top-level await of a thenable that never calls back": `console.log("before");\nawait { then() {} };\nconsole.log("after");`,
+  "an async main whose last promise never settles": `async function main() {\n  console.log("before");\n  await new Promise(() => {});\n  console.log("after");\n}\nawait main();`,
+  "an async main, called without await, whose last promise never settles": `async function main() {\n  console.log("before");\n  await new Promise(() => {});\n  console.log("after");\n}\nmain();`,
+  "a chain of awaits ending in one that never settles": `const never = new Promise(() => {});\nconst later = never.then(() => 1);\nconsole.log("before");\nawait later;\nconsole.log("after");`,
+};
+
+describe("programs that wait for something that never happens", () => {
+  for (const [name, code] of Object.entries(programs)) {
+    it(`ends ${name} as time-limit, not ok`, async () => {
+      const result = await run(runner, code);
+      expect(result.outcome).toBe("time-limit");
+      expect(result.message).toMatch(/waits for something that never happens/);
+      expect(lines(result)).toEqual(["before"]);
+      await expectHealthy(runner);
+    });
+  }
+
+  it("still finishes a program whose top-level awaits all settle", async () => {
+    const result = await run(
+      runner,
+      `await null;\nconst value = await new Promise((resolve) => resolve(7));\nconsole.log(value);`,
+    );
+    expect(result.outcome).toBe("ok");
+    expect(lines(result)).toEqual(["7"]);
+  });
+
+  it("still finishes an async main called without await once it returns", async () => {
+    const result = await run(
+      runner,
+      `async function main() {\n  await null;\n  console.log("in main");\n}\nmain();\nconsole.log("after the call");`,
+    );
+    expect(result.outcome).toBe("ok");
+    expect(lines(result)).toEqual(["after the call", "in main"]);
+  });
+});
