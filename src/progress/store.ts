@@ -11,7 +11,7 @@ export function createStore(db: Pick<Database, "prisma" | "sql">) {
   return {
     accounts: guardStore(createAccounts(db.prisma)),
     submissions: guardStore(createSubmissions(db.prisma, db.sql)),
-    reports: guardStore(createReports(db.prisma)),
+    reports: guardStore(createReports(db.prisma, db.sql)),
     secrets: guardStore(createSecrets(db.prisma)),
   };
 }
