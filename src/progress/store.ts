@@ -4,6 +4,7 @@ import { createAccounts } from "./accounts.ts";
 import type { Database } from "./database.ts";
 import { guardStore } from "./errors.ts";
 import { createReports } from "./reports.ts";
+import { createRoster } from "./roster.ts";
 import { createSecrets } from "./secrets.ts";
 import { createSubmissions } from "./submissions.ts";
 
@@ -13,6 +14,7 @@ export function createStore(db: Pick<Database, "prisma" | "sql">) {
     submissions: guardStore(createSubmissions(db.prisma, db.sql)),
     reports: guardStore(createReports(db.prisma, db.sql)),
     secrets: guardStore(createSecrets(db.prisma)),
+    roster: guardStore(createRoster(db.prisma)),
   };
 }
 
