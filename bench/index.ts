@@ -1,10 +1,12 @@
 // `npm run bench`: each area's benchmark, one after the other, printing its own table.
+// `npm run bench -- teacher http` runs only the sections named.
 import { bench as grading } from "./grading.ts";
 import { bench as http } from "./http.ts";
 import { bench as netsim } from "./netsim.ts";
 import { bench as protocols } from "./protocols.ts";
 import { bench as runner } from "./runner.ts";
 import { bench as service } from "./service.ts";
+import { bench as teacher } from "./teacher.ts";
 
 const benches: [string, () => Promise<void>][] = [
   ["protocols", protocols],
@@ -13,9 +15,19 @@ const benches: [string, () => Promise<void>][] = [
   ["grading", grading],
   ["http", http],
   ["service", service],
+  ["teacher", teacher],
 ];
 
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !benches.some(([known]) => known === name));
+if (unknown.length > 0) {
+  console.error(
+    `unknown section ${unknown.join(", ")}; sections: ${benches.map(([n]) => n).join(", ")}`,
+  );
+  process.exit(2);
+}
 for (const [name, run] of benches) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
   console.log(`\n== ${name} ==`);
   await run();
 }

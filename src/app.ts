@@ -18,6 +18,7 @@ import type { Language, Runner } from "./runner/types.ts";
 import { asyncApiRoutes } from "./http/asyncapi.ts";
 import { authPlugin, securitySchemes } from "./http/auth.ts";
 import { classRoutes } from "./http/classes.ts";
+import { rosterRoutes } from "./http/roster.ts";
 import { createDownloadLinks } from "./http/download-links.ts";
 import { downloadRoutes } from "./http/downloads.ts";
 import { namedSchemas } from "./http/components.ts";
@@ -156,6 +157,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     tokenRoutes,
     meRoutes,
     classRoutes,
+    rosterRoutes,
     lessonRoutes,
     sessionRoutes,
     submissionRoutes,

@@ -63,6 +63,8 @@ declare module "fastify" {
     linkRoutes: LinkRoute[];
     /** The principal a raw token stands for (the WebSocket's first message carries one). */
     resolveToken(token: string): Promise<AuthPrincipal | undefined>;
+    /** Forgets cached tokens of learners who were deleted or merged away (this process's cache). */
+    forgetLearners(learnerIds: readonly string[]): void;
     /** Revokes an account's token: in the database, and at once in this process's cache. */
     revokeToken(token: string, tokenId: string): Promise<void>;
   }
@@ -121,6 +123,14 @@ export const authPlugin = fp<AuthOptions>(
       cache.delete(token);
       await accounts.revokeToken(tokenId);
       cache.delete(token);
+    });
+    app.decorate("forgetLearners", (learnerIds: readonly string[]) => {
+      const gone = new Set(learnerIds);
+      for (const [token, entry] of cache) {
+        if (entry.principal.role === "learner" && gone.has(entry.principal.learnerId)) {
+          cache.delete(token);
+        }
+      }
     });
     async function authenticate(request: FastifyRequest, roles: readonly Role[]) {
       const token = bearerToken(request);

@@ -1,8 +1,7 @@
 // The class progress matrix (learner × exercise, with who is stuck and why) and its CSV export.
 import type { Static } from "typebox";
 import type { LessonCatalogue } from "../grading/types.ts";
-import type { ClassLearner } from "../progress/reports.ts";
-import type { ProgressRow } from "../progress/submissions.ts";
+import type { ClassLearner, MatrixRow } from "../progress/reports.ts";
 import type { ProgressCell, StuckSignal } from "./class-report-schemas.ts";
 import type { ProgressStatus } from "./views.ts";
 
@@ -48,7 +47,7 @@ export function checkRef(exercise: MatrixExercise, id: string | null) {
 
 export function stuckSignal(
   exercise: MatrixExercise,
-  row: ProgressRow,
+  row: MatrixRow,
 ): Static<typeof StuckSignal> | null {
   if (row.passed) return null;
   if (row.sameCodeStreak >= STUCK_AFTER.sameCode) {
@@ -75,7 +74,7 @@ export function stuckSignal(
 
 function cellOf(
   exercise: MatrixExercise,
-  row: ProgressRow | undefined,
+  row: MatrixRow | undefined,
   now: number,
 ): Static<typeof ProgressCell> {
   if (!row) {
@@ -94,8 +93,8 @@ function cellOf(
     status: row.passed ? "passed" : "attempted",
     attempts: row.attempts,
     bestScore: row.bestScore,
-    lastActivityAt: row.lastActivityAt.toISOString(),
-    secondsSinceLastAttempt: Math.max(0, Math.floor((now - row.lastActivityAt.getTime()) / 1000)),
+    lastActivityAt: new Date(row.lastActivityMs).toISOString(),
+    secondsSinceLastAttempt: Math.max(0, Math.floor((now - row.lastActivityMs) / 1000)),
     latest: {
       submissionId: row.lastSubmissionId,
       passed: row.lastPassed,
@@ -110,12 +109,19 @@ function cellOf(
 export function progressMatrix(
   exercises: MatrixExercise[],
   learners: ClassLearner[],
-  progress: ProgressRow[],
+  progress: MatrixRow[],
   now = Date.now(),
 ) {
-  const byKey = new Map(
-    progress.map((row) => [`${row.learnerId}/${row.lessonId}/${row.exerciseId}`, row]),
-  );
+  // Thousands of cells per request: rows are placed by index, not looked up by string keys.
+  const column = new Map(exercises.map((exercise, index) => [keyOf(exercise), index]));
+  const rowsOf = new Map<string, (MatrixRow | undefined)[]>();
+  for (const row of progress) {
+    const index = column.get(keyOf(row));
+    if (index === undefined) continue; // an exercise the lessons no longer have
+    let rows = rowsOf.get(row.learnerId);
+    if (!rows) rowsOf.set(row.learnerId, (rows = new Array(exercises.length)));
+    rows[index] = row;
+  }
   return {
     exercises: exercises.map(({ lessonId, lessonTitle, exerciseId, title }) => ({
       lessonId,
@@ -123,19 +129,19 @@ export function progressMatrix(
       exerciseId,
       title,
     })),
-    learners: learners.map((learner) => ({
-      id: learner.id,
-      displayName: learner.displayName,
-      cells: exercises.map((exercise) =>
-        cellOf(
-          exercise,
-          byKey.get(`${learner.id}/${exercise.lessonId}/${exercise.exerciseId}`),
-          now,
-        ),
-      ),
-    })),
+    learners: learners.map((learner) => {
+      const rows = rowsOf.get(learner.id);
+      return {
+        id: learner.id,
+        displayName: learner.displayName,
+        cells: exercises.map((exercise, index) => cellOf(exercise, rows?.[index], now)),
+      };
+    }),
   };
 }
+
+const keyOf = (row: { lessonId: string; exerciseId: string }) =>
+  `${row.lessonId}/${row.exerciseId}`;
 
 // RFC 4180 quoting; a leading =, +, - or @ is prefixed so a spreadsheet never runs a learner's
 // display name as a formula (CSV injection).

@@ -11,6 +11,7 @@ import {
 } from "./lesson-schemas.ts";
 import { classReportSchemas } from "./class-report-schemas.ts";
 import { classSchemas } from "./class-schemas.ts";
+import { rosterSchemas } from "./roster.ts";
 import { downloadSchemas } from "./downloads.ts";
 import { healthSchemas } from "./health.ts";
 import { lessonListSchemas } from "./lessons.ts";
@@ -41,6 +42,7 @@ import {
 export const namedSchemas = [
   ...classSchemas,
   ...classReportSchemas,
+  ...rosterSchemas,
   ...lessonListSchemas,
   ...progressSchemas,
   ...healthSchemas,

@@ -2,7 +2,7 @@
 // answer is one or two aggregate queries over the progress table (one row per learner and
 // exercise, kept current with each submission), never a scan of the submissions.
 import type { PrismaClient } from "../generated/prisma/client.ts";
-import type { ProgressRow } from "./submissions.ts";
+import type { Sql, Statement } from "./database.ts";
 
 export interface ClassLearner {
   id: string;
@@ -53,28 +53,57 @@ export interface StuckThresholds {
   attempts: number;
 }
 
-export function createReports(prisma: PrismaClient) {
+// The matrix's two reads run on every dashboard refresh and return thousands of rows: plain
+// prepared statements, without the ORM's per-row cost.
+const classLearnersStatement: Statement = {
+  name: "packetlab_class_learners",
+  text: `SELECT l.id, l.display_name AS "displayName", e.joined_at AS "joinedAt"
+    FROM enrolments e JOIN learners l ON l.id = e.learner_id
+    WHERE e.class_id = $1::uuid
+    ORDER BY e.joined_at, e.learner_id`,
+};
+
+// Timestamps travel as epoch milliseconds and no arrays are read: parsing those is most of the
+// cost of thousands of rows.
+const classProgressStatement: Statement = {
+  name: "packetlab_class_progress",
+  text: `SELECT p.learner_id AS "learnerId", p.lesson_id AS "lessonId", p.exercise_id AS "exerciseId",
+      p.attempts, p.best_score AS "bestScore", p.passed,
+      (extract(epoch FROM p.last_activity_at) * 1000)::float8 AS "lastActivityMs",
+      p.last_submission_id AS "lastSubmissionId", p.last_passed AS "lastPassed",
+      p.last_score AS "lastScore", p.last_outcome AS "lastOutcome",
+      p.last_failed_check AS "lastFailedCheck", p.same_code_streak AS "sameCodeStreak",
+      p.same_failure_streak AS "sameFailureStreak"
+    FROM progress p JOIN enrolments e ON e.learner_id = p.learner_id
+    WHERE e.class_id = $1::uuid`,
+};
+
+/** One learner on one exercise, as the class matrix needs it. */
+export interface MatrixRow {
+  learnerId: string;
+  lessonId: string;
+  exerciseId: string;
+  attempts: number;
+  bestScore: number;
+  passed: boolean;
+  lastActivityMs: number;
+  lastSubmissionId: string | null;
+  lastPassed: boolean;
+  lastScore: number;
+  lastOutcome: string | null;
+  lastFailedCheck: string | null;
+  sameCodeStreak: number;
+  sameFailureStreak: number;
+}
+
+export function createReports(prisma: PrismaClient, sql: Sql) {
   return {
-    async classLearners(classId: string): Promise<ClassLearner[]> {
-      return prisma.$queryRaw<ClassLearner[]>`
-        SELECT l.id, l.display_name AS "displayName", e.joined_at AS "joinedAt"
-        FROM enrolments e JOIN learners l ON l.id = e.learner_id
-        WHERE e.class_id = ${classId}::uuid
-        ORDER BY e.joined_at, e.learner_id`;
+    classLearners(classId: string): Promise<ClassLearner[]> {
+      return sql.query<ClassLearner>(classLearnersStatement, [classId]);
     },
 
-    classProgress(classId: string): Promise<ProgressRow[]> {
-      return prisma.$queryRaw<ProgressRow[]>`
-        SELECT p.learner_id AS "learnerId", p.lesson_id AS "lessonId", p.exercise_id AS "exerciseId",
-               p.attempts, p.best_score AS "bestScore", p.passed, p.first_passed_at AS "firstPassedAt",
-               p.last_activity_at AS "lastActivityAt", p.last_submission_id AS "lastSubmissionId",
-               p.last_passed AS "lastPassed", p.last_score AS "lastScore", p.last_outcome AS "lastOutcome",
-               p.last_failed_check AS "lastFailedCheck", p.failed_checks AS "failedChecks",
-               p.ever_failed_checks AS "everFailedChecks", p.last_wire AS "lastWire",
-               p.same_code_streak AS "sameCodeStreak", p.same_failure_streak AS "sameFailureStreak",
-               p.attempts_to_pass AS "attemptsToPass"
-        FROM progress p JOIN enrolments e ON e.learner_id = p.learner_id
-        WHERE e.class_id = ${classId}::uuid`;
+    classProgress(classId: string): Promise<MatrixRow[]> {
+      return sql.query<MatrixRow>(classProgressStatement, [classId]);
     },
 
     async exerciseStats(classId: string, stuckAfter: StuckThresholds): Promise<ExerciseStatsRow[]> {

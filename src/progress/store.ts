@@ -4,6 +4,7 @@ import { createAccounts } from "./accounts.ts";
 import type { Database } from "./database.ts";
 import { guardStore } from "./errors.ts";
 import { createReports } from "./reports.ts";
+import { createRoster } from "./roster.ts";
 import { createSecrets } from "./secrets.ts";
 import { createSubmissions } from "./submissions.ts";
 
@@ -11,8 +12,9 @@ export function createStore(db: Pick<Database, "prisma" | "sql">) {
   return {
     accounts: guardStore(createAccounts(db.prisma)),
     submissions: guardStore(createSubmissions(db.prisma, db.sql)),
-    reports: guardStore(createReports(db.prisma)),
+    reports: guardStore(createReports(db.prisma, db.sql)),
     secrets: guardStore(createSecrets(db.prisma)),
+    roster: guardStore(createRoster(db.prisma)),
   };
 }
 

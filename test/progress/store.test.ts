@@ -192,15 +192,19 @@ describe("submissions and progress", () => {
         firstFailedCheck: "port",
       },
     ]);
-    const rows = await store.reports.classProgress(klass.id);
-    expect(rows.find((row) => row.learnerId === other!.learnerId)).toMatchObject({
+    const matrix = await store.reports.classProgress(klass.id);
+    expect(matrix.find((row) => row.learnerId === other!.learnerId)).toMatchObject({
       attempts: 3,
       passed: false,
       lastPassed: false,
       lastFailedCheck: "port",
-      failedChecks: ["port"],
       sameCodeStreak: 3,
       sameFailureStreak: 3,
+    });
+    expect(matrix[0]!.lastActivityMs).toBeGreaterThan(Date.now() - 600_000);
+    const rows = await test.db.prisma.progress.findMany({ where: { exerciseId: "hello-alice" } });
+    expect(rows.find((row) => row.learnerId === other!.learnerId)).toMatchObject({
+      failedChecks: ["port"],
       attemptsToPass: null,
       lastWire: "UDP to alice:100",
     });
