@@ -16,8 +16,11 @@ COPY prisma.config.ts ./
 COPY scripts ./scripts
 RUN npm ci
 COPY . .
+# The web app (web/, Vite) is built here, with the development tools; `npm ci` above ran before
+# web/ was copied, so it skipped the build.
+RUN npm run build:web
 # Development tools are not needed at run time; the generated Prisma client stays.
-RUN npm prune --omit=dev && rm -rf test bench .ci
+RUN npm prune --omit=dev && rm -rf test bench .ci web
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
