@@ -16,11 +16,12 @@ COPY prisma.config.ts ./
 COPY scripts ./scripts
 RUN npm ci
 COPY . .
-# npm ci ran its `prepare` (scripts/build.mjs) before the sources were here: build dist/ now,
-# so the container starts the bundle as `npm start` does after `npm ci`.
-RUN node scripts/build.mjs
+# npm ci ran its `prepare` before the sources were here: build dist/ (the bundled service) and
+# dist/web (the web app, with the development tools) now, so the container starts what
+# `npm start` starts after `npm ci`.
+RUN npm run build
 # Development tools are not needed at run time; the generated Prisma client stays.
-RUN npm prune --omit=dev && rm -rf test bench .ci
+RUN npm prune --omit=dev && rm -rf test bench .ci web
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \

@@ -4,7 +4,17 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "data/", "src/generated/", "coverage/", "test/fixtures/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "data/",
+      "src/generated/",
+      "coverage/",
+      "test/fixtures/",
+      "dist/",
+      "web/src/api/schema.d.ts",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -15,6 +25,11 @@ export default tseslint.config(
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
       ],
     },
+  },
+  {
+    // The web app runs in the browser.
+    files: ["web/**/*.{ts,tsx}"],
+    languageOptions: { globals: globals.browser },
   },
   {
     // Starter code is unfinished on purpose: it imports what the learner will need.

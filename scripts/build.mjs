@@ -7,7 +7,7 @@
 // import.meta.url)) must keep pointing at the sources: each module's import.meta.url is
 // rewritten to the URL of its source file, expressed relative to dist/ so the tree can move.
 import { build } from "esbuild";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -39,7 +39,10 @@ const sourceLocations = {
   },
 };
 
-rmSync(OUT, { recursive: true, force: true });
+// dist/web is the web app's own build (scripts/build-web.mjs): everything else is ours to replace.
+for (const name of existsSync(OUT) ? readdirSync(OUT) : []) {
+  if (name !== "web") rmSync(resolve(OUT, name), { recursive: true, force: true });
+}
 // Before the build reads anything: a source saved during the build then counts as newer.
 const startedAt = Date.now();
 const result = await build({

@@ -36,6 +36,7 @@ import { submissionRoutes } from "./http/submissions.ts";
 import { createSubmitter } from "./http/submitter.ts";
 import { teacherRoutes } from "./http/teachers.ts";
 import { tokenRoutes } from "./http/tokens.ts";
+import { webAppRoutes } from "./http/web-app.ts";
 
 export interface AppDeps {
   config: Config;
@@ -165,6 +166,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     streamRoutes,
     asyncApiRoutes,
     downloadRoutes,
+    webAppRoutes,
   ]) {
     await app.register(routes, routeDeps);
   }

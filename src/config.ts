@@ -218,6 +218,12 @@ const definitions = {
     default: "10000",
     parse: integer(100, 300_000),
   },
+  WEB_DIR: {
+    description:
+      "Directory of the built web app (`npm ci` and `npm start` build it there), served at `/`; empty serves none.",
+    default: "./dist/web",
+    parse: text,
+  },
   TRACE_MAX_PACKETS: {
     description:
       "Packets of a run's trace stored for replay and pcap download; the rest are dropped.",
