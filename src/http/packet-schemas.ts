@@ -102,6 +102,7 @@ sameType<Static<typeof Layer>, DomainLayer>();
 const DROP_REASONS = [
   "bad-header-checksum",
   "bad-udp-checksum",
+  "bad-tcp-checksum",
   "malformed",
   "port-unreachable",
   "ttl-expired",

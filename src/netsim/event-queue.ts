@@ -6,10 +6,17 @@ interface Entry {
   atUs: VirtualMicros;
   order: number;
   run: () => void;
+  /** A cancelled timer stays in the heap until it reaches the top, where it is discarded. */
+  cancelled: boolean;
 }
 
 export interface EventQueue {
   schedule(atUs: VirtualMicros, run: () => void): void;
+  /**
+   * Like schedule, for timers that are usually cancelled (TCP's retransmission timer): a
+   * cancelled entry never runs, and neither moves the clock nor keeps the agenda from being idle.
+   */
+  timer(atUs: VirtualMicros, run: () => void): () => void;
   /** Time of the earliest entry, or undefined when nothing is scheduled. */
   peekTime(): VirtualMicros | undefined;
   /** Removes and returns the earliest entry. */
@@ -51,20 +58,39 @@ export function createEventQueue(): EventQueue {
     heap[index] = entry;
   };
 
+  const removeTop = (): Entry | undefined => {
+    const top = heap[0];
+    const last = heap.pop();
+    if (top !== undefined && last !== undefined && heap.length > 0) {
+      heap[0] = last;
+      siftDown(0);
+    }
+    return top;
+  };
+  const dropCancelled = (): void => {
+    while (heap.length > 0 && heap[0]!.cancelled) removeTop();
+  };
+
   return {
     schedule(atUs, run) {
-      heap.push({ atUs, order: order++, run });
+      heap.push({ atUs, order: order++, run, cancelled: false });
       siftUp(heap.length - 1);
     },
-    peekTime: () => heap[0]?.atUs,
+    timer(atUs, run) {
+      const entry: Entry = { atUs, order: order++, run, cancelled: false };
+      heap.push(entry);
+      siftUp(heap.length - 1);
+      return () => {
+        entry.cancelled = true;
+      };
+    },
+    peekTime: () => {
+      dropCancelled();
+      return heap[0]?.atUs;
+    },
     pop() {
-      const top = heap[0];
-      const last = heap.pop();
-      if (top !== undefined && last !== undefined && heap.length > 0) {
-        heap[0] = last;
-        siftDown(0);
-      }
-      return top;
+      dropCancelled();
+      return removeTop();
     },
     get size() {
       return heap.length;

@@ -27,6 +27,7 @@ import { otherEnd, type Routing } from "./routing.ts";
 import type { BoundSocket, SocketTable } from "./sockets.ts";
 import type { HostSpec, PacketFate, SocketAddress, VirtualMicros } from "./types.ts";
 import type { Wire } from "./wire.ts";
+import { createTcpLayer, type TcpLayer } from "./tcp-layer.ts";
 
 /** RFC 768 over RFC 791: 65,535 − 20 (IPv4 header) − 8 (UDP header). */
 export const MAX_UDP_PAYLOAD = 65_507;
@@ -40,6 +41,10 @@ export interface HostDeps {
   identificationRandom: Random;
   now: () => VirtualMicros;
   schedule: (atUs: VirtualMicros, run: () => void) => void;
+  /** A cancellable schedule, for TCP's timers. */
+  timer: (atUs: VirtualMicros, run: () => void) => () => void;
+  /** Seeds this host's TCP initial sequence numbers and ephemeral ports. */
+  tcpRandom: Random;
   wire: Wire;
   log: PacketLog;
   routing: Routing;
@@ -52,6 +57,7 @@ export interface SimHost {
   readonly name: string;
   readonly address: string;
   readonly sockets: SocketTable;
+  readonly tcp: TcpLayer;
   sendUdp(socket: BoundSocket, payload: Uint8Array, to: SocketAddress): void;
   sendRaw(packet: Uint8Array): void;
   receive(packet: InFlight): void;
@@ -162,6 +168,10 @@ export function createHost(deps: HostDeps): SimHost {
     const settle = (fate: PacketFate): void => {
       for (const packet of waiting ?? []) log.finalise(packet, fate);
     };
+    if (header.protocol === IP_PROTOCOL.TCP) {
+      settle(tcp.receive(header, payload));
+      return;
+    }
     if (header.protocol !== IP_PROTOCOL.UDP) {
       // ICMP errors and other protocols reach the host; nothing here reads them further.
       settle(DELIVERED);
@@ -207,6 +217,30 @@ export function createHost(deps: HostDeps): SimHost {
     else socket.queue.push(datagram);
   };
 
+  const firstLink = routing.defaultLink(me);
+  const tcp = createTcpLayer({
+    hostName: me,
+    address: spec.address,
+    now: deps.now,
+    timer: deps.timer,
+    random: deps.tcpRandom,
+    // RFC 9293 §3.7.1: the MSS is the MTU less the IPv4 and TCP headers.
+    mss: (firstLink?.mtu ?? 1500) - 40,
+    output(destination, segment) {
+      const packet = encodeIpv4(
+        {
+          source: spec.address,
+          destination,
+          protocol: IP_PROTOCOL.TCP,
+          ttl: DEFAULT_TTL,
+          identification: nextIdentification(),
+        },
+        segment,
+      );
+      output(packet, decodeIpv4(packet).header);
+    },
+  });
+
   const forward = createForwarder({
     me,
     label,
@@ -221,6 +255,7 @@ export function createHost(deps: HostDeps): SimHost {
     name: me,
     address: spec.address,
     sockets: deps.sockets,
+    tcp,
 
     sendUdp(socket, payload, to) {
       const destination = typeof to?.address === "string" ? parseIpv4Address(to.address) : null;

@@ -2,9 +2,11 @@
 // exposes the learner's host. Everything happens in virtual time: blocking calls run the agenda
 // forward instead of waiting.
 import { dissectPacket } from "../protocols/dissect.ts";
+import { createTcpConversations } from "../protocols/tcp-conversations.ts";
 import { NetworkError, TopologyError } from "./errors.ts";
 import { createEventQueue } from "./event-queue.ts";
 import { createHost, type SimHost } from "./ip-stack.ts";
+import { createLearnerTcp } from "./learner-tcp.ts";
 import { createLimitGuard, resolveLimits } from "./limits.ts";
 import { createPacketLog, dropped } from "./packet-log.ts";
 import { createPeers } from "./peers/index.ts";
@@ -28,6 +30,7 @@ import { createWire } from "./wire.ts";
 const STREAM_LINK = 1000;
 const STREAM_PORTS = 100_000;
 const STREAM_IDENTIFICATION = 200_000;
+const STREAM_TCP = 300_000;
 
 type RunResult = "stopped" | "deadline" | "idle";
 
@@ -48,7 +51,10 @@ export function createNetwork(options: NetworkOptions): Network {
   let now: VirtualMicros = 0;
   const clock = (): VirtualMicros => now;
   const schedule = (atUs: VirtualMicros, run: () => void): void => queue.schedule(atUs, run);
-  const log = createPacketLog(dissectPacket, options.onPacket);
+  const timer = (atUs: VirtualMicros, run: () => void): (() => void) => queue.timer(atUs, run);
+  // One TCP conversation tracker per run, so the trace shows Wireshark's relative numbers.
+  const conversations = createTcpConversations();
+  const log = createPacketLog((bytes) => dissectPacket(bytes, conversations), options.onPacket);
   const routing = createRouting(topology.hosts, topology.links);
   const linkRandoms = routing.links.map((link) => createRandom(seed, STREAM_LINK + link.index));
   const hosts = new Map<string, SimHost>();
@@ -78,6 +84,8 @@ export function createNetwork(options: NetworkOptions): Network {
         identificationRandom: createRandom(seed, STREAM_IDENTIFICATION + index),
         now: clock,
         schedule,
+        timer,
+        tcpRandom: createRandom(seed, STREAM_TCP + index),
         wire,
         log,
         routing,
@@ -86,7 +94,7 @@ export function createNetwork(options: NetworkOptions): Network {
       }),
     );
   });
-  const peers = createPeers(topology, hosts, clock, () => guard.report !== null);
+  const peers = createPeers(topology, hosts, clock, () => guard.report !== null, schedule);
 
   /** Runs the agenda until `done()`, the deadline, or an empty agenda. */
   const run = (done: () => boolean, deadline: VirtualMicros): RunResult => {
@@ -111,6 +119,35 @@ export function createNetwork(options: NetworkOptions): Network {
 
   const learnerHost = hosts.get(topology.learnerHost)!;
   const learnerSockets = new Set<BoundSocket>();
+  let learnerTcpSockets = 0;
+  const socketLimit = (): void => {
+    if (learnerSockets.size + learnerTcpSockets >= limits.maxSockets) {
+      guard.trip(
+        "SOCKET_LIMIT",
+        `a program may have at most ${limits.maxSockets} sockets open at once`,
+      );
+    }
+  };
+  const learnerTcp = createLearnerTcp({
+    host: learnerHost,
+    now: clock,
+    run,
+    waitUntil(deadline) {
+      if (deadline > limits.maxVirtualTimeUs) tripTime();
+      if (deadline > now) now = deadline;
+    },
+    checkLimits: () => guard.check(),
+    openSocket() {
+      socketLimit();
+      learnerTcpSockets++;
+      let released = false;
+      return () => {
+        if (!released) learnerTcpSockets--;
+        released = true;
+      };
+    },
+    nextId: () => ++socketIds,
+  });
 
   const openSocket = (socket: BoundSocket): UdpSocketHandle => {
     const ensureOpen = (): void => {
@@ -159,12 +196,7 @@ export function createNetwork(options: NetworkOptions): Network {
     address: learnerHost.address,
     bindUdp(local: SocketAddress) {
       guard.check();
-      if (learnerSockets.size >= limits.maxSockets) {
-        guard.trip(
-          "SOCKET_LIMIT",
-          `a program may have at most ${limits.maxSockets} sockets open at once`,
-        );
-      }
+      socketLimit();
       const socket = learnerHost.sockets.bind(local);
       learnerSockets.add(socket);
       return openSocket(socket);
@@ -180,6 +212,8 @@ export function createNetwork(options: NetworkOptions): Network {
       }
       learnerHost.sendRaw(bytes);
     },
+    connectTcp: (remote, timeoutUs) => learnerTcp.connect(remote, timeoutUs),
+    listenTcp: (local) => learnerTcp.listen(local),
   };
 
   return {

@@ -75,7 +75,9 @@ export function validateTopology(spec: TopologySpec): string[] {
   const bound = new Set<string>();
   for (const [index, peer] of peers.entries()) {
     const label = `peer #${index + 1} (${String(peer?.kind)})`;
-    if (!["name-server", "alice", "file-receiver"].includes(peer?.kind)) {
+    if (
+      !["name-server", "alice", "file-receiver", "web-server", "tcp-caller"].includes(peer?.kind)
+    ) {
       problems.push(`${label} has an unknown kind`);
     }
     if (!names.has(peer?.host))
@@ -83,7 +85,7 @@ export function validateTopology(spec: TopologySpec): string[] {
     const port = peer?.port ?? defaultPeerPort(peer?.kind);
     if (!isIntegerIn(port, 1, 65_535)) {
       problems.push(`${label} needs a port from 1 to 65535`);
-    } else if (bound.has(`${peer.host}:${port}`)) {
+    } else if (peer.kind !== "tcp-caller" && bound.has(`${peer.host}:${port}`)) {
       problems.push(`${label}: port ${port} on "${peer.host}" is taken by another peer`);
     }
     bound.add(`${peer?.host}:${port}`);
@@ -98,6 +100,7 @@ export function validateTopology(spec: TopologySpec): string[] {
 export function defaultPeerPort(kind: string | undefined): number | undefined {
   if (kind === "name-server") return 53;
   if (kind === "alice") return 1000;
+  if (kind === "web-server") return 80;
   return undefined;
 }
 

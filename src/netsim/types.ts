@@ -45,6 +45,25 @@ export type PeerSpec =
       port?: number /* 1000 */;
       /** Alice answers each message with this text; `{message}` is replaced by what she got. */
       reply?: string;
+      /** Alice also listens on this TCP port, answering each chunk she reads the same way. */
+      tcpPort?: number;
+    }
+  | {
+      /** Answers HTTP/1.0 and HTTP/1.1 GET requests over TCP (RFC 9112). */
+      kind: "web-server";
+      host: string;
+      port?: number /* 80 */;
+      /** The body of "/" (text/html); other paths get 404. */
+      page?: string;
+    }
+  | {
+      /** Connects to the learner's host on `port`, sends `message`, reads until EOF. */
+      kind: "tcp-caller";
+      host: string;
+      port: number;
+      message?: string;
+      /** When the first attempt is made; refused attempts are retried every 200 ms (20 times). */
+      startUs?: number;
     }
   | {
       kind: "file-receiver";
@@ -108,6 +127,7 @@ export interface NetworkLimits {
 export type DropReason =
   | "bad-header-checksum"
   | "bad-udp-checksum"
+  | "bad-tcp-checksum"
   | "malformed"
   | "port-unreachable"
   | "ttl-expired"
@@ -172,7 +192,12 @@ export type NetworkErrorCode =
   | "PACKET_LIMIT"
   | "BYTE_LIMIT"
   | "SOCKET_LIMIT"
-  | "VIRTUAL_TIME_LIMIT";
+  | "VIRTUAL_TIME_LIMIT"
+  | "CONNECTION_REFUSED"
+  | "CONNECTION_RESET"
+  | "TIMED_OUT"
+  | "NOT_CONNECTED"
+  | "BROKEN_PIPE";
 
 export interface UdpSocketHandle {
   readonly id: number;
@@ -184,6 +209,37 @@ export interface UdpSocketHandle {
   close(): void;
 }
 
+export type TcpReadResult =
+  | { status: "data"; bytes: Uint8Array }
+  /** The peer sent FIN (or this side shut reading down): no more bytes will come. */
+  | { status: "eof" }
+  | { status: "timeout" }
+  | { status: "idle" };
+
+/** A connected TCP stream of the learner's. Errors are NetworkErrors (CONNECTION_RESET, …). */
+export interface TcpStreamHandle {
+  readonly id: number;
+  readonly local: SocketAddress;
+  readonly remote: SocketAddress;
+  /** Queues bytes for sending; blocks (virtual time) while the send buffer is full. */
+  write(bytes: Uint8Array): number;
+  /** Up to `max` bytes; blocks until data, EOF, the timeout or idleness. */
+  read(max: number, timeoutUs: VirtualMicros | null): TcpReadResult;
+  shutdown(how: "read" | "write" | "both"): void;
+  close(): void;
+  /** RFC 9293's state name: "ESTABLISHED", "CLOSE-WAIT", … */
+  readonly state: string;
+}
+
+export interface TcpListenerHandle {
+  readonly id: number;
+  readonly local: SocketAddress;
+  accept(
+    timeoutUs: VirtualMicros | null,
+  ): { status: "accepted"; stream: TcpStreamHandle } | { status: "timeout" } | { status: "idle" };
+  close(): void;
+}
+
 /** The learner's host as the runner's bridge sees it. */
 export interface HostStack {
   readonly name: string;
@@ -192,6 +248,10 @@ export interface HostStack {
   bindUdp(local: SocketAddress): UdpSocketHandle;
   /** Puts hand-built IPv4 packet bytes on the wire, unchanged. */
   sendRaw(packet: Uint8Array): void;
+  /** Opens a TCP connection (three-way handshake in virtual time); null waits as TCP does. */
+  connectTcp(remote: SocketAddress, timeoutUs: VirtualMicros | null): TcpStreamHandle;
+  /** A TCP listener; port 0 picks an ephemeral port. */
+  listenTcp(local: SocketAddress): TcpListenerHandle;
 }
 
 export interface LimitReport {

@@ -42,6 +42,7 @@ describe("alice", () => {
     expect((states.alice as { inbox: unknown[] }).inbox).toEqual([
       {
         atUs: 1000,
+        protocol: "udp",
         from: { address: "10.0.0.2", port: 7000 },
         fromText: "10.0.0.2:7000",
         length: 11,

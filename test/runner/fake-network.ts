@@ -33,6 +33,12 @@ export function createNetwork(options: NetworkOptions): Network {
       };
     },
     sendRaw() {},
+    connectTcp() {
+      throw new Error("the fake network has no TCP");
+    },
+    listenTcp() {
+      throw new Error("the fake network has no TCP");
+    },
   };
   return {
     nowUs: 0,

@@ -6,6 +6,8 @@ import type { TopologySpec, VirtualMicros } from "../types.ts";
 import { createAlice } from "./alice.ts";
 import { createFileReceiver } from "./file-receiver.ts";
 import { createNameServer } from "./name-server.ts";
+import { createTcpCaller } from "./tcp-caller.ts";
+import { createWebServer, DEFAULT_PAGE } from "./web-server.ts";
 import type { Peer, PeerContext } from "./peer.ts";
 
 export interface Peers {
@@ -18,6 +20,7 @@ export function createPeers(
   hosts: ReadonlyMap<string, SimHost>,
   now: () => VirtualMicros,
   limitReached: () => boolean,
+  schedule: (atUs: VirtualMicros, run: () => void) => void,
 ): Peers {
   const perHost = new Map<string, number>();
   for (const spec of topology.peers) perHost.set(spec.host, (perHost.get(spec.host) ?? 0) + 1);
@@ -33,6 +36,13 @@ export function createPeers(
       now,
       listen(listenPort, handler) {
         socket = host.sockets.bind({ address: "0.0.0.0", port: listenPort }, handler);
+      },
+      listenTcp(listenPort, accepted) {
+        host.tcp.listen({ address: "0.0.0.0", port: listenPort }, accepted);
+      },
+      connectTcp: (remote) => host.tcp.connect(remote),
+      later(run, atUs) {
+        schedule(Math.max(now(), atUs ?? now()), run);
       },
       send(payload, to) {
         if (!socket) return;
@@ -51,7 +61,21 @@ export function createPeers(
         running.push([key, createNameServer(context, port, topology.records)]);
         break;
       case "alice":
-        running.push([key, createAlice(context, port, spec.reply)]);
+        running.push([key, createAlice(context, port, spec.reply, spec.tcpPort)]);
+        break;
+      case "web-server":
+        running.push([key, createWebServer(context, port, spec.page ?? DEFAULT_PAGE)]);
+        break;
+      case "tcp-caller":
+        running.push([
+          key,
+          createTcpCaller(context, {
+            address: hosts.get(topology.learnerHost)!.address,
+            port,
+            message: spec.message ?? "Hello from Alice!",
+            startUs: spec.startUs ?? 100_000,
+          }),
+        ]);
         break;
       case "file-receiver":
         running.push([

@@ -1,4 +1,5 @@
 // What a peer program gets from the host it runs on: a port to listen on and a way to answer.
+import type { TcpConnection } from "../tcp-connection.ts";
 import type { ReceivedDatagram, SocketAddress, VirtualMicros } from "../types.ts";
 
 export interface PeerContext {
@@ -9,6 +10,33 @@ export interface PeerContext {
   listen(port: number, handler: (datagram: ReceivedDatagram) => void): void;
   /** Sends from the peer's port. Never throws for a bad destination (limits still throw). */
   send(payload: Uint8Array, to: SocketAddress): void;
+  /** Listens on a TCP port; `accepted` runs as each connection is established. */
+  listenTcp(port: number, accepted: (connection: TcpConnection) => void): void;
+  /** Opens a TCP connection from an ephemeral port. */
+  connectTcp(remote: SocketAddress): TcpConnection;
+  /** Runs `run` at `atUs` (default: now, after what is running has finished). */
+  later(run: () => void, atUs?: VirtualMicros): void;
+}
+
+/**
+ * Calls `react` (after the event that caused it) whenever the connection has something new:
+ * bytes, EOF, or an error. Reacting later, not inside the segment's processing, keeps a peer's
+ * answer from interleaving with the ACK the segment itself causes.
+ */
+export function onTcpChange(
+  context: PeerContext,
+  connection: TcpConnection,
+  react: () => void,
+): void {
+  let pending = false;
+  connection.onChange = () => {
+    if (pending) return;
+    pending = true;
+    context.later(() => {
+      pending = false;
+      react();
+    });
+  };
 }
 
 export interface Peer {
