@@ -76,6 +76,10 @@ export type RunEvent =
 export interface RunOptions {
   onEvent?: (event: RunEvent) => void;
   signal?: AbortSignal;
+  /** Whose turn the run waits in (the learner): the queue serves each key in turn. */
+  queueKey?: string;
+  /** The run's place in the queue (1 = next), when it has to wait and when that changes. */
+  onQueued?: (position: number) => void;
 }
 
 export interface Runner {
