@@ -1,5 +1,5 @@
 // createRunner: a supervised pool of worker processes, one run at a time per worker, with a
-// bounded queue. Workers own isolated-vm; this process never loads it. A worker that dies
+// bounded queue that serves learners in turn (fair-queue.ts). Workers own isolated-vm; this process never loads it. A worker that dies
 // mid-run (V8 aborts the whole process on some out-of-memory patterns) is replaced and its run
 // reported as "memory-limit"; a worker that stops answering is killed and replaced.
 //
@@ -11,6 +11,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
+import { createFairQueue } from "./fair-queue.ts";
 import { clampLimits, DEFAULT_LIMITS } from "./limits.ts";
 import { messages } from "./messages.ts";
 import { decodePackets } from "./packet-wire.ts";
@@ -21,8 +22,12 @@ import type { ParentMessage, WorkerMessage, WorkerSettings } from "./worker-prot
 export interface RunnerConfig {
   /** Worker processes; default os.availableParallelism(). */
   workers?: number;
-  /** Runs that may wait for a worker; past it run() rejects with RunnerBusyError. Default 100. */
+  /** Runs that may wait for a worker; past it run() rejects with RunnerBusyError. Default 2000. */
   maxQueue?: number;
+  /** Bytes of code and files the waiting runs may hold in all. Default 64 MiB. */
+  maxQueueBytes?: number;
+  /** Runs one learner (RunOptions.queueKey) may have waiting. Default 4. */
+  maxQueuedPerLearner?: number;
   /** The configured limits (defaults: limits.ts); a request may only lower them. */
   limits?: Partial<RunLimits>;
   /** A worker's isolate is replaced after this many runs. Default 100. */
@@ -41,8 +46,12 @@ export interface RunnerConfig {
 /** run() when the queue is full: the caller should answer "busy, try again". */
 export class RunnerBusyError extends Error {
   readonly code = "RUNNER_BUSY";
-  constructor(queued: number) {
-    super(`all runners are busy and ${queued} runs are already waiting; try again shortly`);
+  constructor(queued: number, ownWaiting = false) {
+    super(
+      ownWaiting
+        ? `${queued} of your runs are already waiting for a sandbox; wait for them to finish`
+        : `all runners are busy and ${queued} runs are already waiting; try again shortly`,
+    );
     this.name = "RunnerBusyError";
   }
 }
@@ -89,6 +98,8 @@ interface Job {
   options: RunOptions;
   resolve: (result: RunResult) => void;
   queuedAt: number;
+  /** The queue position last told to options.onQueued. */
+  toldPosition?: number;
   startedAt?: number;
   /** Why the parent ended the worker, if it did: decides the reported outcome. */
   killedFor?: "time-limit" | "cancelled";
@@ -102,9 +113,15 @@ interface Worker {
   rssBytes: number;
 }
 
+/** What a waiting run holds on to, roughly: its code (UTF-16) and its files. */
+function sizeOf(request: RunRequest): number {
+  let bytes = request.code.length * 2 + 1024;
+  for (const file of Object.values(request.files ?? {})) bytes += file.byteLength;
+  return bytes;
+}
+
 export function createRunner(config: RunnerConfig = {}) {
   const size = Math.max(1, config.workers ?? availableParallelism());
-  const maxQueue = config.maxQueue ?? 100;
   const killGraceMs = config.killGraceMs ?? 2_000;
   const configured = clampLimits({ ...DEFAULT_LIMITS, ...config.limits });
   const settings: WorkerSettings = {
@@ -113,7 +130,15 @@ export function createRunner(config: RunnerConfig = {}) {
     ...(config.fastPathMs !== undefined ? { fastPathMs: config.fastPathMs } : {}),
   };
   const workers = new Set<Worker>();
-  const queue: Job[] = [];
+  const maxQueuedPerLearner = config.maxQueuedPerLearner ?? 4;
+  const queue = createFairQueue<Job>({
+    maxItems: config.maxQueue ?? 2_000,
+    maxBytes: config.maxQueueBytes ?? 64 * 2 ** 20,
+    maxPerKey: maxQueuedPerLearner,
+  });
+  // Waiting runs hear their new queue position at most this often (one message each, not one
+  // per run started ahead of them).
+  let positionTimer: NodeJS.Timeout | null = null;
   let nextId = 1;
   let restarts = 0;
   let failedStarts = 0;
@@ -195,7 +220,7 @@ export function createRunner(config: RunnerConfig = {}) {
     // A worker that cannot even start (a broken install) must not spin the CPU: back off.
     const delay = Math.min(failedStarts * 500, 5_000);
     if (failedStarts >= 3) {
-      for (const waiting of queue.splice(0)) {
+      for (const waiting of queue.drain()) {
         finish(
           waiting,
           resultWithoutRun(
@@ -230,7 +255,7 @@ export function createRunner(config: RunnerConfig = {}) {
 
   function pump(): void {
     for (const worker of workers) {
-      if (queue.length === 0) return;
+      if (queue.size === 0) return;
       if (!worker.ready || worker.job || !worker.child.connected) continue;
       const job = queue.shift()!;
       start(worker, job);
@@ -271,8 +296,7 @@ export function createRunner(config: RunnerConfig = {}) {
         resultWithoutRun("time-limit", messages.cancelled(), limits, request.topology),
       );
     }
-    if (queue.length >= maxQueue) return Promise.reject(new RunnerBusyError(queue.length));
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       const job: Job = {
         id: nextId++,
         request,
@@ -286,9 +310,7 @@ export function createRunner(config: RunnerConfig = {}) {
       if (signal) {
         // Cancelled while still waiting: leave the queue, no worker involved.
         const onAbort = () => {
-          const index = queue.indexOf(job);
-          if (index < 0) return;
-          queue.splice(index, 1);
+          if (!queue.remove(job)) return;
           finish(
             job,
             resultWithoutRun("time-limit", messages.cancelled(), limits, request.topology),
@@ -297,15 +319,49 @@ export function createRunner(config: RunnerConfig = {}) {
         signal.addEventListener("abort", onAbort, { once: true });
         job.cleanup.push(() => signal.removeEventListener("abort", onAbort));
       }
-      queue.push(job);
+      const refused = queue.push(options.queueKey ?? `run-${job.id}`, job, sizeOf(request));
+      if (refused) {
+        for (const cleanup of job.cleanup.splice(0)) cleanup();
+        reject(
+          refused === "key-full"
+            ? new RunnerBusyError(maxQueuedPerLearner, true)
+            : new RunnerBusyError(queue.size),
+        );
+        return;
+      }
       pump();
+      if (options.onQueued && queue.positionOf(job) > 0) {
+        tellPosition(job, queue.positionOf(job));
+        positionTimer ??= setInterval(tellPositions, 1_000).unref();
+      }
     });
+  }
+
+  function tellPosition(job: Job, position: number): void {
+    if (position === job.toldPosition) return;
+    job.toldPosition = position;
+    try {
+      job.options.onQueued?.(position);
+    } catch {
+      // a listener's failure is the listener's
+    }
+  }
+
+  function tellPositions(): void {
+    if (queue.size === 0) {
+      clearInterval(positionTimer!);
+      positionTimer = null;
+      return;
+    }
+    for (const [job, position] of queue.positions()) {
+      if (job.options.onQueued) tellPosition(job, position);
+    }
   }
 
   function stats() {
     let busy = 0;
     for (const worker of workers) if (worker.job) busy++;
-    return { workers: workers.size, busy, queued: queue.length, restarts };
+    return { workers: workers.size, busy, queued: queue.size, restarts };
   }
 
   /** Resident memory of each worker, as of its last finished run (0 before its first). */
@@ -316,7 +372,8 @@ export function createRunner(config: RunnerConfig = {}) {
   async function close(): Promise<void> {
     if (closed) return;
     closed = true;
-    for (const job of queue.splice(0)) {
+    if (positionTimer) clearInterval(positionTimer);
+    for (const job of queue.drain()) {
       finish(
         job,
         resultWithoutRun(

@@ -83,6 +83,10 @@ export interface RunOptions {
   /** Called before a compiled language is compiled (the stream's `compiling`). */
   onCompiling?: () => void;
   signal?: AbortSignal;
+  /** Whose turn the run waits in (the learner): the queue serves each key in turn. */
+  queueKey?: string;
+  /** The run's place in the queue (1 = next), when it has to wait and when that changes. */
+  onQueued?: (position: number) => void;
 }
 
 export interface Runner {
