@@ -18,6 +18,7 @@ import { packetSchemas, Trace } from "./packet-schemas.ts";
 import { progressSchemas } from "./progress.ts";
 import { sessionRequestSchemas } from "./sessions.ts";
 import { streamSchemas } from "./stream-messages.ts";
+import { webhookSchemas } from "./webhook-schemas.ts";
 import {
   CheckResult,
   ErrorCode,
@@ -46,6 +47,7 @@ export const namedSchemas = [
   ...meSchemas,
   ...downloadSchemas,
   ...streamSchemas,
+  ...webhookSchemas,
   ErrorCode,
   ErrorResponse,
   ...packetSchemas,

@@ -66,6 +66,8 @@ export interface SubmitterDeps {
   limiter: RateLimiter;
   /** Aborted when the service shuts down: runs in flight are cancelled. */
   shutdown: AbortSignal;
+  /** Called after a submission (and the outbox rows it caused) is committed. */
+  onStored?: () => void;
 }
 
 export function createSubmitter(deps: SubmitterDeps) {
@@ -196,6 +198,7 @@ export function createSubmitter(deps: SubmitterDeps) {
       },
       packetsJson,
     );
+    if (!replayed) deps.onStored?.();
     deps.metrics.runs.inc({ outcome: graded.run.outcome, channel: input.channel });
     deps.metrics.runSeconds.observe((Date.now() - startedAt.getTime()) / 1000);
     if (replayed) return replay(input, row);

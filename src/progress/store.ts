@@ -4,8 +4,10 @@ import { createAccounts } from "./accounts.ts";
 import type { Database } from "./database.ts";
 import { guardStore } from "./errors.ts";
 import { createReports } from "./reports.ts";
+import { createOutbox } from "./outbox.ts";
 import { createSecrets } from "./secrets.ts";
 import { createSubmissions } from "./submissions.ts";
+import { createWebhooks } from "./webhooks.ts";
 
 export function createStore(db: Pick<Database, "prisma" | "sql">) {
   return {
@@ -13,6 +15,8 @@ export function createStore(db: Pick<Database, "prisma" | "sql">) {
     submissions: guardStore(createSubmissions(db.prisma, db.sql)),
     reports: guardStore(createReports(db.prisma)),
     secrets: guardStore(createSecrets(db.prisma)),
+    outbox: guardStore(createOutbox(db.prisma, db.sql)),
+    webhooks: guardStore(createWebhooks(db.prisma)),
   };
 }
 
