@@ -12,6 +12,10 @@ import websocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Config } from "./config.ts";
 import type { Grader, LessonCatalogue } from "./grading/types.ts";
+import { createAddressPolicy } from "./integrations/address-policy.ts";
+import { createOutboundHttp, type OutboundHttp } from "./integrations/outbound-http.ts";
+import { createRelay } from "./integrations/relay.ts";
+import { createWebhookDeliverer } from "./integrations/webhook-deliverer.ts";
 import type { Database } from "./progress/database.ts";
 import { createStore } from "./progress/store.ts";
 import type { Language, Runner } from "./runner/types.ts";
@@ -37,6 +41,8 @@ import { createSubmitter } from "./http/submitter.ts";
 import { teacherRoutes } from "./http/teachers.ts";
 import { tokenRoutes } from "./http/tokens.ts";
 import { webAppRoutes } from "./http/web-app.ts";
+import { webhooksDocument } from "./http/webhook-schemas.ts";
+import { webhookRoutes } from "./http/webhooks.ts";
 
 export interface AppDeps {
   config: Config;
@@ -46,6 +52,8 @@ export interface AppDeps {
   runner: Pick<Runner, "stats">;
   /** The languages the runner can run (server.ts adds "rust" when its compiler is set up). */
   languages?: readonly Language[];
+  /** How outgoing requests are made; defaults to node:http(s) under the address policy. */
+  outboundHttp?: OutboundHttp;
   /** A pino logger or logger options; defaults to one at config.LOG_LEVEL. */
   logger?: FastifyBaseLogger;
 }
@@ -102,6 +110,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         description: "The session stream's messages, order, errors and close codes (AsyncAPI 3.0).",
       },
       components: { securitySchemes },
+      // OpenAPI 3.1's `webhooks`, as the extension 3.0 tools (Redoc) read; POST /v1/webhooks
+      // carries the same as `callbacks`, the 3.0 way.
+      ...({ "x-webhooks": webhooksDocument } as object),
     },
     // Named schemas keep their names (Packet, Grade…) in components/schemas, so generated
     // clients get types by those names.
@@ -125,6 +136,34 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     downloadLinks,
   });
 
+  // Outgoing deliveries: the outbox relay and what it delivers to (src/integrations).
+  const addressPolicy = createAddressPolicy(config.OUTBOUND_ALLOW_PRIVATE);
+  const outboundHttp =
+    deps.outboundHttp ??
+    createOutboundHttp({ policy: addressPolicy, timeoutMs: config.OUTBOUND_TIMEOUT_MS });
+  const relay = createRelay({
+    outbox: store.outbox,
+    deliverers: {
+      webhook: createWebhookDeliverer({
+        store,
+        http: outboundHttp,
+        disableAfter: config.WEBHOOK_DISABLE_AFTER,
+      }),
+    },
+    options: {
+      pollMs: config.OUTBOX_POLL_MS,
+      leaseMs: config.OUTBOX_LEASE_MS,
+      maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+      retryBaseMs: config.OUTBOX_RETRY_BASE_MS,
+      retryMaxMs: 6 * 3_600_000,
+    },
+    log: app.log,
+  });
+  if (config.OUTBOX_RELAY) {
+    app.addHook("onReady", async () => relay.start());
+    app.addHook("onClose", async () => relay.stop());
+  }
+
   const shutdown = new AbortController();
   // Every run in flight listens for the shutdown: hundreds at once is normal, not a leak.
   setMaxListeners(0, shutdown.signal);
@@ -138,6 +177,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     limiter: createRateLimiter({ limit: config.SUBMISSION_RATE_LIMIT, windowMs: 60_000 }),
     shutdown: shutdown.signal,
     ...(deps.languages ? { languages: deps.languages } : {}),
+    onStored: () => relay.wake(),
   });
   const routeDeps: RouteDeps = {
     config,
@@ -151,6 +191,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     learnerApi,
     shutdown: shutdown.signal,
     downloadLinks,
+    addressPolicy,
+    wakeRelay: () => relay.wake(),
   };
   for (const routes of [
     healthRoutes,
@@ -167,6 +209,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     asyncApiRoutes,
     downloadRoutes,
     webAppRoutes,
+    webhookRoutes,
   ]) {
     await app.register(routes, routeDeps);
   }

@@ -111,6 +111,27 @@ const trustedProxies: Parse<boolean | number | string[]> = (raw) => {
   return list;
 };
 
+// Ranges that outgoing requests (webhooks, LTI) may reach besides public addresses.
+const privateAllowance: Parse<boolean | string[]> = (raw) => {
+  const value = raw.trim();
+  if (value === "" || value === "false") return false;
+  if (value === "true" || value === "*") return true;
+  const list = value.split(",").map((entry) => entry.trim());
+  for (const entry of list) {
+    if (!/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(entry)) {
+      throw new Error(`"${entry}" is not an IP address or CIDR range such as 10.0.0.0/8`);
+    }
+  }
+  return list;
+};
+
+const onOff: Parse<boolean> = (raw) => {
+  const value = raw.trim().toLowerCase();
+  if (value === "on" || value === "true" || value === "1") return true;
+  if (value === "off" || value === "false" || value === "0") return false;
+  throw new Error(`expected on or off, got "${raw}"`);
+};
+
 const definitions = {
   PORT: {
     description: "TCP port the HTTP server listens on.",
@@ -229,6 +250,51 @@ const definitions = {
       "Packets of a run's trace stored for replay and pcap download; the rest are dropped.",
     default: "500",
     parse: integer(0, 100_000),
+  },
+  // Outgoing deliveries (src/integrations): the outbox relay, webhooks, outbound requests.
+  OUTBOX_RELAY: {
+    description:
+      "Whether this replica sends outbox deliveries (webhooks, LTI scores): on or off. Any number of replicas may; each message goes out once per attempt.",
+    default: "on",
+    parse: onOff,
+  },
+  OUTBOX_POLL_MS: {
+    description: "How often the relay looks for due deliveries (ms); a grade wakes it at once.",
+    default: "1000",
+    parse: integer(10, 600_000),
+  },
+  OUTBOX_LEASE_MS: {
+    description:
+      "How long a replica holds a delivery it is sending (ms); after a crash another replica sends it again when this runs out.",
+    default: "60000",
+    parse: integer(100, 3_600_000),
+  },
+  OUTBOX_MAX_ATTEMPTS: {
+    description: "Attempts of one delivery before it is parked (an operator can replay it).",
+    default: "15",
+    parse: integer(1, 100),
+  },
+  OUTBOX_RETRY_BASE_MS: {
+    description:
+      "First retry delay (ms); each next one doubles (with jitter), up to 6 hours: 15 attempts span about 2 days.",
+    default: "5000",
+    parse: integer(1, 3_600_000),
+  },
+  WEBHOOK_DISABLE_AFTER: {
+    description: "Failed attempts in a row after which a webhook endpoint is disabled.",
+    default: "50",
+    parse: integer(1, 100_000),
+  },
+  OUTBOUND_ALLOW_PRIVATE: {
+    description:
+      "Private, loopback and reserved addresses outgoing requests may reach: empty (none: only public addresses, against SSRF), `true` (all), or comma-separated CIDRs such as 10.20.0.0/16.",
+    default: "",
+    parse: privateAllowance,
+  },
+  OUTBOUND_TIMEOUT_MS: {
+    description: "Longest an outgoing request (webhook, LTI platform) may take (ms).",
+    default: "10000",
+    parse: integer(100, 120_000),
   },
 } satisfies Record<string, Option<unknown>>;
 

@@ -20,6 +20,7 @@ import { packetSchemas, Trace } from "./packet-schemas.ts";
 import { progressSchemas } from "./progress.ts";
 import { sessionRequestSchemas } from "./sessions.ts";
 import { streamSchemas } from "./stream-messages.ts";
+import { webhookSchemas } from "./webhook-schemas.ts";
 import {
   CheckResult,
   ErrorCode,
@@ -50,6 +51,7 @@ export const namedSchemas = [
   ...meSchemas,
   ...downloadSchemas,
   ...streamSchemas,
+  ...webhookSchemas,
   ErrorCode,
   ErrorResponse,
   ...packetSchemas,

@@ -1,5 +1,6 @@
 // What the route plugins receive: narrow capabilities, built once in buildApp.
 import type { Config } from "../config.ts";
+import type { AddressPolicy } from "../integrations/address-policy.ts";
 import type { LessonCatalogue } from "../grading/types.ts";
 import type { Store } from "../progress/store.ts";
 import type { Runner } from "../runner/types.ts";
@@ -24,4 +25,8 @@ export interface RouteDeps {
   shutdown: AbortSignal;
   /** Signs links that fetch a download without a token (download-links.ts). */
   downloadLinks: Pick<DownloadLinks, "sign">;
+  /** Which addresses outgoing requests may reach (webhook URLs are checked against it). */
+  addressPolicy: AddressPolicy;
+  /** Tells the outbox relay that a delivery is due now. */
+  wakeRelay(): void;
 }

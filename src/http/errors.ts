@@ -25,6 +25,11 @@ export const errorCodes = {
     status: 400,
     title: "A session stream message is not JSON, or not one of the client messages.",
   },
+  URL_NOT_ALLOWED: {
+    status: 400,
+    title:
+      "The URL may not be called: not http(s), or a private address (see OUTBOUND_ALLOW_PRIVATE).",
+  },
   NOT_DOWNLOADABLE: { status: 400, title: "The path is not a download a link can be made for." },
   ORIGIN_NOT_ALLOWED: {
     status: 403,

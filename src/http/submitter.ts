@@ -75,6 +75,8 @@ export interface SubmitterDeps {
   shutdown: AbortSignal;
   /** The languages this server runs (Rust needs its compiler); default: JavaScript, TypeScript. */
   languages?: readonly Language[];
+  /** Called after a submission (and the outbox rows it caused) is committed. */
+  onStored?: () => void;
 }
 
 export function createSubmitter(deps: SubmitterDeps) {
@@ -212,6 +214,7 @@ export function createSubmitter(deps: SubmitterDeps) {
       },
       packetsJson,
     );
+    if (!replayed) deps.onStored?.();
     deps.metrics.runs.inc({ outcome: graded.run.outcome, channel: input.channel });
     deps.metrics.runSeconds.observe((Date.now() - startedAt.getTime()) / 1000);
     if (replayed) return replay(input, row);

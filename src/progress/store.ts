@@ -5,8 +5,10 @@ import type { Database } from "./database.ts";
 import { guardStore } from "./errors.ts";
 import { createReports } from "./reports.ts";
 import { createRoster } from "./roster.ts";
+import { createOutbox } from "./outbox.ts";
 import { createSecrets } from "./secrets.ts";
 import { createSubmissions } from "./submissions.ts";
+import { createWebhooks } from "./webhooks.ts";
 
 export function createStore(db: Pick<Database, "prisma" | "sql">) {
   return {
@@ -15,6 +17,8 @@ export function createStore(db: Pick<Database, "prisma" | "sql">) {
     reports: guardStore(createReports(db.prisma, db.sql)),
     secrets: guardStore(createSecrets(db.prisma)),
     roster: guardStore(createRoster(db.prisma)),
+    outbox: guardStore(createOutbox(db.prisma, db.sql)),
+    webhooks: guardStore(createWebhooks(db.prisma)),
   };
 }
 

@@ -107,6 +107,38 @@ const findSessionStatement: Statement = {
     FROM sessions WHERE id = $1::uuid AND learner_id = $2::uuid`,
 };
 
+// The events a graded submission causes, in the Standard Webhooks envelope ({type, timestamp,
+// data}). progress.changed only when the best score rose or the exercise became passed: CTEs see
+// the table as it was before the statement, so `previous` is the row before this submission.
+const outboxEvents = `SELECT 'submission.graded' AS type, jsonb_build_object(
+        'type', 'submission.graded', 'timestamp', ${isoMillis("s.finished_at")},
+        'data', jsonb_build_object('submissionId', s.id, 'learnerId', s.learner_id, 'lessonId', s.lesson_id,
+          'exerciseId', s.exercise_id, 'passed', s.passed, 'score', s.score, 'outcome', $9::text,
+          'finishedAt', ${isoMillis("s.finished_at")})) AS payload
+      FROM submission s
+      UNION ALL
+      SELECT 'progress.changed', jsonb_build_object(
+        'type', 'progress.changed', 'timestamp', ${isoMillis("s.finished_at")},
+        'data', jsonb_build_object('learnerId', p.learner_id, 'lessonId', p.lesson_id, 'exerciseId', p.exercise_id,
+          'attempts', p.attempts, 'bestScore', p.best_score, 'passed', p.passed,
+          'firstPassedAt', ${isoMillis("p.first_passed_at")}))
+      FROM submission s CROSS JOIN progress_row p
+      WHERE NOT EXISTS (SELECT 1 FROM previous)
+        OR EXISTS (SELECT 1 FROM previous o WHERE p.best_score > o.best_score OR (p.passed AND NOT o.passed))`;
+
+// One outbox row per event and enabled endpoint that wants it: the operator's endpoints hear
+// about everyone, a teacher's about the learners of their classes.
+const outboxDeliveries = `INSERT INTO outbox (id, kind, target_id, ordering_key, event_type, payload)
+      SELECT gen_random_uuid(), 'webhook', w.id, w.id::text || ':' || $2::uuid::text, e.type, e.payload
+      FROM events e JOIN webhook_endpoints w ON w.enabled AND e.type = ANY (w.events)
+      WHERE w.teacher_id IS NULL OR EXISTS (
+        SELECT 1 FROM enrolments en JOIN classes c ON c.id = en.class_id
+        WHERE en.learner_id = $2::uuid AND c.teacher_id = w.teacher_id)`;
+
+function isoMillis(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
 // One statement writes the submission, its trace and the progress row: atomic without a
 // BEGIN/COMMIT round trip. Prepared once per connection; it returns only what the database
 // chose (id, created_at): the rest of the row is what was sent, so nothing is read back.
@@ -124,6 +156,9 @@ const recordStatement: Statement = {
     ), trace AS (
       INSERT INTO submission_traces (submission_id, packets, total_packets, truncated)
       SELECT id, $24::jsonb, $17::integer, $25::boolean FROM submission
+    ), previous AS (
+      SELECT best_score, passed FROM progress
+      WHERE learner_id = $2::uuid AND lesson_id = $4 AND exercise_id = $5
     ), failed AS (
       SELECT ARRAY(SELECT jsonb_array_elements_text($27::jsonb))::varchar(100)[] AS checks
     ), progress_row AS (
@@ -158,6 +193,11 @@ const recordStatement: Statement = {
           THEN progress.same_failure_streak + 1 ELSE 1 END,
         attempts_to_pass = COALESCE(progress.attempts_to_pass,
           CASE WHEN EXCLUDED.passed THEN progress.attempts + 1 END)
+      RETURNING learner_id, lesson_id, exercise_id, attempts, best_score, passed, first_passed_at
+    ), events AS (
+      ${outboxEvents}
+    ), deliveries AS (
+      ${outboxDeliveries}
     )
     SELECT created_at AS "createdAt" FROM submission`,
 };
