@@ -59,8 +59,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 /**
  * Every Prisma query writes its strings in their storable form and reads them back as written
- * (storable-text.ts): NUL and lone surrogates are stored escaped, whatever the table. The one
- * hand-written statement of the hot path (submissions.ts) escapes its parameters itself.
+ * (storable-text.ts): NUL and lone surrogates are stored escaped, whatever the table. Prepared
+ * statements (`sql.query`) give their rows back the same way; the statements that write learner
+ * text (submissions.ts) escape their parameters themselves.
  */
 function withStorableText(prisma: PrismaClient): PrismaClient {
   const extended = prisma.$extends({
@@ -91,7 +92,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     sql: {
       async query<Row>(statement: Statement, values: unknown[]) {
         const result = await pool.query({ name: statement.name, text: statement.text, values });
-        return result.rows as Row[];
+        return fromStorable(result.rows as Row[]);
       },
     },
     async rawTransaction(fn) {
@@ -134,7 +135,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     prisma,
     sql: {
       async query<Row>(statement: Statement, values: unknown[]) {
-        return (await pglite.query<Row>(statement.text, values)).rows;
+        return fromStorable((await pglite.query<Row>(statement.text, values)).rows);
       },
     },
     rawTransaction(fn) {
