@@ -6,7 +6,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import { PrismaClient } from "../generated/prisma/client.ts";
+import { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import { fromStorable, toStorable } from "./storable-text.ts";
 import { templateFor } from "./pglite-template.ts";
 
@@ -67,12 +67,21 @@ function withStorableText(prisma: PrismaClient): PrismaClient {
   const extended = prisma.$extends({
     query: {
       async $allOperations({ args, query }) {
-        return fromStorable(await query(toStorable(args)));
+        return fromStorable(await query(storableArgs(args)));
       },
     },
   });
   // The same client with one more step per query; its type only differs in what $extends added.
   return extended as unknown as PrismaClient;
+}
+
+function storableArgs<T>(args: T): T {
+  // $queryRaw`…` and $executeRaw`…` pass a Prisma.Sql (not a plain object): its values are the
+  // statement's parameters.
+  if (args instanceof Prisma.Sql) {
+    return new Prisma.Sql(args.strings, toStorable(args.values)) as T;
+  }
+  return toStorable(args);
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {

@@ -129,6 +129,17 @@ try { socket.recvFrom(); } catch {}
     );
     expect(progress.class.name).toBe(HOSTILE);
     expect(progress.learners[0].displayName).toBe(HOSTILE);
+    // A hand-written $queryRaw (the roster's rename) stores and answers it the same way.
+    const renamed = expectStatus(
+      await t.app.inject({
+        method: "PATCH",
+        url: `/v1/classes/${klass.id}/learners/${progress.learners[0].id}`,
+        headers: bearer(teacher.token),
+        payload: { displayName: `${HOSTILE}!` },
+      }),
+      200,
+    );
+    expect(renamed.displayName).toBe(`${HOSTILE}!`);
   });
 
   it("a join code with NUL or a lone surrogate is an unknown code, not a 500", async () => {
