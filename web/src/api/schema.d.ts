@@ -170,7 +170,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Per exercise: pass rate, attempts, and the check that fails most. */
+        /** Per exercise: pass rate, median attempts to pass, checks failed (root cause first), common wrong answers. */
         get: operations["getClassStats"];
         put?: never;
         post?: never;
@@ -192,6 +192,67 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/classes/{classId}/learners/{learnerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a learner from the class.
+         * @description A learner in no other class is deleted with their sessions, submissions and tokens.
+         */
+        delete: operations["removeClassLearner"];
+        options?: never;
+        head?: never;
+        /** Rename a learner of the class. */
+        patch: operations["renameClassLearner"];
+        trace?: never;
+    };
+    "/v1/classes/{classId}/learners/{learnerId}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge a learner who joined twice into this one.
+         * @description Attempts add up, the best score and first pass are kept, the latest attempt is the newer of the two; the duplicate's tokens now stand for this learner.
+         */
+        post: operations["mergeClassLearner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/classes/{classId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete the class.
+         * @description Its learners who are in no other class are deleted with their sessions, submissions and tokens.
+         */
+        delete: operations["deleteClass"];
         options?: never;
         head?: never;
         patch?: never;
@@ -414,6 +475,113 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your webhook endpoints (the operator's, or this teacher's). */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Register a webhook endpoint; its signing secret is shown once.
+         * @description Deliveries follow Standard Webhooks: POST with webhook-id, webhook-timestamp and webhook-signature, retried with exponential backoff and jitter until a 2xx, parked after OUTBOX_MAX_ATTEMPTS; the endpoint is disabled after WEBHOOK_DISABLE_AFTER failed attempts in a row. The events are described under `callbacks` (and `x-webhooks`).
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of your webhook endpoints. */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /** Delete an endpoint; its pending deliveries are parked. */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{webhookId}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn a disabled endpoint back on (its failure streak starts again from 0). */
+        post: operations["enableWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{webhookId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new signing secret; the old one keeps signing beside it for 24 hours. */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{webhookId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The endpoint's delivery log, newest first. */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{webhookId}/deliveries/{deliveryId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivery again (same webhook-id and body), whatever its state. */
+        post: operations["replayWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -489,6 +657,41 @@ export interface components {
             /** @description The new learner's bearer token, shown this once. */
             token: string;
         };
+        /** @description A learner's submissions, with their code. */
+        LearnerSubmissionPage: {
+            items: components["schemas"]["Submission"][];
+            /** @description Pass as `cursor` for the next page; null at the end. */
+            nextCursor: string | null;
+        };
+        /** @description A check named by id and by its title. */
+        CheckRef: {
+            /** @example reached-alice */
+            id: string;
+            title: string;
+        };
+        /** @description Why a learner looks stuck on an exercise. */
+        StuckSignal: {
+            /**
+             * @description repeated-code: the same program sent again and again; same-check-failing: attempts in a row fail first on one check; many-failed-attempts: many attempts, none passed.
+             * @enum {string}
+             */
+            reason: "repeated-code" | "same-check-failing" | "many-failed-attempts";
+            /** @example Failed "A datagram reached Alice" 4 times in a row. */
+            message: string;
+        };
+        /** @description A learner's most recent submission on an exercise. */
+        LatestAttempt: {
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            submissionId: string | null;
+            passed: boolean;
+            score: number;
+            outcome: string | null;
+            /** @description The first check it failed, in dependency order: the root cause. */
+            firstFailedCheck: components["schemas"]["CheckRef"] | (never | null);
+        };
         /** @description One learner on one exercise, in a class's matrix. */
         ProgressCell: {
             status: components["schemas"]["ProgressStatus"];
@@ -496,9 +699,14 @@ export interface components {
             bestScore: number;
             /** Format: date-time */
             lastActivityAt: string | null;
+            secondsSinceLastAttempt: number | null;
+            latest: components["schemas"]["LatestAttempt"] | (never | null);
+            /** @description Null unless the learner looks stuck. */
+            stuck: components["schemas"]["StuckSignal"] | (never | null);
         };
         MatrixExercise: {
             lessonId: string;
+            lessonTitle: string;
             exerciseId: string;
             title: string;
         };
@@ -518,30 +726,89 @@ export interface components {
                 cells: components["schemas"]["ProgressCell"][];
             }[];
         };
+        CheckFailures: {
+            id: string;
+            title: string;
+            required: boolean;
+            /** @description Learners whose latest attempt fails this check first (the root cause). */
+            learnersFailingFirst: number;
+            /** @description Learners whose latest attempt fails it. */
+            learnersFailing: number;
+            /** @description Learners who failed it in any attempt. */
+            learnersFailedEver: number;
+        };
+        /** @description Learners grouped by what their failing program did. */
+        WrongAnswer: {
+            /**
+             * @description What the program sent, hosts by name.
+             * @example UDP to alice:100, UDP to ns:53
+             */
+            wire: string;
+            /** @description Learners whose latest, failed attempt did this. */
+            learners: number;
+            firstFailedCheck: components["schemas"]["CheckRef"] | (never | null);
+        };
         ExerciseStats: {
             lessonId: string;
             exerciseId: string;
+            title: string;
             /** @description Learners in the class. */
             learners: number;
             learnersAttempted: number;
             learnersPassed: number;
+            learnersStuck: number;
             /** @description Share of the class's learners who passed, 0–1. */
             passRate: number;
             attempts: number;
+            /** @description Over learners who passed: attempts up to and including the first pass. */
+            medianAttemptsToPass: number | null;
             averageBestScore: number;
+            /** @description The root cause most learners fail first now (failures: learners). */
             mostFailedCheck: {
                 id: string;
+                title: string;
                 failures: number;
             } | null;
+            /** @description Checks some learner failed, root cause first: by learners failing it first, ties (and the rest) in dependency order. */
+            checks: components["schemas"]["CheckFailures"][];
+            /** @description The most common failing programs by what they did on the wire (top 5). */
+            wrongAnswers: components["schemas"]["WrongAnswer"][];
         };
         ClassStats: {
             items: components["schemas"]["ExerciseStats"][];
         };
-        /** @description A learner's submissions, with their code. */
-        LearnerSubmissionPage: {
-            items: components["schemas"]["Submission"][];
-            /** @description Pass as `cursor` for the next page; null at the end. */
-            nextCursor: string | null;
+        /** @description A learner in a class's roster. */
+        ClassLearner: {
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            id: string;
+            displayName: string;
+            /** Format: date-time */
+            joinedAt: string;
+        };
+        /**
+         * @example {
+         *       "displayName": "Ada Lovelace"
+         *     }
+         */
+        RenameLearnerRequest: {
+            /** @description A display name. */
+            displayName: string;
+        };
+        /**
+         * @description The duplicate: its sessions, submissions, tokens and progress move to the learner in the path, then it is deleted.
+         * @example {
+         *       "fromLearnerId": "0b6f3c1e-8a4d-4a51-9a63-1f5e2d7c9b20"
+         *     }
+         */
+        MergeLearnerRequest: {
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            fromLearnerId: string;
         };
         /** @description The lessons on offer, in order. */
         LessonList: {
@@ -831,10 +1098,150 @@ export interface components {
         /** @description What the server sends on the session stream. */
         StreamServerMessage: components["schemas"]["StreamReady"] | components["schemas"]["StreamRunStarted"] | components["schemas"]["StreamPacket"] | components["schemas"]["StreamOutput"] | components["schemas"]["StreamRunFinished"] | components["schemas"]["StreamRunCancelled"] | components["schemas"]["StreamError"];
         /**
+         * @description submission.graded: every stored submission. progress.changed: a learner's best score on an exercise rose, or it became passed.
+         * @enum {string}
+         */
+        WebhookEventType: "submission.graded" | "progress.changed";
+        /**
+         * @example {
+         *       "url": "https://lms.example.org/packetlab-hook",
+         *       "events": [
+         *         "submission.graded"
+         *       ]
+         *     }
+         */
+        CreateWebhookRequest: {
+            /** @description http(s) URL the events are POSTed to. Private, loopback and reserved addresses are refused unless OUTBOUND_ALLOW_PRIVATE allows them. */
+            url: string;
+            events: components["schemas"]["WebhookEventType"][];
+            description?: string;
+        };
+        WebhookEndpoint: {
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            id: string;
+            url: string;
+            events: components["schemas"]["WebhookEventType"][];
+            description: string;
+            /**
+             * @description operator: events of every learner; teacher: of the learners in their classes.
+             * @enum {string}
+             */
+            scope: "operator" | "teacher";
+            enabled: boolean;
+            /** @description Failed attempts in a row. */
+            failureStreak: number;
+            disabledReason: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CreatedWebhookEndpoint: {
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            id: string;
+            url: string;
+            events: components["schemas"]["WebhookEventType"][];
+            description: string;
+            /**
+             * @description operator: events of every learner; teacher: of the learners in their classes.
+             * @enum {string}
+             */
+            scope: "operator" | "teacher";
+            enabled: boolean;
+            /** @description Failed attempts in a row. */
+            failureStreak: number;
+            disabledReason: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description whsec_…: the signing secret (Standard Webhooks), shown this once. Verify webhook-signature with it. */
+            secret: string;
+        };
+        WebhookEndpointList: {
+            items: components["schemas"]["WebhookEndpoint"][];
+        };
+        /** @description Until previousSecretValidUntil, deliveries carry a signature by each secret. */
+        RotatedWebhookSecret: {
+            /** @description The new whsec_… secret, shown this once. */
+            secret: string;
+            /** Format: date-time */
+            previousSecretValidUntil: string;
+        };
+        WebhookDelivery: {
+            /** @description The webhook-id every attempt of it carries. */
+            id: string;
+            eventType: string;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "parked";
+            attempts: number;
+            /** Format: date-time */
+            nextAttemptAt: string;
+            /** @description HTTP status of the last attempt. */
+            lastStatus: number | null;
+            lastError: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** @description The body sent. */
+            payload: unknown;
+        };
+        WebhookDeliveryList: {
+            items: components["schemas"]["WebhookDelivery"][];
+        };
+        SubmissionGradedEvent: {
+            /** @enum {string} */
+            type: "submission.graded";
+            /** Format: date-time */
+            timestamp: string;
+            data: {
+                /**
+                 * Format: uuid
+                 * @description A UUID.
+                 */
+                submissionId: string;
+                /**
+                 * Format: uuid
+                 * @description A UUID.
+                 */
+                learnerId: string;
+                lessonId: string;
+                exerciseId: string;
+                passed: boolean;
+                score: number;
+                outcome: string;
+                /** Format: date-time */
+                finishedAt: string;
+            };
+        };
+        ProgressChangedEvent: {
+            /** @enum {string} */
+            type: "progress.changed";
+            /** Format: date-time */
+            timestamp: string;
+            data: {
+                /**
+                 * Format: uuid
+                 * @description A UUID.
+                 */
+                learnerId: string;
+                lessonId: string;
+                exerciseId: string;
+                attempts: number;
+                bestScore: number;
+                passed: boolean;
+                /** Format: date-time */
+                firstPassedAt: string | null;
+            };
+        };
+        /**
          * @description Stable codes of the error registry (src/http/errors.ts): clients branch on them, never on messages.
          * @enum {string}
          */
-        ErrorCode: "INVALID_JSON" | "VALIDATION_FAILED" | "INVALID_CURSOR" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "LESSON_NOT_FOUND" | "EXERCISE_NOT_FOUND" | "CLASS_NOT_FOUND" | "SESSION_NOT_FOUND" | "SUBMISSION_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INVALID_MESSAGE" | "NOT_DOWNLOADABLE" | "ORIGIN_NOT_ALLOWED" | "RUN_NOT_FOUND" | "RUN_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "CODE_TOO_LARGE" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_LANGUAGE" | "RATE_LIMITED" | "JOIN_RATE_LIMITED" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "RUNNER_BUSY" | "SHUTTING_DOWN";
+        ErrorCode: "INVALID_JSON" | "VALIDATION_FAILED" | "INVALID_CURSOR" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "LESSON_NOT_FOUND" | "EXERCISE_NOT_FOUND" | "CLASS_NOT_FOUND" | "SESSION_NOT_FOUND" | "SUBMISSION_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INVALID_MESSAGE" | "URL_NOT_ALLOWED" | "NOT_DOWNLOADABLE" | "ORIGIN_NOT_ALLOWED" | "RUN_NOT_FOUND" | "RUN_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "CODE_TOO_LARGE" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_LANGUAGE" | "RATE_LIMITED" | "JOIN_RATE_LIMITED" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "RUNNER_BUSY" | "SHUTTING_DOWN";
         /**
          * @description Every error response has this shape; the session stream's `error` message too.
          * @example {
@@ -855,10 +1262,10 @@ export interface components {
             };
         };
         /**
-         * @description What a layer decodes: ipv4, udp, icmp, dns, name-lookup (the lesson's text protocol on port 53) or payload (bytes no protocol claims).
+         * @description What a layer decodes: ipv4, udp, tcp, icmp, dns, name-lookup (the lesson's text protocol on port 53) or payload (bytes no protocol claims).
          * @enum {string}
          */
-        LayerProtocol: "ipv4" | "udp" | "icmp" | "dns" | "name-lookup" | "payload";
+        LayerProtocol: "ipv4" | "udp" | "tcp" | "icmp" | "dns" | "name-lookup" | "payload";
         /**
          * @description valid or invalid; none when the sender left it out (UDP checksum 0); unverified when the bytes to check it are not all there.
          * @enum {string}
@@ -959,7 +1366,7 @@ export interface components {
          * @description Why a packet went no further (src/netsim/types.ts says where each is decided).
          * @enum {string}
          */
-        DropReason: "bad-header-checksum" | "bad-udp-checksum" | "malformed" | "port-unreachable" | "ttl-expired" | "no-route" | "fragmentation-needed" | "reassembly-timeout" | "lost" | "not-for-this-host" | "receive-queue-full" | "reassembly-limit" | "run-stopped";
+        DropReason: "bad-header-checksum" | "bad-udp-checksum" | "bad-tcp-checksum" | "malformed" | "port-unreachable" | "ttl-expired" | "no-route" | "fragmentation-needed" | "reassembly-timeout" | "lost" | "not-for-this-host" | "receive-queue-full" | "reassembly-limit" | "run-stopped";
         /** @description Delivered, or dropped with a reason. */
         PacketFate: {
             /** @enum {string} */
@@ -1244,7 +1651,7 @@ export interface components {
          * @example typescript
          * @enum {string}
          */
-        Language: "javascript" | "typescript";
+        Language: "javascript" | "typescript" | "rust";
         /**
          * @description How the run ended: ok (ran to its end), compile-error, runtime-error, a limit (time, memory, output, network), or internal-error (ours, not the learner's).
          * @enum {string}
@@ -2125,7 +2532,9 @@ export interface operations {
             query?: {
                 cursor?: string;
                 limit?: number;
+                /** @description A lesson or exercise id. */
                 lessonId?: string;
+                /** @description A lesson or exercise id. */
                 exerciseId?: string;
             };
             header?: never;
@@ -2147,6 +2556,288 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["LearnerSubmissionPage"];
                 };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    removeClassLearner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                classId: string;
+                /** @description A UUID. */
+                learnerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    renameClassLearner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                classId: string;
+                /** @description A UUID. */
+                learnerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenameLearnerRequest"];
+            };
+        };
+        responses: {
+            /** @description A learner in a class's roster. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassLearner"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    mergeClassLearner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                classId: string;
+                /** @description A UUID. */
+                learnerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeLearnerRequest"];
+            };
+        };
+        responses: {
+            /** @description A learner in a class's roster. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassLearner"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteClass: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                classId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Every error response has this shape; the session stream's `error` message too. */
             400: {
@@ -2595,7 +3286,9 @@ export interface operations {
             query?: {
                 cursor?: string;
                 limit?: number;
+                /** @description A lesson or exercise id. */
                 lessonId?: string;
+                /** @description A lesson or exercise id. */
                 exerciseId?: string;
             };
             header?: never;
@@ -2996,6 +3689,521 @@ export interface operations {
             };
             /** @description Every error response has this shape; the session stream's `error` message too. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointList"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookEndpoint"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    enableWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Until previousSecretValidUntil, deliveries carry a signature by each secret. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotatedWebhookSecret"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryList"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    replayWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                webhookId: string;
+                /** @description A UUID. */
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
