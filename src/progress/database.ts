@@ -6,7 +6,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import { PrismaClient } from "../generated/prisma/client.ts";
+import { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import { fromStorable, toStorable } from "./storable-text.ts";
 import { templateFor } from "./pglite-template.ts";
 
@@ -27,6 +27,8 @@ export interface Statement {
 /**
  * Plain SQL for the few hot paths (a graded submission's write), where Prisma's per-query cost
  * (~0.3 ms of CPU) is larger than the query's: one round trip, a prepared statement, no ORM.
+ * Rows come back with their text as written (storable-text.ts); a statement that writes text a
+ * learner or teacher produced escapes those parameters itself (toStorableText, toStorableJson).
  */
 export interface Sql {
   query<Row>(statement: Statement, values: unknown[]): Promise<Row[]>;
@@ -59,14 +61,20 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 /**
  * Every Prisma query writes its strings in their storable form and reads them back as written
- * (storable-text.ts): NUL and lone surrogates are stored escaped, whatever the table. The one
- * hand-written statement of the hot path (submissions.ts) escapes its parameters itself.
+ * (storable-text.ts): NUL and lone surrogates are stored escaped, whatever the table; raw
+ * queries' parameters too. The hand-written statements of the hot path (submissions.ts, on
+ * `sql`) escape their parameters themselves.
  */
 function withStorableText(prisma: PrismaClient): PrismaClient {
   const extended = prisma.$extends({
     query: {
       async $allOperations({ args, query }) {
-        return fromStorable(await query(toStorable(args)));
+        // A tagged $queryRaw/$executeRaw passes a Sql object: its values are the parameters.
+        const storable =
+          args instanceof Prisma.Sql
+            ? new Prisma.Sql(args.strings, toStorable(args.values))
+            : toStorable(args);
+        return fromStorable(await query(storable as typeof args));
       },
     },
   });
@@ -91,7 +99,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     sql: {
       async query<Row>(statement: Statement, values: unknown[]) {
         const result = await pool.query({ name: statement.name, text: statement.text, values });
-        return result.rows as Row[];
+        return fromStorable(result.rows as Row[]);
       },
     },
     async rawTransaction(fn) {
@@ -134,7 +142,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     prisma,
     sql: {
       async query<Row>(statement: Statement, values: unknown[]) {
-        return (await pglite.query<Row>(statement.text, values)).rows;
+        return fromStorable((await pglite.query<Row>(statement.text, values)).rows);
       },
     },
     rawTransaction(fn) {

@@ -117,13 +117,37 @@ export interface paths {
         put?: never;
         /**
          * Join a class with its code; returns a new learner's token (shown once).
-         * @description Failed attempts are limited per client address (JOIN_FAILURE_LIMIT a minute; then 429 JOIN_RATE_LIMITED with Retry-After), so codes cannot be guessed by brute force.
+         * @description Unknown codes are limited per client address (JOIN_FAILURE_LIMIT a minute, ten times as many near a real class's code; then 429 JOIN_RATE_LIMITED with Retry-After), so codes cannot be guessed by brute force. Successful joins are limited per address and per class (JOIN_LIMIT_PER_ADDRESS, JOIN_LIMIT_PER_CLASS an hour; then 429 TOO_MANY_JOINS). A class its teacher closed answers 403 CLASS_CLOSED.
          */
         post: operations["joinClass"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/classes/{classId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete the class.
+         * @description Its learners who are in no other class are deleted with their sessions, submissions and tokens.
+         */
+        delete: operations["deleteClass"];
+        options?: never;
+        head?: never;
+        /**
+         * Open or close your class to new learners (joinsOpen).
+         * @description A closed class keeps its learners and their progress; joining it answers 403 CLASS_CLOSED until it is opened again.
+         */
+        patch: operations["updateClass"];
         trace?: never;
     };
     "/v1/classes/{classId}/progress": {
@@ -170,7 +194,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Per exercise: pass rate, attempts, and the check that fails most. */
+        /** Per exercise: pass rate, median attempts to pass, checks failed (root cause first), common wrong answers. */
         get: operations["getClassStats"];
         put?: never;
         post?: never;
@@ -191,6 +215,47 @@ export interface paths {
         get: operations["listClassLearnerSubmissions"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/classes/{classId}/learners/{learnerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a learner from the class.
+         * @description A learner in no other class is deleted with their sessions, submissions and tokens.
+         */
+        delete: operations["removeClassLearner"];
+        options?: never;
+        head?: never;
+        /** Rename a learner of the class. */
+        patch: operations["renameClassLearner"];
+        trace?: never;
+    };
+    "/v1/classes/{classId}/learners/{learnerId}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge a learner who joined twice into this one.
+         * @description Attempts add up, the best score and first pass are kept, the latest attempt is the newer of the two; the duplicate's tokens now stand for this learner.
+         */
+        post: operations["mergeClassLearner"];
         delete?: never;
         options?: never;
         head?: never;
@@ -449,6 +514,8 @@ export interface components {
              * @example KX4M7PQ2RW
              */
             joinCode: string;
+            /** @description False once the teacher closed the class to new learners (PATCH). */
+            joinsOpen: boolean;
             /** Format: date-time */
             createdAt: string;
         };
@@ -462,6 +529,15 @@ export interface components {
          */
         CreateClassRequest: {
             name: string;
+        };
+        /**
+         * @example {
+         *       "joinsOpen": false
+         *     }
+         */
+        UpdateClassRequest: {
+            /** @description False closes the class to new learners (403 CLASS_CLOSED); true opens it. */
+            joinsOpen: boolean;
         };
         /**
          * @example {
@@ -489,6 +565,41 @@ export interface components {
             /** @description The new learner's bearer token, shown this once. */
             token: string;
         };
+        /** @description A learner's submissions, with their code. */
+        LearnerSubmissionPage: {
+            items: components["schemas"]["Submission"][];
+            /** @description Pass as `cursor` for the next page; null at the end. */
+            nextCursor: string | null;
+        };
+        /** @description A check named by id and by its title. */
+        CheckRef: {
+            /** @example reached-alice */
+            id: string;
+            title: string;
+        };
+        /** @description Why a learner looks stuck on an exercise. */
+        StuckSignal: {
+            /**
+             * @description repeated-code: the same program sent again and again; same-check-failing: attempts in a row fail first on one check; many-failed-attempts: many attempts, none passed.
+             * @enum {string}
+             */
+            reason: "repeated-code" | "same-check-failing" | "many-failed-attempts";
+            /** @example Failed "A datagram reached Alice" 4 times in a row. */
+            message: string;
+        };
+        /** @description A learner's most recent submission on an exercise. */
+        LatestAttempt: {
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            submissionId: string | null;
+            passed: boolean;
+            score: number;
+            outcome: string | null;
+            /** @description The first check it failed, in dependency order: the root cause. */
+            firstFailedCheck: components["schemas"]["CheckRef"] | (never | null);
+        };
         /** @description One learner on one exercise, in a class's matrix. */
         ProgressCell: {
             status: components["schemas"]["ProgressStatus"];
@@ -496,9 +607,14 @@ export interface components {
             bestScore: number;
             /** Format: date-time */
             lastActivityAt: string | null;
+            secondsSinceLastAttempt: number | null;
+            latest: components["schemas"]["LatestAttempt"] | (never | null);
+            /** @description Null unless the learner looks stuck. */
+            stuck: components["schemas"]["StuckSignal"] | (never | null);
         };
         MatrixExercise: {
             lessonId: string;
+            lessonTitle: string;
             exerciseId: string;
             title: string;
         };
@@ -518,30 +634,89 @@ export interface components {
                 cells: components["schemas"]["ProgressCell"][];
             }[];
         };
+        CheckFailures: {
+            id: string;
+            title: string;
+            required: boolean;
+            /** @description Learners whose latest attempt fails this check first (the root cause). */
+            learnersFailingFirst: number;
+            /** @description Learners whose latest attempt fails it. */
+            learnersFailing: number;
+            /** @description Learners who failed it in any attempt. */
+            learnersFailedEver: number;
+        };
+        /** @description Learners grouped by what their failing program did. */
+        WrongAnswer: {
+            /**
+             * @description What the program sent, hosts by name.
+             * @example UDP to alice:100, UDP to ns:53
+             */
+            wire: string;
+            /** @description Learners whose latest, failed attempt did this. */
+            learners: number;
+            firstFailedCheck: components["schemas"]["CheckRef"] | (never | null);
+        };
         ExerciseStats: {
             lessonId: string;
             exerciseId: string;
+            title: string;
             /** @description Learners in the class. */
             learners: number;
             learnersAttempted: number;
             learnersPassed: number;
+            learnersStuck: number;
             /** @description Share of the class's learners who passed, 0–1. */
             passRate: number;
             attempts: number;
+            /** @description Over learners who passed: attempts up to and including the first pass. */
+            medianAttemptsToPass: number | null;
             averageBestScore: number;
+            /** @description The root cause most learners fail first now (failures: learners). */
             mostFailedCheck: {
                 id: string;
+                title: string;
                 failures: number;
             } | null;
+            /** @description Checks some learner failed, root cause first: by learners failing it first, ties (and the rest) in dependency order. */
+            checks: components["schemas"]["CheckFailures"][];
+            /** @description The most common failing programs by what they did on the wire (top 5). */
+            wrongAnswers: components["schemas"]["WrongAnswer"][];
         };
         ClassStats: {
             items: components["schemas"]["ExerciseStats"][];
         };
-        /** @description A learner's submissions, with their code. */
-        LearnerSubmissionPage: {
-            items: components["schemas"]["Submission"][];
-            /** @description Pass as `cursor` for the next page; null at the end. */
-            nextCursor: string | null;
+        /** @description A learner in a class's roster. */
+        ClassLearner: {
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            id: string;
+            displayName: string;
+            /** Format: date-time */
+            joinedAt: string;
+        };
+        /**
+         * @example {
+         *       "displayName": "Ada Lovelace"
+         *     }
+         */
+        RenameLearnerRequest: {
+            /** @description A display name. */
+            displayName: string;
+        };
+        /**
+         * @description The duplicate: its sessions, submissions, tokens and progress move to the learner in the path, then it is deleted.
+         * @example {
+         *       "fromLearnerId": "0b6f3c1e-8a4d-4a51-9a63-1f5e2d7c9b20"
+         *     }
+         */
+        MergeLearnerRequest: {
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            fromLearnerId: string;
         };
         /** @description The lessons on offer, in order. */
         LessonList: {
@@ -834,7 +1009,7 @@ export interface components {
          * @description Stable codes of the error registry (src/http/errors.ts): clients branch on them, never on messages.
          * @enum {string}
          */
-        ErrorCode: "INVALID_JSON" | "VALIDATION_FAILED" | "INVALID_CURSOR" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "LESSON_NOT_FOUND" | "EXERCISE_NOT_FOUND" | "CLASS_NOT_FOUND" | "SESSION_NOT_FOUND" | "SUBMISSION_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INVALID_MESSAGE" | "NOT_DOWNLOADABLE" | "ORIGIN_NOT_ALLOWED" | "RUN_NOT_FOUND" | "RUN_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "CODE_TOO_LARGE" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_LANGUAGE" | "RATE_LIMITED" | "JOIN_RATE_LIMITED" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "RUNNER_BUSY" | "SHUTTING_DOWN";
+        ErrorCode: "INVALID_JSON" | "VALIDATION_FAILED" | "INVALID_CURSOR" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "LESSON_NOT_FOUND" | "EXERCISE_NOT_FOUND" | "CLASS_NOT_FOUND" | "SESSION_NOT_FOUND" | "SUBMISSION_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INVALID_MESSAGE" | "NOT_DOWNLOADABLE" | "ORIGIN_NOT_ALLOWED" | "RUN_NOT_FOUND" | "RUN_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "CODE_TOO_LARGE" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_LANGUAGE" | "RATE_LIMITED" | "JOIN_RATE_LIMITED" | "TOO_MANY_JOINS" | "CLASS_CLOSED" | "TOO_MANY_RUNS" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "RUNNER_BUSY" | "SHUTTING_DOWN";
         /**
          * @description Every error response has this shape; the session stream's `error` message too.
          * @example {
@@ -855,10 +1030,10 @@ export interface components {
             };
         };
         /**
-         * @description What a layer decodes: ipv4, udp, icmp, dns, name-lookup (the lesson's text protocol on port 53) or payload (bytes no protocol claims).
+         * @description What a layer decodes: ipv4, udp, tcp, icmp, dns, name-lookup (the lesson's text protocol on port 53) or payload (bytes no protocol claims).
          * @enum {string}
          */
-        LayerProtocol: "ipv4" | "udp" | "icmp" | "dns" | "name-lookup" | "payload";
+        LayerProtocol: "ipv4" | "udp" | "tcp" | "icmp" | "dns" | "name-lookup" | "payload";
         /**
          * @description valid or invalid; none when the sender left it out (UDP checksum 0); unverified when the bytes to check it are not all there.
          * @enum {string}
@@ -959,7 +1134,7 @@ export interface components {
          * @description Why a packet went no further (src/netsim/types.ts says where each is decided).
          * @enum {string}
          */
-        DropReason: "bad-header-checksum" | "bad-udp-checksum" | "malformed" | "port-unreachable" | "ttl-expired" | "no-route" | "fragmentation-needed" | "reassembly-timeout" | "lost" | "not-for-this-host" | "receive-queue-full" | "reassembly-limit" | "run-stopped";
+        DropReason: "bad-header-checksum" | "bad-udp-checksum" | "bad-tcp-checksum" | "malformed" | "port-unreachable" | "ttl-expired" | "no-route" | "fragmentation-needed" | "reassembly-timeout" | "lost" | "not-for-this-host" | "receive-queue-full" | "reassembly-limit" | "run-stopped";
         /** @description Delivered, or dropped with a reason. */
         PacketFate: {
             /** @enum {string} */
@@ -1244,7 +1419,7 @@ export interface components {
          * @example typescript
          * @enum {string}
          */
-        Language: "javascript" | "typescript";
+        Language: "javascript" | "typescript" | "rust";
         /**
          * @description How the run ended: ok (ran to its end), compile-error, runtime-error, a limit (time, memory, output, network), or internal-error (ours, not the learner's).
          * @enum {string}
@@ -1883,6 +2058,15 @@ export interface operations {
                 };
             };
             /** @description Every error response has this shape; the session stream's `error` message too. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1893,6 +2077,144 @@ export interface operations {
             };
             /** @description Every error response has this shape; the session stream's `error` message too. */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteClass: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                classId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateClass: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                classId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateClassRequest"];
+            };
+        };
+        responses: {
+            /** @description A teacher's class. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Class"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2125,7 +2447,9 @@ export interface operations {
             query?: {
                 cursor?: string;
                 limit?: number;
+                /** @description A lesson or exercise id. */
                 lessonId?: string;
+                /** @description A lesson or exercise id. */
                 exerciseId?: string;
             };
             header?: never;
@@ -2146,6 +2470,222 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LearnerSubmissionPage"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    removeClassLearner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                classId: string;
+                /** @description A UUID. */
+                learnerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    renameClassLearner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                classId: string;
+                /** @description A UUID. */
+                learnerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenameLearnerRequest"];
+            };
+        };
+        responses: {
+            /** @description A learner in a class's roster. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassLearner"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    mergeClassLearner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                classId: string;
+                /** @description A UUID. */
+                learnerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeLearnerRequest"];
+            };
+        };
+        responses: {
+            /** @description A learner in a class's roster. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassLearner"];
                 };
             };
             /** @description Every error response has this shape; the session stream's `error` message too. */
@@ -2595,7 +3135,9 @@ export interface operations {
             query?: {
                 cursor?: string;
                 limit?: number;
+                /** @description A lesson or exercise id. */
                 lessonId?: string;
+                /** @description A lesson or exercise id. */
                 exerciseId?: string;
             };
             header?: never;
