@@ -33,7 +33,8 @@ import { lessonRoutes } from "./http/lessons.ts";
 import { meRoutes } from "./http/me.ts";
 import { createMetrics } from "./http/metrics.ts";
 import { progressRoutes } from "./http/progress.ts";
-import { createRateLimiter } from "./http/rate-limit.ts";
+import { createJoinQuotas } from "./quotas/join-quotas.ts";
+import { createRateLimiter } from "./quotas/rate-limit.ts";
 import { sessionRoutes } from "./http/sessions.ts";
 import { streamRoutes } from "./http/stream.ts";
 import { submissionRoutes } from "./http/submissions.ts";
@@ -184,7 +185,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     store,
     catalogue: deps.catalogue,
     submitter,
-    joinLimiter: createRateLimiter({ limit: config.JOIN_FAILURE_LIMIT, windowMs: 60_000 }),
+    joinQuotas: createJoinQuotas({
+      failuresPerMinute: config.JOIN_FAILURE_LIMIT,
+      joinsPerAddressPerHour: config.JOIN_LIMIT_PER_ADDRESS,
+      joinsPerClassPerHour: config.JOIN_LIMIT_PER_CLASS,
+    }),
     metrics,
     runner: deps.runner,
     ping: () => deps.db.ping(),

@@ -229,9 +229,39 @@ const definitions = {
   },
   JOIN_FAILURE_LIMIT: {
     description:
-      "Failed class joins (unknown code) per client IP per minute before 429; 0 disables the limit.",
+      "Unknown join codes a client IP may send per minute (ten times as many near a real class's code, see README) before its joins get 429; 0 disables the limit.",
     default: "30",
     parse: integer(0, 1_000_000),
+  },
+  // Quotas that bound a person, not an account (src/quotas/; README "Quotas").
+  JOIN_LIMIT_PER_ADDRESS: {
+    description:
+      "Successful class joins (new learners) per client IP per hour; 0 disables the limit.",
+    default: "100",
+    parse: integer(0, 1_000_000),
+  },
+  JOIN_LIMIT_PER_CLASS: {
+    description: "Successful joins per class per hour; 0 disables the limit.",
+    default: "200",
+    parse: integer(0, 1_000_000),
+  },
+  RUNS_PER_LEARNER: {
+    description:
+      "Runs one learner may have at once (HTTP and WebSocket together); more get 429 TOO_MANY_RUNS.",
+    default: "2",
+    parse: integer(1, 1_000),
+  },
+  STREAMS_PER_LEARNER: {
+    description:
+      "Session streams (WebSockets) one learner may have open at once, per replica; more are closed with 4029.",
+    default: "5",
+    parse: integer(1, 1_000),
+  },
+  TRACE_MAX_BYTES: {
+    description:
+      "Bytes of JSON a submission's stored trace may hold; packets past it (and past TRACE_MAX_PACKETS) are counted but not kept.",
+    default: "1048576",
+    parse: integer(0, 268_435_456),
   },
   SYNC_WAIT_MS: {
     description:

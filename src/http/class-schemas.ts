@@ -26,9 +26,25 @@ export const Class = Type.Object(
       description: "Learners join with it (case and dashes do not matter).",
       examples: ["KX4M7PQ2RW"],
     }),
+    joinsOpen: Type.Boolean({
+      description: "False once the teacher closed the class to new learners (PATCH).",
+    }),
     createdAt: Timestamp,
   },
   { $id: "Class", description: "A teacher's class." },
+);
+
+export const UpdateClassRequest = Type.Object(
+  {
+    joinsOpen: Type.Boolean({
+      description: "False closes the class to new learners (403 CLASS_CLOSED); true opens it.",
+    }),
+  },
+  {
+    $id: "UpdateClassRequest",
+    additionalProperties: false,
+    examples: [{ joinsOpen: false }],
+  },
 );
 
 export const ClassList = Type.Object({ items: Type.Array(ref(Class)) }, { $id: "ClassList" });
@@ -72,6 +88,7 @@ export const classSchemas = [
   Class,
   ClassList,
   CreateClassRequest,
+  UpdateClassRequest,
   JoinClassRequest,
   JoinedClass,
   LearnerSubmissionPage,

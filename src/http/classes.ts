@@ -16,14 +16,16 @@ import {
   JoinClassRequest,
   JoinedClass,
   LearnerSubmissionPage,
+  UpdateClassRequest,
 } from "./class-schemas.ts";
+import type { ClassRecord } from "../progress/accounts.ts";
 import { ref } from "./schema-kit.ts";
 import { PageQuery, responses, Uuid } from "./schemas.ts";
 import { pageOfSubmissions, submissionView } from "./views.ts";
 
 const ClassParams = Type.Object({ classId: Uuid });
 
-const view = (row: { id: string; name: string; joinCode: string; createdAt: Date }) => ({
+const view = (row: ClassRecord) => ({
   ...row,
   createdAt: row.createdAt.toISOString(),
 });
@@ -95,28 +97,74 @@ export const classRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, dep
         operationId: "joinClass",
         summary: "Join a class with its code; returns a new learner's token (shown once).",
         description:
-          "Failed attempts are limited per client address (JOIN_FAILURE_LIMIT a minute; then 429 JOIN_RATE_LIMITED with Retry-After), so codes cannot be guessed by brute force.",
+          "Unknown codes are limited per client address (JOIN_FAILURE_LIMIT a minute, ten times as many near a real class's code; then 429 JOIN_RATE_LIMITED with Retry-After), so codes cannot be guessed by brute force. Successful joins are limited per address and per class (JOIN_LIMIT_PER_ADDRESS, JOIN_LIMIT_PER_CLASS an hour; then 429 TOO_MANY_JOINS). A class its teacher closed answers 403 CLASS_CLOSED.",
         body: ref(JoinClassRequest),
-        response: responses({ 201: ref(JoinedClass) }, 400, 404, 429, 503),
+        response: responses({ 201: ref(JoinedClass) }, 400, 403, 404, 429, 503),
       },
     },
     async (request, reply) => {
-      // Checked before the lookup, so a blocked address learns nothing even from a right code.
-      const blocked = deps.joinLimiter.peek(request.ip);
-      if (!blocked.allowed) throw joinRateLimited(blocked.retryAfterSeconds);
-      const joined = await accounts.joinClass(
-        request.body.joinCode,
-        request.body.displayName.trim(),
-      );
-      if (!joined) {
-        const counted = deps.joinLimiter.take(request.ip);
-        if (!counted.allowed) throw joinRateLimited(counted.retryAfterSeconds);
+      const { joinCode } = request.body;
+      const quotas = deps.joinQuotas;
+      // Checked before the lookup, so an address that is guessing learns nothing, even from a
+      // right code. Typos near a real code are counted apart (join-quotas.ts).
+      const guessing = quotas.guessing(request.ip, joinCode);
+      if (guessing) throw joinRateLimited(guessing.retryAfterSeconds);
+      const found = await accounts.findClassByCode(joinCode);
+      if (!found) {
+        const near = await accounts.codePrefixInUse(quotas.prefixOf(joinCode));
+        const refused = quotas.failed(request.ip, joinCode, near);
+        if (refused) throw joinRateLimited(refused.retryAfterSeconds);
+        throw apiError("CLASS_NOT_FOUND", `No class has the join code ${quote(joinCode)}.`);
+      }
+      if (!found.joinsOpen)
         throw apiError(
-          "CLASS_NOT_FOUND",
-          `No class has the join code ${quote(request.body.joinCode)}.`,
+          "CLASS_CLOSED",
+          `The class ${quote(found.name)} is closed to new learners; ask your teacher.`,
+        );
+      const over = quotas.admit(request.ip, found.id);
+      if (over) {
+        throw apiError(
+          "TOO_MANY_JOINS",
+          over.refused === "address"
+            ? `Too many learners joined from your address this hour; retry in ${over.retryAfterSeconds} s.`
+            : `Too many learners joined this class this hour; retry in ${over.retryAfterSeconds} s.`,
+          { "retry-after": String(over.retryAfterSeconds) },
         );
       }
-      return reply.status(201).send(joined);
+      try {
+        const joined = await accounts.enrol(found, request.body.displayName.trim());
+        return reply.status(201).send(joined);
+      } catch (error) {
+        quotas.release(request.ip, found.id);
+        throw error;
+      }
+    },
+  );
+
+  app.patch(
+    "/v1/classes/:classId",
+    {
+      ...teacherOnly,
+      schema: {
+        tags: ["classes"],
+        operationId: "updateClass",
+        summary: "Open or close your class to new learners (joinsOpen).",
+        description:
+          "A closed class keeps its learners and their progress; joining it answers 403 CLASS_CLOSED until it is opened again.",
+        params: ClassParams,
+        body: ref(UpdateClassRequest),
+        response: responses({ 200: ref(Class) }, 400, 401, 403, 404, 503),
+      },
+    },
+    async (request) => {
+      const updated = await accounts.setJoinsOpen(
+        teacherIdOf(request),
+        request.params.classId,
+        request.body.joinsOpen,
+      );
+      if (!updated)
+        throw apiError("NOT_FOUND", `You have no class ${quote(request.params.classId)}.`);
+      return view(updated);
     },
   );
 

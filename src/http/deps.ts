@@ -6,7 +6,7 @@ import type { Store } from "../progress/store.ts";
 import type { Runner } from "../runner/types.ts";
 import type { DownloadLinks } from "./download-links.ts";
 import type { Metrics } from "./metrics.ts";
-import type { RateLimiter } from "./rate-limit.ts";
+import type { JoinQuotas } from "../quotas/join-quotas.ts";
 import type { Submitter } from "./submitter.ts";
 
 export interface RouteDeps {
@@ -14,8 +14,8 @@ export interface RouteDeps {
   store: Store;
   catalogue: LessonCatalogue;
   submitter: Submitter;
-  /** Failed class joins per client address: a join code must not be guessable by brute force. */
-  joinLimiter: RateLimiter;
+  /** Joins per address and class, and failed joins: codes must not be guessable. */
+  joinQuotas: JoinQuotas;
   metrics: Metrics;
   runner: Pick<Runner, "stats">;
   ping(): Promise<void>;

@@ -56,6 +56,16 @@ export const errorCodes = {
     status: 429,
     title: "Too many failed join attempts from this address; wait before trying again.",
   },
+  TOO_MANY_JOINS: {
+    status: 429,
+    title:
+      "Too many learners joined from this address, or this class, this hour (JOIN_LIMIT_PER_ADDRESS, JOIN_LIMIT_PER_CLASS).",
+  },
+  CLASS_CLOSED: { status: 403, title: "The teacher closed this class to new learners." },
+  TOO_MANY_RUNS: {
+    status: 429,
+    title: "You have as many runs going as allowed (RUNS_PER_LEARNER); wait for one to finish.",
+  },
   INTERNAL_ERROR: { status: 500, title: "Something went wrong on our side; it was logged." },
   DATABASE_UNAVAILABLE: { status: 503, title: "The database cannot be reached; retry shortly." },
   RUNNER_BUSY: { status: 503, title: "Every sandbox is busy; retry shortly." },

@@ -171,5 +171,10 @@ export const closeCodes = {
   },
   AUTH_TIMEOUT: { code: 4002, meaning: "No `auth` message arrived within 10 seconds." },
   SESSION_NOT_FOUND: { code: 4004, meaning: "The session does not exist or is not yours." },
+  TOO_MANY_STREAMS: {
+    code: 4029,
+    meaning:
+      "You have STREAMS_PER_LEARNER session streams open already (on this replica); close one and reconnect.",
+  },
   SHUTTING_DOWN: { code: 4503, meaning: "The service is restarting; reconnect shortly." },
 } as const;

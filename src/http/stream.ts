@@ -8,6 +8,7 @@ import { Compile } from "typebox/compile";
 import type { WebSocket } from "ws";
 import { DatabaseUnavailableError } from "../progress/errors.ts";
 import type { SessionRecord } from "../progress/submissions.ts";
+import { createConcurrencyLimit, type ConcurrencyLimit } from "../quotas/concurrency.ts";
 import type { RouteDeps } from "./deps.ts";
 import { submissionView } from "./views.ts";
 import type { Config } from "../config.ts";
@@ -82,6 +83,8 @@ type Outgoing = ServerMessage extends infer M
 
 export const streamRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   const sockets = new Set<WebSocket>();
+  // Authenticated streams per learner: each holds a socket, timers and a run queue.
+  const streamsOfLearner = createConcurrencyLimit(deps.config.STREAMS_PER_LEARNER);
   deps.shutdown.addEventListener("abort", () => {
     for (const socket of sockets) socket.close(closeCodes.SHUTTING_DOWN.code, "SHUTTING_DOWN");
   });
@@ -125,6 +128,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
         request.id,
         deps,
         request.log,
+        streamsOfLearner,
       );
       sockets.add(socket);
       deps.metrics.webSockets.inc();
@@ -157,7 +161,11 @@ class StreamConnection {
     private readonly requestId: string,
     private readonly deps: RouteDeps,
     private readonly log: FastifyBaseLogger,
+    private readonly streamsOfLearner: ConcurrencyLimit,
   ) {}
+
+  /** Whether this connection holds one of its learner's stream places. */
+  private holdsPlace = false;
 
   start(ticket: string | undefined): void {
     this.authTimer = setTimeout(() => this.close("AUTH_TIMEOUT"), AUTH_TIMEOUT_MS);
@@ -199,6 +207,10 @@ class StreamConnection {
     this.state = "closed";
     clearTimeout(this.authTimer);
     this.run?.controller.abort();
+    if (this.holdsPlace) {
+      this.holdsPlace = false;
+      this.streamsOfLearner.leave(this.learnerId);
+    }
   }
 
   private enqueue(task: () => Promise<void>): void {
@@ -236,6 +248,8 @@ class StreamConnection {
       });
     if (this.state === "closed") return;
     if (!session) return this.close("SESSION_NOT_FOUND");
+    if (!this.streamsOfLearner.enter(learnerId)) return this.close("TOO_MANY_STREAMS");
+    this.holdsPlace = true;
     clearTimeout(this.authTimer);
     this.learnerId = learnerId;
     this.session = session;

@@ -10,7 +10,9 @@ import { packetsJson as serialisePackets } from "../runner/index.ts";
 import type { Language, RunOptions } from "../runner/types.ts";
 import { apiError, quote } from "./errors.ts";
 import type { Metrics } from "./metrics.ts";
-import type { RateLimiter } from "./rate-limit.ts";
+import type { PacketEvent } from "../netsim/types.ts";
+import { createConcurrencyLimit } from "../quotas/concurrency.ts";
+import type { RateLimiter } from "../quotas/rate-limit.ts";
 
 /** The languages the sandbox can run; the API's Language enum is this list. */
 export const LANGUAGES = [
@@ -65,6 +67,8 @@ export interface SubmitterDeps {
     | "RUN_MEMORY_MB"
     | "RUN_OUTPUT_BYTES"
     | "RUN_MAX_PACKETS"
+    | "RUNS_PER_LEARNER"
+    | "TRACE_MAX_BYTES"
   >;
   store: Pick<Store, "submissions">;
   catalogue: Pick<LessonCatalogue, "get">;
@@ -86,6 +90,9 @@ export function createSubmitter(deps: SubmitterDeps) {
   // (learner, key) index makes the loser return the winner's submission.
   const inFlight = new Map<string, Promise<Submitted>>();
   let running = 0;
+  // Runs each learner has going, over HTTP and every stream: one learner's hundred parallel
+  // submissions must not fill the sandboxes another learner is waiting for.
+  const runsOfLearner = createConcurrencyLimit(config.RUNS_PER_LEARNER);
 
   function checkInput(input: SubmitInput): Language {
     const bytes = Buffer.byteLength(input.code, "utf8");
@@ -128,6 +135,22 @@ export function createSubmitter(deps: SubmitterDeps) {
   }
 
   async function gradeAndStore(input: SubmitInput, language: Language): Promise<Submitted> {
+    // Checked before the rate limit, so a refused run does not use the allowance.
+    if (!runsOfLearner.enter(input.learnerId)) {
+      throw apiError(
+        "TOO_MANY_RUNS",
+        `You have ${config.RUNS_PER_LEARNER} runs going already; wait for one to finish.`,
+        { "retry-after": "1" },
+      );
+    }
+    try {
+      return await gradeAndStoreEntered(input, language);
+    } finally {
+      runsOfLearner.leave(input.learnerId);
+    }
+  }
+
+  async function gradeAndStoreEntered(input: SubmitInput, language: Language): Promise<Submitted> {
     // Keyed on the learner, not the token or connection: HTTP and every WebSocket (token- or
     // ticket-opened) draw on one allowance.
     const allowed = deps.limiter.take(input.learnerId);
@@ -197,9 +220,11 @@ export function createSubmitter(deps: SubmitterDeps) {
     const cancelled = stopped();
     if (cancelled) throw cancelled;
     const finishedAt = new Date();
-    const packets = graded.run.packets.slice(0, config.TRACE_MAX_PACKETS);
-    // The runner's packets come with their JSON text: nothing to serialise again.
-    const packetsJson = serialisePackets(packets);
+    const { packets, packetsJson } = keptTrace(
+      graded.run.packets,
+      config.TRACE_MAX_PACKETS,
+      config.TRACE_MAX_BYTES,
+    );
     const { row, replayed } = await store.submissions.record(
       {
         learnerId: input.learnerId,
@@ -210,7 +235,7 @@ export function createSubmitter(deps: SubmitterDeps) {
         startedAt,
         finishedAt,
         graded,
-        traceMaxPackets: config.TRACE_MAX_PACKETS,
+        traceMaxPackets: packets.length,
       },
       packetsJson,
     );
@@ -276,6 +301,32 @@ export function createSubmitter(deps: SubmitterDeps) {
       }
     },
   };
+}
+
+/**
+ * The packets a submission's stored trace keeps: the first ones, in order, until either
+ * `maxPackets` of them or `maxBytes` bytes of their JSON would be passed. With that JSON (the
+ * runner's packets come with their text: nothing is serialised again).
+ */
+export function keptTrace(
+  all: readonly PacketEvent[],
+  maxPackets: number,
+  maxBytes: number,
+): { packets: PacketEvent[]; packetsJson: string } {
+  const candidates = all.slice(0, maxPackets);
+  const whole = serialisePackets(candidates);
+  if (Buffer.byteLength(whole, "utf8") <= maxBytes)
+    return { packets: candidates, packetsJson: whole };
+  let bytes = 2; // "[" and "]"
+  let kept = 0;
+  for (const packet of candidates) {
+    const size = Buffer.byteLength(serialisePackets([packet]), "utf8") - 2 + (kept > 0 ? 1 : 0);
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    kept++;
+  }
+  const packets = candidates.slice(0, kept);
+  return { packets, packetsJson: serialisePackets(packets) };
 }
 
 /** The runner's and grader's own refusals, as the API's codes. */

@@ -12,8 +12,17 @@ export interface ClassRecord {
   id: string;
   name: string;
   joinCode: string;
+  joinsOpen: boolean;
   createdAt: Date;
 }
+
+const classColumns = {
+  id: true,
+  name: true,
+  joinCode: true,
+  joinsOpen: true,
+  createdAt: true,
+} as const;
 
 /** A class as its learner sees it: no join code (it is the teacher's to share). */
 export interface LearnerClassRecord {
@@ -25,7 +34,35 @@ export interface LearnerClassRecord {
 
 const TICKET_LIFETIME_MS = 60_000;
 
+export interface JoinedClass {
+  learnerId: string;
+  classId: string;
+  className: string;
+  token: string;
+}
+
 export function createAccounts(prisma: PrismaClient) {
+  /** The class a join code opens (case, spaces and dashes do not matter), or null. */
+  function findClassByCode(
+    joinCode: string,
+  ): Promise<{ id: string; name: string; joinsOpen: boolean } | null> {
+    return prisma.class.findUnique({
+      where: { joinCode: normaliseJoinCode(joinCode) },
+      select: { id: true, name: true, joinsOpen: true },
+    });
+  }
+
+  async function enrol(
+    found: { id: string; name: string },
+    displayName: string,
+  ): Promise<JoinedClass> {
+    const learner = await prisma.learner.create({
+      data: { displayName, enrolments: { create: { classId: found.id } } },
+    });
+    const token = await issueToken({ learnerId: learner.id });
+    return { learnerId: learner.id, classId: found.id, className: found.name, token };
+  }
+
   async function issueToken(owner: { teacherId: string } | { learnerId: string }): Promise<string> {
     const token = newToken("teacherId" in owner ? "plt_t" : "plt_l");
     await prisma.apiToken.create({
@@ -77,7 +114,7 @@ export function createAccounts(prisma: PrismaClient) {
         try {
           return await prisma.class.create({
             data: { teacherId, name, joinCode: newJoinCode() },
-            select: { id: true, name: true, joinCode: true, createdAt: true },
+            select: classColumns,
           });
         } catch (error) {
           if (!isUniqueViolation(error) || attempt >= 4) throw error;
@@ -89,7 +126,7 @@ export function createAccounts(prisma: PrismaClient) {
       return prisma.class.findMany({
         where: { teacherId },
         orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-        select: { id: true, name: true, joinCode: true, createdAt: true },
+        select: classColumns,
       });
     },
 
@@ -97,26 +134,40 @@ export function createAccounts(prisma: PrismaClient) {
     findTeachersClass(teacherId: string, classId: string): Promise<ClassRecord | null> {
       return prisma.class.findFirst({
         where: { id: classId, teacherId },
-        select: { id: true, name: true, joinCode: true, createdAt: true },
+        select: classColumns,
       });
     },
 
     /** A new learner enrolled in the class with this code; undefined for an unknown code. */
-    async joinClass(
-      joinCode: string,
-      displayName: string,
-    ): Promise<
-      { learnerId: string; classId: string; className: string; token: string } | undefined
-    > {
-      const found = await prisma.class.findUnique({
-        where: { joinCode: normaliseJoinCode(joinCode) },
+    async joinClass(joinCode: string, displayName: string): Promise<JoinedClass | undefined> {
+      const found = await findClassByCode(joinCode);
+      return found ? enrol(found, displayName) : undefined;
+    },
+
+    findClassByCode,
+
+    /** True when some class's code begins with these characters (of a normalised code). */
+    async codePrefixInUse(prefix: string): Promise<boolean> {
+      if (!/^[A-Z0-9]+$/.test(prefix)) return false;
+      const found = await prisma.class.findFirst({
+        where: { joinCode: { startsWith: prefix } },
+        select: { id: true },
       });
-      if (!found) return undefined;
-      const learner = await prisma.learner.create({
-        data: { displayName, enrolments: { create: { classId: found.id } } },
-      });
-      const token = await issueToken({ learnerId: learner.id });
-      return { learnerId: learner.id, classId: found.id, className: found.name, token };
+      return found !== null;
+    },
+
+    /** A new learner enrolled in the class, with their token. */
+    enrol,
+
+    /** Opens or closes the teacher's class to new joins; null if it is not theirs. */
+    setJoinsOpen(teacherId: string, classId: string, joinsOpen: boolean) {
+      return prisma.class
+        .updateManyAndReturn({
+          where: { id: classId, teacherId },
+          data: { joinsOpen },
+          select: classColumns,
+        })
+        .then((rows): ClassRecord | null => rows[0] ?? null);
     },
 
     /** The teacher with their classes (oldest first), or null for an unknown id. */
@@ -130,7 +181,7 @@ export function createAccounts(prisma: PrismaClient) {
           name: true,
           classes: {
             orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-            select: { id: true, name: true, joinCode: true, createdAt: true },
+            select: classColumns,
           },
         },
       });

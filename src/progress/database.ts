@@ -27,6 +27,8 @@ export interface Statement {
 /**
  * Plain SQL for the few hot paths (a graded submission's write), where Prisma's per-query cost
  * (~0.3 ms of CPU) is larger than the query's: one round trip, a prepared statement, no ORM.
+ * Rows come back with their text as written (storable-text.ts); a statement that writes text a
+ * learner or teacher produced escapes those parameters itself (toStorableText, toStorableJson).
  */
 export interface Sql {
   query<Row>(statement: Statement, values: unknown[]): Promise<Row[]>;
@@ -59,29 +61,25 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 /**
  * Every Prisma query writes its strings in their storable form and reads them back as written
- * (storable-text.ts): NUL and lone surrogates are stored escaped, whatever the table. Prepared
- * statements (`sql.query`) give their rows back the same way; the statements that write learner
- * text (submissions.ts) escape their parameters themselves.
+ * (storable-text.ts): NUL and lone surrogates are stored escaped, whatever the table; raw
+ * queries' parameters too. The hand-written statements of the hot path (submissions.ts, on
+ * `sql`) escape their parameters themselves.
  */
 function withStorableText(prisma: PrismaClient): PrismaClient {
   const extended = prisma.$extends({
     query: {
       async $allOperations({ args, query }) {
-        return fromStorable(await query(storableArgs(args)));
+        // A tagged $queryRaw/$executeRaw passes a Sql object: its values are the parameters.
+        const storable =
+          args instanceof Prisma.Sql
+            ? new Prisma.Sql(args.strings, toStorable(args.values))
+            : toStorable(args);
+        return fromStorable(await query(storable as typeof args));
       },
     },
   });
   // The same client with one more step per query; its type only differs in what $extends added.
   return extended as unknown as PrismaClient;
-}
-
-function storableArgs<T>(args: T): T {
-  // $queryRaw`…` and $executeRaw`…` pass a Prisma.Sql (not a plain object): its values are the
-  // statement's parameters.
-  if (args instanceof Prisma.Sql) {
-    return new Prisma.Sql(args.strings, toStorable(args.values)) as T;
-  }
-  return toStorable(args);
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {

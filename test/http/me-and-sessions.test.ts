@@ -47,11 +47,18 @@ describe("GET /v1/me", () => {
       teacherId: teacher.id,
       name: "Ms Frizzle",
       classes: [
-        { id: klass.id, name: "Networks", joinCode: klass.joinCode, createdAt: klass.createdAt },
+        {
+          id: klass.id,
+          name: "Networks",
+          joinCode: klass.joinCode,
+          joinsOpen: true,
+          createdAt: klass.createdAt,
+        },
         {
           id: second.id,
           name: "Networks 102",
           joinCode: second.joinCode,
+          joinsOpen: true,
           createdAt: second.createdAt,
         },
       ],

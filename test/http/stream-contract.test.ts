@@ -88,7 +88,7 @@ describe("the AsyncAPI document at /docs/asyncapi.json", () => {
     expect(actions.filter((action) => action === "receive")).toHaveLength(3);
     expect(actions.filter((action) => action === "send")).toHaveLength(7);
     const channel = asyncApi.channels.sessionStream;
-    expect(Object.keys(channel["x-close-codes"])).toEqual(["4001", "4002", "4004", "4503"]);
+    expect(Object.keys(channel["x-close-codes"])).toEqual(["4001", "4002", "4004", "4029", "4503"]);
     expect(asyncApi.info.description).toMatch(/await `ready`, then send `run`/);
     const errorCode = asyncApi.components.schemas.ErrorCode.enum;
     for (const code of ["INVALID_MESSAGE", "RUN_IN_PROGRESS", "RUN_NOT_FOUND"]) {
