@@ -1,27 +1,28 @@
-// The end-of-program module: made for each attempt, imported by the wrapped learner module
-// (wrap-program.ts) under a specifier with a random nonce, evaluated before the learner's module. It keeps what the program threw or left rejected, and whether it reached
-// its last line, inside the isolate; `finish()`, called by the host after the evaluation under the
-// run's limits, reads it there (getters, Proxy traps, toString: all the learner's code, all
-// bounded) and reports plain strings through a host callback.
+// The end-of-program module: imported by the wrapped learner module (wrap-program.ts) under a
+// specifier secret to the worker process, and evaluated with it, before its first line. It tells
+// the host whether the program reached its last line, how many watched promises are pending, and
+// whether it threw; what it threw stays inside the isolate until `finish()`, called by the host
+// under the run's limits, reads it there (getters, Proxy traps, toString: all the learner's code,
+// all bounded) and hands over plain strings.
 //
 // Each of the two calls into the isolate that run learner code (the learner's evaluation, whose
-// first statement is begin(), then finish()) first rejects a promise of its own, with a marker
-// string: when a call into the isolate ends,
-// isolated-vm copies the first unhandled rejection out, reading `message`, `stack` and `name`
-// with no timer running; the marker, being first, is what it copies, so it never reads anything
-// the learner rejected (see evaluate.ts).
+// first statement is begin(), then finish()) first rejects a promise of its own with a marker
+// string: when a call into the isolate ends, isolated-vm copies the first unhandled rejection
+// out, reading `message`, `stack` and `name` with no timer running; the marker, being first, is
+// what it copies, so it never reads anything the learner rejected (see evaluate.ts).
 
-/** Set on the context's global before the evaluation; the module takes it and deletes it. */
+/**
+ * Set on the context's global before the evaluation: the host callback `report("state", ended,
+ * pending, failed)`, `report("error", name, message, stack)`, `report("value", text)`. The
+ * module takes it and deletes it before any learner code runs.
+ */
 export const END_GLOBAL = "__packetlabEnd";
 
 export const MAX_NAME_CHARS = 200;
 export const MAX_MESSAGE_CHARS = 10_000;
 export const MAX_STACK_CHARS = 100_000;
 
-/**
- * What finish() reports: whether the program ended (its last line ran, and the promise of each
- * top-level call statement such as `main();` settled), and what it threw (strings only).
- */
+/** What finish() describes: what the program threw (strings only). */
 export type Failure =
   { kind: "error"; name: string; message: string; stack: string } | { kind: "value"; text: string };
 
@@ -43,6 +44,11 @@ let ended = false;
 let pending = 0;
 let failed = false;
 let thrown;
+// The host learns each change at once (a callback, cheap on the fast path), so it calls into
+// the isolate again only to read a failure.
+function tell() {
+  report("state", ended, pending, failed);
+}
 export function begin() {
   ReflectApply(PromiseReject, PromiseCtor, [MARKER]);
 }
@@ -50,24 +56,30 @@ export function fail(value) {
   if (!failed) {
     failed = true;
     thrown = value;
+    tell();
   }
 }
 function settled() {
   pending--;
+  if (ended) tell();
 }
 function rejected(value) {
   pending--;
   fail(value);
+  if (ended) tell();
 }
 export function watch(value) {
-  try {
-    ReflectApply(PromiseThen, value, [settled, rejected]);
-    pending++;
-  } catch {}
+  if (value !== null && typeof value === "object") {
+    try {
+      ReflectApply(PromiseThen, value, [settled, rejected]);
+      pending++;
+    } catch {}
+  }
   return value;
 }
 export function end() {
   ended = true;
+  tell();
 }
 function text(value, max) {
   try {
@@ -87,9 +99,7 @@ function read(object, key, max) {
 }
 export function finish() {
   ReflectApply(PromiseReject, PromiseCtor, [MARKER]);
-  // A top-level call's promise still pending now never settles: nothing is left to settle it.
-  const done = ended && pending === 0;
-  if (!failed) return report(done);
+  if (!failed) return;
   const value = thrown;
   thrown = undefined;
   if (value !== null && (typeof value === "object" || typeof value === "function")) {
@@ -101,14 +111,14 @@ export function finish() {
     const stack = read(value, "stack", ${MAX_STACK_CHARS});
     if (isError || message !== undefined || stack !== undefined) {
       const name = read(value, "name", ${MAX_NAME_CHARS});
-      return report(done, "error", name || "Error", message ?? "", stack ?? "");
+      return report("error", name || "Error", message ?? "", stack ?? "");
     }
-    return report(done, "value", "an object");
+    return report("value", "an object");
   }
   if (typeof value === "string") {
-    return report(done, "value", JSONStringify(ReflectApply(StringSlice, value, [0, 200])));
+    return report("value", JSONStringify(ReflectApply(StringSlice, value, [0, 200])));
   }
-  return report(done, "value", text(value, 200) ?? "a value");
+  return report("value", text(value, 200) ?? "a value");
 }
 `;
 }

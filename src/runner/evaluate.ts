@@ -126,26 +126,29 @@ export async function evaluate(
     throw new Error("the wrapped program does not compile, though the program does");
   }
 
-  let reported: { ended: boolean; failure?: Failure } | null = null;
+  const state = { ended: false, pending: 0, failed: false };
+  let failure: Failure | undefined;
   ctx.global.setSync(
     END_GLOBAL,
-    new ivm.Callback((ended: boolean, kind?: string, a?: string, b?: string, c?: string) => {
-      reported =
-        kind === "error"
-          ? { ended, failure: { kind, name: a ?? "Error", message: b ?? "", stack: c ?? "" } }
-          : kind === "value"
-            ? { ended, failure: { kind, text: a ?? "" } }
-            : { ended };
+    new ivm.Callback((kind: string, a?: unknown, b?: unknown, c?: unknown) => {
+      if (kind === "state") {
+        state.ended = a === true;
+        state.pending = typeof b === "number" ? b : 0;
+        state.failed = c === true;
+      } else if (kind === "error") {
+        failure = { kind, name: String(a), message: String(b), stack: String(c) };
+      } else if (kind === "value") {
+        failure = { kind, text: String(a) };
+      }
     }),
   );
-  const endModule = isolate.compileModuleSync(END_MODULE, {
-    filename: "packetlab:end",
-  });
+  // Evaluated with the learner's module (one call into the isolate fewer); evaluated on its own
+  // afterwards only when its namespace is needed, to read a failure.
+  const endModule = isolate.compileModuleSync(END_MODULE, { filename: "packetlab:end" });
   context.modules.push(endModule);
   endModule.instantiateSync(ctx, () => {
     throw new Error("the end module imports nothing");
   });
-  endModule.evaluateSync({ timeout: limits.wallMs });
   // Only the facades the program imports (most import "net" alone): each is a module compiled,
   // linked and evaluated in this context.
   const facades = new Map<string, ivm.Module>([[BINDINGS.specifier, endModule]]);
@@ -182,6 +185,10 @@ export async function evaluate(
   } catch (thrown) {
     if (thrown !== MARKER) return { kind: "thrown", thrown };
   }
+  // A top-level call's promise still pending now never settles: nothing is left to settle it.
+  const ended = state.ended && state.pending === 0;
+  if (!state.failed) return { kind: "done", ended, source: wrappedSource };
+  endModule.evaluateSync({ timeout: limits.wallMs });
   const finish = endModule.namespace.getSync("finish", { reference: true }) as ivm.Reference;
   try {
     if (mode.sync) finish.applySync(undefined, [], timeout);
@@ -191,9 +198,9 @@ export async function evaluate(
   } finally {
     finish.release();
   }
-  const result = reported as { ended: boolean; failure?: Failure } | null;
-  if (!result) throw new Error("the end module did not report");
-  return { kind: "done", ...result, source: wrappedSource };
+  const described = failure as Failure | undefined;
+  if (!described) throw new Error("the end module did not describe the failure");
+  return { kind: "done", ended, failure: described, source: wrappedSource };
 }
 
 /** Releases what an attempt left in a live isolate. */

@@ -92,14 +92,11 @@ export function wrapProgram(source: string, bindings: EndBindings): WrappedProgr
         blank(statement.start, declaration.start, named ? "" : "void");
         break;
       }
-      case "ExpressionStatement": {
-        const expression = (statement as unknown as { expression: Positioned }).expression;
-        if (isCall(expression)) {
+      default:
+        watchCalls(statement, (expression) => {
           insertions.push({ offset: expression.start, text: `${bindings.watch}(` });
           insertions.push({ offset: expression.end, text: ")" });
-        }
-        break;
-      }
+        });
     }
   }
 
@@ -119,6 +116,47 @@ export function wrapProgram(source: string, bindings: EndBindings): WrappedProgr
     "",
   ].join("\n");
   return { code, shiftBack: shiftBackFor(source, insertions) };
+}
+
+/**
+ * The call statements of the top level, in blocks, branches and loops too (`if (ok) main();`),
+ * but not inside functions or classes: those run when called, and what they leave unhandled is
+ * the caller's to handle.
+ */
+function watchCalls(statement: Positioned, watch: (expression: Positioned) => void): void {
+  const node = statement as unknown as Record<string, unknown> & Positioned;
+  switch (node.type) {
+    case "ExpressionStatement": {
+      const expression = node.expression as Positioned;
+      if (isCall(expression)) watch(expression);
+      return;
+    }
+    case "BlockStatement":
+      for (const inner of node.body as Positioned[]) watchCalls(inner, watch);
+      return;
+    case "IfStatement":
+      watchCalls(node.consequent as Positioned, watch);
+      if (node.alternate) watchCalls(node.alternate as Positioned, watch);
+      return;
+    case "ForStatement":
+    case "ForInStatement":
+    case "ForOfStatement":
+    case "WhileStatement":
+    case "DoWhileStatement":
+    case "LabeledStatement":
+      watchCalls(node.body as Positioned, watch);
+      return;
+    case "TryStatement":
+      watchCalls(node.block as Positioned, watch);
+      if (node.handler) watchCalls((node.handler as { body: Positioned }).body, watch);
+      if (node.finalizer) watchCalls(node.finalizer as Positioned, watch);
+      return;
+    case "SwitchStatement":
+      for (const branch of node.cases as { consequent: Positioned[] }[]) {
+        for (const inner of branch.consequent) watchCalls(inner, watch);
+      }
+      return;
+  }
 }
 
 function isCall(expression: Positioned): boolean {

@@ -1,6 +1,6 @@
 // A stand-in for the service, for lifetime.test.ts: starts a runner, optionally wedges one
 // worker in a host call that never returns, prints "ready", then waits to be killed.
-// argv: "idle" | "stuck".
+// argv: "idle" | "stuck" | "crash" (stuck, then an uncaught exception once ready).
 import { createRunner } from "../../src/runner/index.ts";
 
 const mode = process.argv[2] ?? "idle";
@@ -27,9 +27,14 @@ await Promise.all(
     runner.run({ code: EXCHANGE, language: "javascript", topology: topology("fine"), seed: 1 }),
   ),
 );
-if (mode === "stuck") {
+if (mode === "stuck" || mode === "crash") {
   void runner.run({ code: EXCHANGE, language: "javascript", topology: topology("hang"), seed: 1 });
   while (runner.stats().busy === 0) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 process.stdout.write("ready\n");
+if (mode === "crash") {
+  setTimeout(() => {
+    throw new Error("the service crashed");
+  }, 200);
+}
 setInterval(() => {}, 1_000);

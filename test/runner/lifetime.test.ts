@@ -51,11 +51,12 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 
 /** Starts the stand-in service; resolves with it and its worker pids once it says "ready". */
 async function startService(
-  mode: "idle" | "stuck",
+  mode: "idle" | "stuck" | "crash",
 ): Promise<{ child: ChildProcess; workers: number[] }> {
   const child = spawn(process.execPath, ["--no-node-snapshot", "--import", "tsx", SERVICE, mode], {
     cwd: root,
-    stdio: ["ignore", "pipe", "inherit"],
+    // The crash is expected: its stack trace is not news.
+    stdio: ["ignore", "pipe", mode === "crash" ? "ignore" : "inherit"],
   });
   started.push(child);
   await new Promise<void>((resolve, reject) => {
@@ -83,6 +84,19 @@ describe("worker processes never outlive the service", () => {
   it("ends them when the service dies of a SIGTERM it does not handle", async () => {
     const { child, workers } = await startService("stuck");
     child.kill("SIGTERM");
+    await until(() => workers.every((pid) => !running(pid)), `workers ${workers} to end`);
+  });
+
+  it("ends them when the service dies of SIGINT", async () => {
+    const { child, workers } = await startService("stuck");
+    child.kill("SIGINT");
+    await until(() => workers.every((pid) => !running(pid)), `workers ${workers} to end`);
+  });
+
+  it("ends them when the service crashes on an uncaught exception", async () => {
+    const { child, workers } = await startService("crash");
+    const status = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(status).not.toBe(0);
     await until(() => workers.every((pid) => !running(pid)), `workers ${workers} to end`);
   });
 

@@ -27,6 +27,7 @@ const throws: Record<string, string> = {
   "a rejected promise awaited at the top level": `await Promise.reject({ get message() { ${LOOP} } });`,
   "a rejected promise nobody awaits": `Promise.reject(new Proxy({}, { get() { ${LOOP} } }));\nconsole.log("done");`,
   "an async function that throws, called without await": `async function main() { const e = new Error("m"); Object.defineProperty(e, "stack", { get() { ${LOOP} } }); throw e; }\nmain();`,
+  "an async function that throws, called in a branch of the top level": `for (const n of [1]) {\n  if (n) (async () => { throw { get message() { ${LOOP} } }; })();\n}`,
   "a then callback that throws a hostile value": `import { UdpSocket } from "net";\nconst s = UdpSocket.bind("0.0.0.0:0");\ns.sendToAsync("x", "10.0.0.7:1000").then(() => { throw { get message() { ${LOOP} } }; });`,
 };
 

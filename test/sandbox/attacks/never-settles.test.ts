@@ -12,6 +12,7 @@ const programs: Record<string, string> = {
   "a top-level await of a thenable that never calls back": `console.log("before");\nawait { then() {} };\nconsole.log("after");`,
   "an async main whose last promise never settles": `async function main() {\n  console.log("before");\n  await new Promise(() => {});\n  console.log("after");\n}\nawait main();`,
   "an async main, called without await, whose last promise never settles": `async function main() {\n  console.log("before");\n  await new Promise(() => {});\n  console.log("after");\n}\nmain();`,
+  "an async main called in a branch, whose last promise never settles": `async function main() {\n  console.log("before");\n  await new Promise(() => {});\n  console.log("after");\n}\nif (true) {\n  main();\n}`,
   "a chain of awaits ending in one that never settles": `const never = new Promise(() => {});\nconst later = never.then(() => 1);\nconsole.log("before");\nawait later;\nconsole.log("after");`,
 };
 
