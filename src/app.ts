@@ -23,6 +23,7 @@ import { asyncApiRoutes } from "./http/asyncapi.ts";
 import { authPlugin, securitySchemes } from "./http/auth.ts";
 import { classRoutes } from "./http/classes.ts";
 import { rosterRoutes } from "./http/roster.ts";
+import { activityRoutes } from "./http/activity.ts";
 import { createDownloadLinks } from "./http/download-links.ts";
 import { downloadRoutes } from "./http/downloads.ts";
 import { namedSchemas } from "./http/components.ts";
@@ -206,6 +207,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     meRoutes,
     classRoutes,
     rosterRoutes,
+    activityRoutes,
     lessonRoutes,
     sessionRoutes,
     submissionRoutes,

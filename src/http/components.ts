@@ -12,6 +12,7 @@ import {
 import { classReportSchemas } from "./class-report-schemas.ts";
 import { classSchemas } from "./class-schemas.ts";
 import { rosterSchemas } from "./roster.ts";
+import { activitySchemas } from "./activity.ts";
 import { downloadSchemas } from "./downloads.ts";
 import { healthSchemas } from "./health.ts";
 import { lessonListSchemas } from "./lessons.ts";
@@ -44,6 +45,7 @@ export const namedSchemas = [
   ...classSchemas,
   ...classReportSchemas,
   ...rosterSchemas,
+  ...activitySchemas,
   ...lessonListSchemas,
   ...progressSchemas,
   ...healthSchemas,

@@ -98,6 +98,9 @@ export interface MatrixRow {
 
 export function createReports(prisma: PrismaClient, sql: Sql) {
   return {
+    activity: (classId: string, since: Date, limit: number) =>
+      classActivity(sql, classId, since, limit),
+
     classLearners(classId: string): Promise<ClassLearner[]> {
       return sql.query<ClassLearner>(classLearnersStatement, [classId]);
     },
@@ -162,3 +165,42 @@ export function createReports(prisma: PrismaClient, sql: Sql) {
 }
 
 export type Reports = ReturnType<typeof createReports>;
+
+/** A submission as the class activity feed shows it. */
+export interface ActivityRow {
+  submissionId: string;
+  learnerId: string;
+  displayName: string;
+  lessonId: string;
+  exerciseId: string;
+  passed: boolean;
+  score: number;
+  outcome: string;
+  firstFailedCheck: string | null;
+  createdAt: Date;
+}
+
+const classActivityStatement: Statement = {
+  name: "packetlab_class_activity",
+  text: `SELECT s.id AS "submissionId", s.learner_id AS "learnerId", l.display_name AS "displayName",
+      s.lesson_id AS "lessonId", s.exercise_id AS "exerciseId", s.passed, s.score, s.outcome,
+      (SELECT c->>'id' FROM jsonb_array_elements(s.checks) AS c
+       WHERE NOT (c->>'passed')::boolean LIMIT 1) AS "firstFailedCheck",
+      s.created_at AS "createdAt"
+    FROM enrolments e
+    JOIN submissions s ON s.learner_id = e.learner_id
+    JOIN learners l ON l.id = e.learner_id
+    WHERE e.class_id = $1::uuid AND s.created_at >= $2::timestamptz
+    ORDER BY s.created_at DESC, s.id DESC
+    LIMIT $3::integer`,
+};
+
+/** The class's submissions made at or after `since`, newest first, at most `limit`. */
+export function classActivity(
+  sql: Sql,
+  classId: string,
+  since: Date,
+  limit: number,
+): Promise<ActivityRow[]> {
+  return sql.query<ActivityRow>(classActivityStatement, [classId, since, limit]);
+}

@@ -1,0 +1,140 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies in tests; the assertions check their shape */
+// The class activity feed over a real socket: Server-Sent Events a browser's EventSource reads,
+// opened with a token or with a signed link, resumable with Last-Event-ID.
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  bearer,
+  classroom,
+  expectStatus,
+  startTestApp,
+  submit,
+  type TestApp,
+} from "../helpers/app.ts";
+
+const wrongPort = readFileSync(
+  new URL(
+    "../../lessons/exchanging-messages/05-message-to-alice/wrong/wrong-port.js",
+    import.meta.url,
+  ),
+  "utf8",
+);
+
+let t: TestApp;
+let base: string;
+beforeAll(async () => {
+  t = await startTestApp();
+  base = await t.listen();
+});
+afterAll(async () => t.close());
+
+interface SseEvent {
+  id: string;
+  event: string;
+  data: any;
+}
+
+/** Reads events from an open SSE response until `until` says it has enough. */
+async function readEvents(response: Response, until: (events: SseEvent[]) => boolean) {
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const events: SseEvent[] = [];
+  let buffer = "";
+  while (!until(events)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += value;
+    let end: number;
+    while ((end = buffer.indexOf("\n\n")) !== -1) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const fields: Record<string, string> = Object.fromEntries(
+        block
+          .split("\n")
+          .filter((line) => !line.startsWith(":"))
+          .map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 2)]),
+      );
+      if (fields.data)
+        events.push({
+          id: fields.id ?? "",
+          event: fields.event ?? "",
+          data: JSON.parse(fields.data),
+        });
+    }
+  }
+  await reader.cancel();
+  return events;
+}
+
+describe("a class's live activity feed", () => {
+  it("streams each submission as it is stored, with the first failing check by title", async () => {
+    const { teacher, klass, learner } = await classroom(t.app, "Ada");
+    expectStatus(await submit(t.app, learner.token, learner.session.id, {}), 201);
+    const response = await fetch(`${base}/v1/classes/${klass.id}/activity`, {
+      headers: bearer(teacher.token),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const later = submit(t.app, learner.token, learner.session.id, {
+      code: wrongPort,
+      language: "javascript",
+    });
+    const events = await readEvents(response, (seen) => seen.length >= 2);
+    const stored = expectStatus(await later, 201);
+    expect(events.map((e) => e.event)).toEqual(["submission", "submission"]);
+    expect(events[0]!.data).toMatchObject({
+      displayName: "Ada",
+      passed: true,
+      firstFailedCheck: null,
+    });
+    expect(events[1]!.data).toMatchObject({
+      type: "submission",
+      submissionId: stored.id,
+      learnerId: learner.learnerId,
+      exerciseId: "message-to-alice",
+      passed: false,
+      firstFailedCheck: {
+        id: "reached-alice",
+        title: "A datagram reached Alice's address on port 1000",
+      },
+    });
+    expect(events[1]!.id).toBe(`${stored.createdAt},${stored.id}`);
+
+    // Resuming after the first event gives the second again, and nothing before it.
+    const resumed = await fetch(`${base}/v1/classes/${klass.id}/activity`, {
+      headers: { ...bearer(teacher.token), "last-event-id": events[0]!.id },
+    });
+    const again = await readEvents(resumed, (seen) => seen.length >= 1);
+    expect(again[0]!.data.submissionId).toBe(stored.id);
+  });
+
+  it("opens with a signed link (EventSource sends no token), and is the teacher's only", async () => {
+    const { teacher, klass, learner } = await classroom(t.app, "Ada");
+    const other = await classroom(t.app, "Eve");
+    expectStatus(await submit(t.app, learner.token, learner.session.id, {}), 201);
+    const path = `/v1/classes/${klass.id}/activity`;
+    const link = expectStatus(
+      await t.app.inject({
+        method: "POST",
+        url: "/v1/download-links",
+        headers: bearer(teacher.token),
+        payload: { path },
+      }),
+      201,
+    );
+    const response = await fetch(`${base}${link.url}`);
+    expect(response.status).toBe(200);
+    const events = await readEvents(response, (seen) => seen.length >= 1);
+    expect(events[0]!.data.displayName).toBe("Ada");
+
+    const stranger = await t.app.inject({
+      method: "GET",
+      url: path,
+      headers: bearer(other.teacher.token),
+    });
+    expect(stranger.statusCode).toBe(404);
+    expect(
+      (await t.app.inject({ method: "GET", url: path, headers: bearer(learner.token) })).statusCode,
+    ).toBe(403);
+    expect((await t.app.inject({ method: "GET", url: path })).statusCode).toBe(401);
+  });
+});
