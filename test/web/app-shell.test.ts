@@ -55,6 +55,18 @@ describe("the web app at /", () => {
     await page.close();
   });
 
+  it("fills the code in from a join link (the class's QR code)", { timeout: 60_000 }, async () => {
+    const page = await rig.browser.newPage();
+    await page.goto(`${rig.base}/`);
+    await page.evaluate("localStorage.clear()");
+    await page.reload();
+    await page.getByLabel("Class code").waitFor();
+    await page.goto(`${rig.base}/#/join/${joinCode}`);
+    await page.reload();
+    await expect.poll(() => page.getByLabel("Class code").inputValue()).toBe(joinCode);
+    await page.close();
+  });
+
   it("says what is wrong with an unknown class code", { timeout: 60_000 }, async () => {
     const page = await rig.browser.newPage();
     await page.goto(`${rig.base}/`);

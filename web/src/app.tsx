@@ -31,8 +31,9 @@ export function App() {
   };
 
   let screen;
-  if (!account) screen = <Home onSignIn={signIn} />;
-  else if (account.role === "learner") {
+  if (!account) {
+    screen = <Home onSignIn={signIn} joinCode={route[0] === "join" ? (route[1] ?? "") : ""} />;
+  } else if (account.role === "learner") {
     screen = <Playground account={account} route={route} />;
   } else {
     screen = (

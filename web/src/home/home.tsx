@@ -5,7 +5,13 @@ import { useState } from "preact/hooks";
 import type { Account } from "../account.ts";
 import { ApiError, createApi } from "../api/client.ts";
 
-export function Home({ onSignIn }: { onSignIn: (account: Account) => void }) {
+interface HomeProps {
+  onSignIn: (account: Account) => void;
+  /** From a join link (#/join/CODE), as the class's QR code gives it. */
+  joinCode: string;
+}
+
+export function Home({ onSignIn, joinCode }: HomeProps) {
   return (
     <div class="home">
       <h1>Learn networking by sending real packets</h1>
@@ -14,7 +20,7 @@ export function Home({ onSignIn }: { onSignIn: (account: Account) => void }) {
         byte.
       </p>
       <div class="cards">
-        <JoinForm onSignIn={onSignIn} />
+        <JoinForm onSignIn={onSignIn} initialCode={joinCode} />
         <TeacherForm onSignIn={onSignIn} />
       </div>
     </div>
@@ -38,8 +44,14 @@ function useSubmit() {
   return { error, busy, run };
 }
 
-function JoinForm({ onSignIn }: { onSignIn: (account: Account) => void }) {
-  const [code, setCode] = useState("");
+function JoinForm({
+  onSignIn,
+  initialCode,
+}: {
+  onSignIn: (account: Account) => void;
+  initialCode: string;
+}) {
+  const [code, setCode] = useState(initialCode);
   const [name, setName] = useState("");
   const { error, busy, run } = useSubmit();
   return (

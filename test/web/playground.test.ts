@@ -1,0 +1,153 @@
+// The Alice path in a real browser: a learner joins, opens the final exercise, runs the
+// reference solution from the editor over the session stream, picks packet 3 and its
+// Destination Port, and sees the two bytes 03 e8 highlighted; a wrong port gets its feedback;
+// an earlier attempt replays in the same views; the keyboard alone moves through packets,
+// fields and bytes. axe-core checks the page with results on it.
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { aliceSolution, bearer, expectStatus, OPERATOR_TOKEN } from "../helpers/app.ts";
+import { expectAccessible, startWebRig, type WebRig } from "./browser.ts";
+
+let rig: WebRig;
+let joinCode: string;
+let page: Page;
+
+beforeAll(async () => {
+  rig = await startWebRig();
+  const teacher = expectStatus(
+    await rig.t.app.inject({
+      method: "POST",
+      url: "/v1/teachers",
+      headers: bearer(OPERATOR_TOKEN),
+      payload: { name: "Ms Frizzle" },
+    }),
+    201,
+  );
+  joinCode = expectStatus(
+    await rig.t.app.inject({
+      method: "POST",
+      url: "/v1/classes",
+      headers: bearer(teacher.token),
+      payload: { name: "Networks" },
+    }),
+    201,
+  ).joinCode;
+  page = await rig.browser.newPage();
+  await page.goto(`${rig.base}/`);
+  await page.getByLabel("Class code").fill(joinCode);
+  await page.getByLabel("Your name").fill("Ada");
+  await page.getByRole("button", { name: "Join the class" }).click();
+  // The playground lands on the first exercise not yet passed.
+  await page.waitForURL(/#\/learn\/exchanging-messages\/look-up-a-name$/);
+}, 180_000);
+
+afterAll(() => rig?.close());
+
+/** Replaces the editor's text the way a learner pastes a program. */
+async function typeProgram(code: string) {
+  const editor = page.locator(".cm-content");
+  await editor.waitFor();
+  await editor.click();
+  await page.keyboard.press("ControlOrMeta+a");
+  await page.keyboard.press("Delete");
+  await page.keyboard.insertText(code);
+}
+
+const highlightedBytes = () => page.locator(".hex-dump .byte.hl").allTextContents();
+
+describe("the learner's playground", () => {
+  it(
+    "runs the Alice solution and links packet, field and bytes",
+    { timeout: 120_000 },
+    async () => {
+      await page.getByRole("link", { name: /Final test: a message for Alice/ }).click();
+      await expect
+        .poll(() => page.locator("#exercise-title").textContent())
+        .toBe("Final test: a message for Alice");
+      // The reference solution is TypeScript; the exercise starts in JavaScript.
+      await page.getByLabel("Language").selectOption("typescript");
+      await typeProgram(aliceSolution);
+      await page.getByRole("button", { name: "Run" }).click();
+      await page.getByRole("heading", { name: /Passed/ }).waitFor({ timeout: 60_000 });
+      await expect.poll(() => page.locator(".packet-rows .packet-row").count()).toBe(4);
+      await expect.poll(() => page.locator(".console").textContent()).toMatch(/Alice/);
+      // The side list now marks the exercise as passed, in words too.
+      await page.getByRole("link", { name: /Final test.*\(passed\)/ }).waitFor();
+
+      await page.locator("#packet-row-3").click();
+      await page
+        .getByRole("treeitem", { name: /Destination Port: 1000/ })
+        .first()
+        .click();
+      expect(await highlightedBytes()).toEqual(["03", "e8"]);
+      await expect.poll(() => page.locator("#hex-status").textContent()).toMatch(/03 e8/);
+
+      // Hovering a byte lights its field; clicking it selects that field.
+      await page.locator('.hex-dump .byte[data-offset="20"]').click();
+      await expect
+        .poll(() => page.getByRole("treeitem", { selected: true }).textContent())
+        .toMatch(/Source Port/);
+      await expectAccessible(page);
+    },
+  );
+
+  it("works with the keyboard alone", { timeout: 60_000 }, async () => {
+    const list = page.getByRole("grid", { name: "Packets" });
+    await list.focus();
+    await page.keyboard.press("Home");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    await expect
+      .poll(() => page.locator("#packet-row-3").getAttribute("aria-selected"))
+      .toBe("true");
+    // Tab into the field tree, then walk to the UDP layer's destination port.
+    await page.keyboard.press("Tab");
+    const tree = page.getByRole("tree");
+    await expect
+      .poll(() => tree.evaluate((el) => el === el.ownerDocument.activeElement))
+      .toBe(true);
+    for (let i = 0; i < 40; i++) {
+      const text = await page.getByRole("treeitem", { selected: true }).textContent();
+      if (/^Destination Port/.test(text ?? "")) break;
+      await page.keyboard.press("ArrowDown");
+    }
+    expect(await highlightedBytes()).toEqual(["03", "e8"]);
+    // In the bytes, → moves to the next field (the UDP length).
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowRight");
+    await expect.poll(() => page.locator("#hex-status").textContent()).toMatch(/^Length/);
+  });
+
+  it("shows a wrong answer's feedback", { timeout: 120_000 }, async () => {
+    await typeProgram(aliceSolution.replace("ALICE_PORT = 1000", "ALICE_PORT = 100"));
+    await page.getByRole("button", { name: "Run" }).click();
+    await page.getByRole("heading", { name: /Not yet/ }).waitFor({ timeout: 60_000 });
+    const failed = page.locator(".check.failed");
+    expect(await failed.count()).toBeGreaterThan(0);
+    await expect.poll(() => failed.first().textContent()).toMatch(/Failed:/);
+    await expectAccessible(page);
+  });
+
+  it("replays an earlier attempt in the same views", { timeout: 60_000 }, async () => {
+    const attempts = page.locator(".attempts li");
+    await expect.poll(() => attempts.count()).toBe(2);
+    // The older attempt (listed last) is the one that passed.
+    await attempts.last().getByRole("button", { name: "Replay" }).click();
+    await page.getByRole("heading", { name: /^Attempt of/ }).waitFor();
+    await page.getByRole("heading", { name: /Passed/ }).waitFor();
+    await expect.poll(() => page.locator(".packet-rows .packet-row").count()).toBe(4);
+    await page.locator("#packet-row-3").click();
+    await page
+      .getByRole("treeitem", { name: /Destination Port: 1000/ })
+      .first()
+      .click();
+    expect(await highlightedBytes()).toEqual(["03", "e8"]);
+
+    await page.getByRole("button", { name: "Ladder diagram" }).click();
+    await expect.poll(() => page.locator(".ladder .arrow").count()).toBe(4);
+    await expect
+      .poll(() => page.locator(".ladder .lane-name").allTextContents())
+      .toEqual(["you", "name server", "Alice"]);
+  });
+});

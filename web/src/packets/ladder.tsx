@@ -1,0 +1,83 @@
+// A ladder (sequence) diagram: one lane per host, one arrow per packet in the order they left,
+// with the virtual time at the left. A dropped packet stops halfway at ✕ with its reason. It
+// shares the selection with the packet list (click an arrow); the list is the keyboard's way in.
+import type { Packet } from "../api/client.ts";
+import { hostName, showTime, type HostNames } from "./model.ts";
+
+interface Props {
+  packets: Packet[];
+  names: HostNames;
+  selected: number | undefined;
+  onSelect: (seq: number) => void;
+}
+
+const ROW = 30;
+const TOP = 36;
+const LEFT = 90;
+const LANE = 190;
+
+export function Ladder({ packets, names, selected, onSelect }: Props) {
+  const hosts: string[] = [];
+  const add = (host: string) => hosts.includes(host) || hosts.push(host);
+  add("learner");
+  for (const packet of packets) {
+    add(packet.from);
+    add(packet.to);
+  }
+  const x = (host: string) => LEFT + hosts.indexOf(host) * LANE + LANE / 2;
+  const width = LEFT + hosts.length * LANE;
+  const height = TOP + packets.length * ROW + 10;
+
+  return (
+    <figure class="ladder">
+      <figcaption class="visually-hidden">
+        Sequence diagram of {packets.length} packets between{" "}
+        {hosts.map((h) => hostName(names, h)).join(", ")}
+      </figcaption>
+      <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} aria-hidden="true">
+        {hosts.map((host) => (
+          <g key={host}>
+            <text x={x(host)} y={16} text-anchor="middle" class="lane-name">
+              {hostName(names, host)}
+            </text>
+            <line x1={x(host)} x2={x(host)} y1={24} y2={height} class="lane" />
+          </g>
+        ))}
+        {packets.map((packet, index) => {
+          const y = TOP + index * ROW + ROW / 2;
+          const from = x(packet.from);
+          const to = x(packet.to);
+          const dropped = packet.fate.status === "dropped";
+          const end = dropped ? (from + to) / 2 : to;
+          const direction = Math.sign(to - from) || 1;
+          const isSelected = packet.seq === selected;
+          return (
+            <g
+              key={packet.seq}
+              class={`arrow${isSelected ? " selected" : ""}${dropped ? " dropped" : ""}`}
+              data-seq={packet.seq}
+              onClick={() => onSelect(packet.seq)}
+            >
+              <rect x={0} y={y - ROW / 2} width={width} height={ROW} class="hit" />
+              <text x={6} y={y + 4} class="time">
+                {showTime(packet.sentUs)}
+              </text>
+              <line x1={from} x2={end} y1={y} y2={y} />
+              {dropped ? (
+                <text x={end} y={y + 5} text-anchor="middle" class="cross">
+                  ✕
+                </text>
+              ) : (
+                <path d={`M${end} ${y} l${-8 * direction} -5 v10 z`} class="head" />
+              )}
+              <text x={(from + end) / 2} y={y - 5} text-anchor="middle" class="label">
+                {packet.seq} {packet.topProtocol.toUpperCase()} {packet.length} B
+                {packet.fate.status === "dropped" ? ` ✕ ${packet.fate.reason}` : ""}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+    </figure>
+  );
+}

@@ -1,0 +1,84 @@
+// CodeMirror 6, loaded only when an editor is shown (it is most of the playground's weight):
+// JavaScript/TypeScript highlighting, completion for the `net` module, the run's error shown
+// inline at its line. Tab is left to the browser (no indentWithTab), so the keyboard can leave
+// the editor; Ctrl/Cmd-Enter runs.
+import { autocompletion } from "@codemirror/autocomplete";
+import { javascript, javascriptLanguage, typescriptLanguage } from "@codemirror/lang-javascript";
+import { HighlightStyle, syntaxHighlighting } from "@codemirror/language";
+import { setDiagnostics, type Diagnostic } from "@codemirror/lint";
+import { tags } from "@lezer/highlight";
+import { EditorView, keymap } from "@codemirror/view";
+import { basicSetup } from "codemirror";
+import type { Language } from "../api/client.ts";
+import { netCompletionSource } from "./net-completions.ts";
+
+// CodeMirror's default colours fall below WCAG AA contrast (4.5:1) for comments and some
+// tokens; these keep every token readable on the light and the dark background.
+const readableColours = HighlightStyle.define([
+  { tag: tags.keyword, color: "light-dark(#7a1f99, #e0a6ff)" },
+  { tag: [tags.string, tags.special(tags.string)], color: "light-dark(#1f6420, #8fe08f)" },
+  { tag: [tags.number, tags.bool, tags.null], color: "light-dark(#8a4500, #ffbf70)" },
+  { tag: tags.comment, color: "light-dark(#4f5560, #b4bac4)", fontStyle: "italic" },
+  { tag: [tags.typeName, tags.className], color: "light-dark(#0b4f94, #8cc4ff)" },
+  {
+    tag: [tags.definition(tags.variableName), tags.function(tags.variableName)],
+    color: "light-dark(#003f7d, #a8d1ff)",
+  },
+  { tag: [tags.propertyName, tags.operator, tags.punctuation], color: "inherit" },
+]);
+
+export interface EditorOptions {
+  parent: HTMLElement;
+  doc: string;
+  language: Language;
+  declarations: string;
+  label: string;
+  onChange: (doc: string) => void;
+  onRun: () => void;
+}
+
+export interface EditorHandle {
+  view: EditorView;
+  showError(error: { line?: number; column?: number; message: string } | undefined): void;
+  destroy(): void;
+}
+
+export function createEditor(options: EditorOptions): EditorHandle {
+  const typescript = options.language === "typescript";
+  const language = typescript ? typescriptLanguage : javascriptLanguage;
+  const view = new EditorView({
+    parent: options.parent,
+    doc: options.doc,
+    extensions: [
+      keymap.of([{ key: "Mod-Enter", run: () => (options.onRun(), true) }]),
+      syntaxHighlighting(readableColours),
+      basicSetup,
+      javascript({ typescript }),
+      language.data.of({ autocomplete: netCompletionSource(options.declarations) }),
+      autocompletion(),
+      EditorView.contentAttributes.of({ "aria-label": options.label }),
+      EditorView.updateListener.of((update) => {
+        if (update.docChanged) options.onChange(update.state.doc.toString());
+      }),
+    ],
+  });
+  return {
+    view,
+    showError(error) {
+      const diagnostics: Diagnostic[] = [];
+      if (error?.line !== undefined) {
+        const doc = view.state.doc;
+        const line = doc.line(Math.min(Math.max(1, error.line), doc.lines));
+        const from = Math.min(line.to, line.from + Math.max(0, (error.column ?? 1) - 1));
+        diagnostics.push({
+          from,
+          to: Math.max(from, line.to),
+          severity: "error",
+          message: error.message,
+        });
+      }
+      view.dispatch(setDiagnostics(view.state, diagnostics));
+    },
+    destroy: () => view.destroy(),
+  };
+}

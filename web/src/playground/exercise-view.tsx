@@ -1,0 +1,298 @@
+// One exercise: its instructions, the editor, Run and Cancel over the session stream, and what
+// the run did (checklist, output, packets) as it happens; earlier attempts replay in the same
+// views. The draft is kept in the browser per exercise, so a reload loses nothing.
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import type {
+  Api,
+  Exercise,
+  Grade,
+  Language,
+  Lesson,
+  OutputLine,
+  Packet,
+  Session,
+  StreamServerMessage,
+  SubmissionSummary,
+} from "../api/client.ts";
+import { openSessionStream, type SessionStream } from "../api/stream.ts";
+import { renderMarkdown } from "../markdown.ts";
+import { PacketBrowser } from "../packets/packet-browser.tsx";
+import type { HostNames } from "../packets/model.ts";
+import { CodeEditor, type RunError } from "./code-editor.tsx";
+import { GradeView } from "./grade-view.tsx";
+import { OutputConsole } from "./output-console.tsx";
+import { Attempts } from "./attempts.tsx";
+
+interface Props {
+  api: Api;
+  lesson: Lesson;
+  session: Session;
+  exercise: Exercise;
+  onGraded: () => void;
+}
+
+interface RunView {
+  /** The stored submission once graded; absent while running. */
+  submissionId?: string;
+  label: string;
+  running: boolean;
+  packets: Packet[];
+  output: OutputLine[];
+  grade?: Grade;
+  message?: string;
+  error?: RunError;
+  packetsTruncated?: boolean;
+}
+
+const draftKey = (lesson: string, exercise: string) => `packetlab.draft.${lesson}.${exercise}`;
+
+function hostNames(session: Session, exerciseId: string): HostNames {
+  const topology = session.exercises.find((e) => e.id === exerciseId)?.topology;
+  const names: HostNames = {};
+  for (const host of topology?.hosts ?? []) names[host.name] = host.role.split(",")[0]!;
+  if (topology) names[topology.learner.host] = "you";
+  return names;
+}
+
+export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props) {
+  const storageKey = draftKey(lesson.id, exercise.id);
+  const [initial] = useState(() => localStorage.getItem(storageKey) ?? exercise.starterCode);
+  const [docKey, setDocKey] = useState(storageKey);
+  const [language, setLanguage] = useState<Language>(
+    () => (localStorage.getItem(`${storageKey}.language`) as Language | null) ?? exercise.language,
+  );
+  const code = useRef(initial);
+  const [run, setRun] = useState<RunView>();
+  const [attemptsVersion, setAttemptsVersion] = useState(0);
+  const currentRun = useRef<string | undefined>(undefined);
+  const stream = useRef<SessionStream | undefined>(undefined);
+  const pending = useRef<{ packets: Packet[]; output: OutputLine[] }>({ packets: [], output: [] });
+  const frame = useRef(0);
+  const names = useMemo(() => hostNames(session, exercise.id), [session, exercise.id]);
+  const instructions = useMemo(() => renderMarkdown(exercise.instructions), [exercise]);
+
+  // Packets can arrive hundreds at a time: they are drawn once per frame, not once each.
+  const flush = () => {
+    frame.current = 0;
+    const { packets, output } = pending.current;
+    pending.current = { packets: [], output: [] };
+    setRun((now) =>
+      now
+        ? { ...now, packets: [...now.packets, ...packets], output: [...now.output, ...output] }
+        : now,
+    );
+  };
+  const schedule = () => {
+    frame.current ||= requestAnimationFrame(flush);
+  };
+
+  const onMessage = (message: StreamServerMessage) => {
+    if (message.type === "ready") return;
+    if ("runId" in message && message.runId !== currentRun.current) return;
+    switch (message.type) {
+      case "packet":
+        pending.current.packets.push(message.packet);
+        schedule();
+        break;
+      case "output":
+        pending.current.output.push(message.line);
+        schedule();
+        break;
+      case "run-finished":
+        flush();
+        currentRun.current = undefined;
+        setRun((now) => ({
+          ...(now ?? { packets: [], output: [] }),
+          label: "Your run",
+          running: false,
+          submissionId: message.id,
+          grade: message.grade,
+          output: message.output,
+          message: message.message,
+          packetsTruncated: message.packetsTruncated,
+          error: message.error
+            ? {
+                message: `${message.error.name}: ${message.error.message}`,
+                ...(message.error.line !== undefined && { line: message.error.line }),
+                ...(message.error.column !== undefined && { column: message.error.column }),
+              }
+            : undefined,
+        }));
+        setAttemptsVersion((n) => n + 1);
+        onGraded();
+        break;
+      case "run-cancelled":
+        flush();
+        currentRun.current = undefined;
+        setRun(
+          (now) => now && { ...now, running: false, message: "Cancelled: nothing was stored." },
+        );
+        break;
+      case "error":
+        currentRun.current = undefined;
+        setRun((now) => ({
+          ...(now ?? { packets: [], output: [], label: "Your run" }),
+          running: false,
+          message: message.error.message,
+        }));
+        break;
+    }
+  };
+  const listener = useRef(onMessage);
+  listener.current = onMessage;
+
+  useEffect(() => {
+    stream.current = openSessionStream(api, session.id, (m) => listener.current(m));
+    return () => {
+      stream.current?.close();
+      cancelAnimationFrame(frame.current);
+    };
+  }, [api, session.id]);
+
+  const start = async () => {
+    if (currentRun.current || !stream.current) return;
+    pending.current = { packets: [], output: [] };
+    setRun({ label: "Your run", running: true, packets: [], output: [] });
+    currentRun.current = "starting";
+    try {
+      currentRun.current = await stream.current.run(exercise.id, code.current, language);
+    } catch (error) {
+      currentRun.current = undefined;
+      setRun({
+        label: "Your run",
+        running: false,
+        packets: [],
+        output: [],
+        message: (error as Error).message,
+      });
+    }
+  };
+  const cancel = () => {
+    if (currentRun.current && currentRun.current !== "starting") {
+      stream.current?.cancel(currentRun.current);
+    }
+  };
+
+  const replay = async (attempt: SubmissionSummary) => {
+    const [submission, trace] = await Promise.all([
+      api.submission(attempt.id),
+      api.trace(attempt.id),
+    ]);
+    setRun({
+      label: `Attempt of ${new Date(submission.createdAt).toLocaleString()}`,
+      running: false,
+      submissionId: submission.id,
+      packets: trace.packets,
+      output: submission.output,
+      grade: submission.grade,
+      message: submission.message,
+      packetsTruncated: trace.truncated,
+    });
+  };
+  const loadCode = async (attempt: SubmissionSummary) => {
+    const submission = await api.submission(attempt.id);
+    code.current = submission.code;
+    localStorage.setItem(storageKey, submission.code);
+    setDocKey(`${storageKey}@${submission.id}`);
+  };
+
+  const download = async () => {
+    if (!run?.submissionId) return;
+    const link = await api.downloadLink(`/v1/submissions/${run.submissionId}/trace.pcap`);
+    const anchor = document.createElement("a");
+    anchor.href = new URL(link.url, api.baseUrl).href;
+    anchor.download = "";
+    anchor.click();
+  };
+
+  return (
+    <article class="exercise" aria-labelledby="exercise-title">
+      <div class="exercise-top">
+        <section class="instructions" aria-labelledby="exercise-title" tabIndex={0}>
+          <p class="muted">{lesson.title}</p>
+          <h1 id="exercise-title">{exercise.title}</h1>
+          <div class="markdown" dangerouslySetInnerHTML={{ __html: instructions }} />
+        </section>
+        <section class="workbench" aria-label="Your program">
+          <CodeEditor
+            docKey={docKey}
+            initial={code.current}
+            language={language}
+            declarations={lesson.learnerApi}
+            error={run?.error}
+            onChange={(next) => {
+              code.current = next;
+              localStorage.setItem(storageKey, next);
+            }}
+            onRun={() => void start()}
+          />
+          <div class="toolbar">
+            <button type="button" onClick={() => void start()} disabled={run?.running}>
+              ▶ Run
+            </button>
+            <button type="button" class="secondary" onClick={cancel} disabled={!run?.running}>
+              ■ Cancel
+            </button>
+            <button
+              type="button"
+              class="secondary"
+              onClick={() => {
+                code.current = exercise.starterCode;
+                localStorage.removeItem(storageKey);
+                setDocKey(`${storageKey}@starter-${Date.now()}`);
+              }}
+            >
+              Reset to starter code
+            </button>
+            <label class="inline">
+              Language
+              <select
+                value={language}
+                onChange={(event) => {
+                  const next = event.currentTarget.value as Language;
+                  localStorage.setItem(`${storageKey}.language`, next);
+                  setLanguage(next);
+                }}
+              >
+                <option value="javascript">JavaScript</option>
+                <option value="typescript">TypeScript</option>
+              </select>
+            </label>
+            <span class="muted">Ctrl+Enter runs</span>
+          </div>
+          <p role="status" class="run-status">
+            {run?.running ? "Running…" : (run?.message ?? "")}
+          </p>
+        </section>
+      </div>
+      <div class="results">
+        <div class="results-side">
+          <GradeView exercise={exercise} grade={run?.grade} />
+          <OutputConsole lines={run?.output ?? []} />
+          {run?.submissionId && (
+            <p>
+              <button type="button" class="secondary" onClick={() => void download()}>
+                Download the packets (pcap)
+              </button>
+            </p>
+          )}
+          <Attempts
+            api={api}
+            lessonId={lesson.id}
+            exerciseId={exercise.id}
+            version={attemptsVersion}
+            onReplay={replay}
+            onLoadCode={loadCode}
+          />
+        </div>
+        <div class="results-main">
+          {run && <h2>{run.label}</h2>}
+          {run?.packetsTruncated && (
+            <p class="muted">Only the first packets of this run were kept.</p>
+          )}
+          <PacketBrowser packets={run?.packets ?? []} names={names} />
+        </div>
+      </div>
+    </article>
+  );
+}
