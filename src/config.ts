@@ -370,6 +370,24 @@ const definitions = {
     default: "64",
     parse: integer(2, 256),
   },
+  RUST_COMPILER_URL: {
+    description:
+      "A compiler service (`packetlab compile-server`, e.g. http://compiler:3100) to compile Rust instead of this process; empty: compile here.",
+    default: "",
+    parse: optionalUrl(["http:", "https:"]),
+  },
+  RUST_COMPILER_TOKEN: {
+    description:
+      "Bearer token between the API and the compiler service (16+ characters); empty: none (keep the service on a private network).",
+    default: "",
+    parse: optionalToken,
+    secret: true,
+  },
+  COMPILER_PORT: {
+    description: "TCP port `packetlab compile-server` listens on (it binds HOST).",
+    default: "3100",
+    parse: integer(0, 65535),
+  },
   RUST_CACHE_MB: {
     description: "Compiled Rust modules kept in memory (MB), keyed by source, toolchain and flags.",
     default: "64",

@@ -9,8 +9,7 @@ import { createGrader, loadLessons } from "./grading/index.ts";
 import { openDatabase, type Database } from "./progress/database.ts";
 import { migrate } from "./progress/migrate.ts";
 import { withCompiler } from "./compile/compiling-runner.ts";
-import { rustCompilerFromConfig } from "./compile/from-config.ts";
-import type { RustCompiler } from "./compile/rust.ts";
+import { compilerFromConfig, type Compiler } from "./compile/from-config.ts";
 import { INTERPRETED_LANGUAGES, LANGUAGES } from "./http/submitter.ts";
 import { createRunner } from "./runner/index.ts";
 import type { Runner } from "./runner/types.ts";
@@ -30,7 +29,7 @@ export async function startServer(
   const opened: {
     db?: Database;
     runner?: Runner;
-    compiler?: RustCompiler | null;
+    compiler?: Compiler | null;
     app?: FastifyInstance;
   } = {};
   const closeAll = async () => {
@@ -60,7 +59,7 @@ export async function startServer(
     });
     opened.runner = pool;
     // Rust: the std facade is built at boot, so a broken toolchain shows now, not at a learner's run.
-    let compiler = (opened.compiler = rustCompilerFromConfig(config));
+    let compiler = (opened.compiler = compilerFromConfig(config));
     let rustProblem: string | undefined;
     if (compiler) {
       try {

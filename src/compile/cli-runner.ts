@@ -5,7 +5,7 @@ import type { CliIo } from "../cli/io.ts";
 import { loadConfig } from "../config.ts";
 import type { Language, Runner } from "../runner/types.ts";
 import { withCompiler } from "./compiling-runner.ts";
-import { rustCompilerFromConfig } from "./from-config.ts";
+import { compilerFromConfig } from "./from-config.ts";
 
 export async function compilingRunnerFromEnv(
   pool: Runner,
@@ -13,7 +13,7 @@ export async function compilingRunnerFromEnv(
   env: Record<string, string | undefined> = process.env,
 ): Promise<{ runner: Runner; languages: readonly Language[]; close: () => Promise<void> }> {
   const interpreted: Language[] = ["javascript", "typescript"];
-  const compiler = rustCompilerFromConfig(loadConfig(env));
+  const compiler = compilerFromConfig(loadConfig(env));
   if (compiler) {
     try {
       await compiler.warm();

@@ -1,7 +1,24 @@
 // The Rust compiler as the service configures it (RUST_* variables, src/config.ts).
 import { existsSync } from "node:fs";
 import type { Config } from "../config.ts";
+import { createRemoteCompiler } from "./remote.ts";
 import { createRustCompiler, type RustCompiler } from "./rust.ts";
+
+/** What the service needs of a compiler, here or behind RUST_COMPILER_URL. */
+export type Compiler = Pick<RustCompiler, "compile" | "warm" | "close">;
+
+/** The compiler service's client when RUST_COMPILER_URL is set, else the local compiler. */
+export function compilerFromConfig(config: Config): Compiler | null {
+  if (config.RUST_ENABLED === "false") return null;
+  if (config.RUST_COMPILER_URL) {
+    return createRemoteCompiler({
+      url: config.RUST_COMPILER_URL,
+      token: config.RUST_COMPILER_TOKEN,
+      timeoutMs: config.RUST_COMPILE_WAIT_MS + config.RUST_COMPILE_WALL_MS + 5_000,
+    });
+  }
+  return rustCompilerFromConfig(config);
+}
 
 /** The compiler, or null when Rust is off (RUST_ENABLED=false, or `auto` without a toolchain). */
 export function rustCompilerFromConfig(config: Config): RustCompiler | null {
