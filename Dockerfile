@@ -24,6 +24,17 @@ RUN npm run build
 RUN npm prune --omit=dev && rm -rf test bench .ci web
 
 FROM ${NODE_IMAGE} AS runtime
+# Rust learner code (language "rust"): Debian bookworm's rustc 1.63 with its wasm32 standard
+# library, lld-14 to link, bubblewrap to sandbox the compiler (prlimit and ldd are in the base
+# image). The same image runs the API and `packetlab compile-server` (docker-compose.yml): only
+# the compiler's container is allowed the namespaces bubblewrap needs. RUST=false leaves it out
+# (about 300 MB); Rust is then off (RUST_ENABLED=auto finds no toolchain).
+ARG RUST=true
+RUN if [ "$RUST" = "true" ]; then \
+      apt-get update \
+      && apt-get install -y --no-install-recommends rustc libstd-rust-dev-wasm32 lld-14 bubblewrap \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \

@@ -5,6 +5,7 @@ import { bench as http } from "./http.ts";
 import { bench as netsim } from "./netsim.ts";
 import { bench as protocols } from "./protocols.ts";
 import { bench as runner } from "./runner.ts";
+import { bench as rust } from "./rust.ts";
 import { bench as service } from "./service.ts";
 import { bench as teacher } from "./teacher.ts";
 
@@ -12,6 +13,7 @@ const benches: [string, () => Promise<void>][] = [
   ["protocols", protocols],
   ["netsim", netsim],
   ["runner", runner],
+  ["rust", rust],
   ["grading", grading],
   ["http", http],
   ["service", service],

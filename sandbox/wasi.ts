@@ -63,6 +63,10 @@ export function runWasm(wire: ArrayBuffer, settings: { epochMs: number; seed: nu
   /** A region of linear memory the program named; out of bounds is its mistake. */
   function region(pointer: number, length: number): Uint8Array {
     const size = memory!.buffer.byteLength;
+    // Imports declared by the program with other signatures may pass anything (undefined, BigInt).
+    if (typeof pointer !== "number" || typeof length !== "number") {
+      throw new RangeError("the program passed a pointer outside its memory");
+    }
     if (pointer < 0 || length < 0 || pointer + length > size) {
       throw new RangeError("the program passed a pointer outside its memory");
     }

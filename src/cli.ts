@@ -14,6 +14,10 @@ const commands: Record<string, Command> = {
     load: () => import("./cli/lessons.ts"),
   },
   serve: { summary: "run the HTTP/WebSocket service", load: () => import("./cli/serve.ts") },
+  "compile-server": {
+    summary: "run the Rust compiler service (for RUST_COMPILER_URL)",
+    load: () => import("./cli/compile-server.ts"),
+  },
   migrate: { summary: "apply pending database migrations", load: () => import("./cli/migrate.ts") },
   "create-teacher": {
     summary: "create a teacher and print their token",

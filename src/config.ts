@@ -326,6 +326,103 @@ const definitions = {
     default: "10000",
     parse: integer(100, 120_000),
   },
+  // Rust: compiled to wasm32-wasi in a bubblewrap sandbox (src/compile), then run like JavaScript.
+  RUST_ENABLED: {
+    description:
+      'Accept `language: "rust"`: `auto` (when RUSTC and BWRAP exist), `true` (fail at boot without them) or `false`.',
+    default: "auto",
+    parse: oneOf(["auto", "true", "false"] as const),
+  },
+  RUSTC: {
+    description:
+      "The Rust compiler. Debian's 1.63 with libstd-rust-dev-wasm32 here; a rustup toolchain elsewhere.",
+    default: "/usr/bin/rustc",
+    parse: text,
+  },
+  RUST_LINKER: {
+    description: "The wasm linker rustc calls (lld: `lld-14`, `rust-lld`, `wasm-ld`).",
+    default: "/usr/bin/lld-14",
+    parse: text,
+  },
+  RUST_TARGET: {
+    description: "Target triple: `wasm32-wasi` (rustc ≤ 1.77) or `wasm32-wasip1` (newer).",
+    default: "wasm32-wasi",
+    parse: oneOf(["wasm32-wasi", "wasm32-wasip1"] as const),
+  },
+  RUST_SYSROOT: {
+    description: "rustc's sysroot; empty: ask rustc (`--print sysroot`).",
+    default: "",
+    parse: text,
+  },
+  BWRAP: {
+    description: "bubblewrap, the compiler's sandbox (needs user or mount namespaces).",
+    default: "/usr/bin/bwrap",
+    parse: text,
+  },
+  PRLIMIT: {
+    description: "prlimit (util-linux), which caps the compiler's CPU, memory and file size.",
+    default: "/usr/bin/prlimit",
+    parse: text,
+  },
+  RUST_COMPILE_WORKERS: {
+    description: "Compiles at once (each takes a core and ~160 MB).",
+    default: "1",
+    parse: integer(1, 64),
+  },
+  RUST_COMPILE_QUEUE: {
+    description: "Compiles that may wait for a compiler; past it: 503 COMPILER_BUSY.",
+    default: "32",
+    parse: integer(0, 10_000),
+  },
+  RUST_COMPILE_WAIT_MS: {
+    description: "Longest a compile waits for a compiler (ms); past it: 503 COMPILER_BUSY.",
+    default: "10000",
+    parse: integer(100, 300_000),
+  },
+  RUST_COMPILE_CPU_SECONDS: {
+    description: "CPU seconds one compile may use.",
+    default: "10",
+    parse: integer(1, 600),
+  },
+  RUST_COMPILE_MEMORY_MB: {
+    description: "Address space of one compile (MB); rustc needs at least 512.",
+    default: "1024",
+    parse: integer(512, 65_536),
+  },
+  RUST_COMPILE_WALL_MS: {
+    description: "Wall-clock time of one compile (ms).",
+    default: "20000",
+    parse: integer(1000, 600_000),
+  },
+  RUST_WASM_MEMORY_MB: {
+    description:
+      "Linear memory a Rust program may grow to (MB), set when linking; it is outside RUN_MEMORY_MB.",
+    default: "64",
+    parse: integer(2, 256),
+  },
+  RUST_COMPILER_URL: {
+    description:
+      "A compiler service (`packetlab compile-server`, e.g. http://compiler:3100) to compile Rust instead of this process; empty: compile here.",
+    default: "",
+    parse: optionalUrl(["http:", "https:"]),
+  },
+  RUST_COMPILER_TOKEN: {
+    description:
+      "Bearer token between the API and the compiler service (16+ characters); empty: none (keep the service on a private network).",
+    default: "",
+    parse: optionalToken,
+    secret: true,
+  },
+  COMPILER_PORT: {
+    description: "TCP port `packetlab compile-server` listens on (it binds HOST).",
+    default: "3100",
+    parse: integer(0, 65535),
+  },
+  RUST_CACHE_MB: {
+    description: "Compiled Rust modules kept in memory (MB), keyed by source, toolchain and flags.",
+    default: "64",
+    parse: integer(0, 16_384),
+  },
 } satisfies Record<string, Option<unknown>>;
 
 type Definitions = typeof definitions;

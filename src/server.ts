@@ -8,6 +8,9 @@ import { loadConfig, type Config } from "./config.ts";
 import { createGrader, loadLessons } from "./grading/index.ts";
 import { openDatabase, type Database } from "./progress/database.ts";
 import { migrate } from "./progress/migrate.ts";
+import { withCompiler } from "./compile/compiling-runner.ts";
+import { compilerFromConfig, type Compiler } from "./compile/from-config.ts";
+import { INTERPRETED_LANGUAGES, LANGUAGES } from "./http/submitter.ts";
 import { createRunner } from "./runner/index.ts";
 import type { Runner } from "./runner/types.ts";
 
@@ -23,11 +26,17 @@ export async function startServer(
   env: Record<string, string | undefined> = process.env,
 ): Promise<RunningServer> {
   const config = loadConfig(env);
-  const opened: { db?: Database; runner?: Runner; app?: FastifyInstance } = {};
+  const opened: {
+    db?: Database;
+    runner?: Runner;
+    compiler?: Compiler | null;
+    app?: FastifyInstance;
+  } = {};
   const closeAll = async () => {
     // Order matters: the app waits for runs in flight, which need the runner and the database.
     await opened.app?.close();
     await opened.runner?.close();
+    await opened.compiler?.close();
     await opened.db?.close();
   };
   try {
@@ -37,23 +46,42 @@ export async function startServer(
     }));
     const applied = await migrate(db);
     const catalogue = await loadLessons(resolve(config.LESSONS_DIR));
-    const runner = (opened.runner = createRunner({
+    const runLimits = {
+      cpuMs: config.RUN_CPU_MS,
+      wallMs: config.RUN_WALL_MS,
+      memoryMb: config.RUN_MEMORY_MB,
+      outputBytes: config.RUN_OUTPUT_BYTES,
+      maxPackets: config.RUN_MAX_PACKETS,
+    };
+    const pool = createRunner({
       ...(config.RUNNER_WORKERS > 0 ? { workers: config.RUNNER_WORKERS } : {}),
-      limits: {
-        cpuMs: config.RUN_CPU_MS,
-        wallMs: config.RUN_WALL_MS,
-        memoryMb: config.RUN_MEMORY_MB,
-        outputBytes: config.RUN_OUTPUT_BYTES,
-        maxPackets: config.RUN_MAX_PACKETS,
-      },
-    }));
+      limits: runLimits,
+    });
+    opened.runner = pool;
+    // Rust: the std facade is built at boot, so a broken toolchain shows now, not at a learner's run.
+    let compiler = (opened.compiler = compilerFromConfig(config));
+    let rustProblem: string | undefined;
+    if (compiler) {
+      try {
+        await compiler.warm();
+      } catch (error) {
+        if (config.RUST_ENABLED === "true") throw error;
+        rustProblem = error instanceof Error ? error.message : String(error);
+        await compiler.close();
+        compiler = opened.compiler = null;
+      }
+    }
+    const runner = compiler ? withCompiler(pool, compiler, runLimits) : pool;
+    const languages = compiler ? LANGUAGES : INTERPRETED_LANGUAGES;
     const grader = createGrader({ catalogue, runner });
-    const app = (opened.app = await buildApp({ config, db, catalogue, grader, runner }));
+    const app = (opened.app = await buildApp({ config, db, catalogue, grader, runner, languages }));
+    if (rustProblem) app.log.warn({ problem: rustProblem }, "Rust is off: its toolchain failed");
     app.log.info(
       {
         database: db.kind,
         migrationsApplied: applied,
         lessons: catalogue.list().map((lesson) => lesson.id),
+        languages,
       },
       "starting",
     );

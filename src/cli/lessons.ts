@@ -82,20 +82,26 @@ async function check(options: Options, io: CliIo): Promise<number> {
   }
   // The runner is loaded only here: `--format-only` and `list` never start a sandbox.
   const { createRunner } = await import("../runner/index.ts");
-  const runner = createRunner({ workers: 1 });
+  const { compilingRunnerFromEnv } = await import("../compile/cli-runner.ts");
+  const { runner, languages, close } = await compilingRunnerFromEnv(
+    createRunner({ workers: 1 }),
+    io,
+  );
   try {
     const result = await checkLessons(options.dir, {
       runner,
+      languages,
       ...(options.seeds ? { seeds: options.seeds } : {}),
     });
     const exercises = result.lessons.reduce((n, lesson) => n + lesson.exercises.length, 0);
+    const skipped = result.skipped > 0 ? `, ${result.skipped} skipped (no Rust toolchain)` : "";
     return report(
       io,
       result.problems.map(formatProblem),
-      `${result.lessons.length} lesson(s), ${exercises} exercise(s), ${result.runs} run(s)`,
+      `${result.lessons.length} lesson(s), ${exercises} exercise(s), ${result.runs} run(s)${skipped}`,
     );
   } finally {
-    await runner.close();
+    await close();
   }
 }
 

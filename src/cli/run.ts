@@ -4,13 +4,14 @@ import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { defaultTopology } from "../netsim/index.ts";
 import type { TopologySpec } from "../netsim/types.ts";
+import { compilingRunnerFromEnv } from "../compile/cli-runner.ts";
 import { createRunner } from "../runner/index.ts";
 import type { Language, RunResult } from "../runner/types.ts";
 import type { CliIo } from "./io.ts";
 
 const USAGE = `usage: packetlab run FILE [--lesson L --exercise E] [--seed N] [--json]
 
-Runs FILE (JavaScript, or TypeScript when it ends in .ts) in the sandbox against the lesson's
+Runs FILE (JavaScript; TypeScript if it ends in .ts; Rust if .rs) in the sandbox against the lesson's
 simulated network: the learner at 10.0.0.2, a name server at 10.0.0.53:53, Alice on port 1000.
 
   --lesson L --exercise E   use that exercise's network and files (lessons under ./lessons)
@@ -108,8 +109,18 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
     network = found;
   }
-  const language: Language = extname(options.file) === ".ts" ? "typescript" : "javascript";
-  const runner = createRunner({ workers: 1 });
+  const extension = extname(options.file);
+  const language: Language =
+    extension === ".rs" ? "rust" : extension === ".ts" ? "typescript" : "javascript";
+  const { runner, languages, close } =
+    language === "rust"
+      ? await compilingRunnerFromEnv(createRunner({ workers: 1 }), io)
+      : { runner: createRunner({ workers: 1 }), languages: [language] as Language[], close: null };
+  if (!languages.includes(language)) {
+    await (close ?? (() => runner.close()))();
+    io.err("packetlab run: this machine has no Rust toolchain set up (see README, Rust)\n");
+    return 2;
+  }
   try {
     const result = await runner.run({
       code,
@@ -121,7 +132,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.out(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatHuman(result));
     return result.outcome === "ok" ? 0 : 1;
   } finally {
-    await runner.close();
+    await (close ?? (() => runner.close()))();
   }
 }
 

@@ -20,6 +20,7 @@ export function withCompiler<R extends Runner>(
     const started = performance.now();
     // CompilerBusyError propagates: the caller answers 503 COMPILER_BUSY.
     const compiled = await compiler.compile(request.code);
+    options.onCompiled?.();
     if (!compiled.ok) {
       const limits = clampLimits(configured, request.limits);
       const result = resultWithoutRun(

@@ -1,8 +1,7 @@
 // Runs the compiler on untrusted source: rustc expands macros such as include_str!("/etc/passwd")
 // and env!("HOME") on the host, so it runs in bubblewrap with nothing but the toolchain, the
-// job's own directory and an empty /tmp: no network, no other files, an empty environment
-// (bwrap itself starts with none: with /proc mounted, its /proc/1/environ would show ours), all
-// capabilities dropped. prlimit caps CPU, address space and file size; a wall timer kills the
+// job's own directory and an empty /tmp: no network, no other files, no /proc, an empty
+// environment (bwrap itself starts with none), all capabilities dropped. prlimit caps CPU, address space and file size; a wall timer kills the
 // whole process group.
 import { spawn } from "node:child_process";
 import type { Toolchain } from "./toolchain.ts";
@@ -62,9 +61,14 @@ export function sandboxArgs(
     JOB_DIR,
     "--dev",
     "/dev",
-    // rustc finds itself through /proc/self/exe.
-    "--proc",
-    "/proc",
+    // rustc finds its sysroot through /proc/self/exe, and that is all it needs of /proc. A
+    // symlink instead of a procfs: nothing of any process (bwrap's own environment at
+    // /proc/1/environ) to read, and no procfs mount, which Docker's masked /proc forbids.
+    "--dir",
+    "/proc/self",
+    "--symlink",
+    toolchain.rustc,
+    "/proc/self/exe",
     "--size",
     String(limits.fileMb * mb),
     "--tmpfs",

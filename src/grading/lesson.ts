@@ -36,6 +36,8 @@ export interface LoadedExercise {
   detail: ExerciseDetail;
   starter: SourceFile;
   solution: SourceFile;
+  /** The same exercise in Rust (starter.rs, solution.rs), when the folder has them. */
+  rust: { starter: SourceFile | null; solution: SourceFile | null };
   checks: CheckDefinition[];
   checksFile: string;
   wrongAnswers: WrongAnswer[];

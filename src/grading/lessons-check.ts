@@ -2,7 +2,7 @@
 // does. Beyond loading (schema, topology, checks modules), every exercise is run for real: the
 // reference solution must pass every check, the starter must fail, and each wrong answer must
 // fail on the check it names, with the message it names.
-import type { Runner } from "../runner/types.ts";
+import type { Language, Runner } from "../runner/types.ts";
 import { gradeRun } from "./grade-run.ts";
 import type { LessonProblem, LoadedExercise, LoadedLesson, SourceFile } from "./lesson.ts";
 import { inspectLessons } from "./loader/load-lessons.ts";
@@ -12,6 +12,8 @@ export interface LessonsCheckOptions {
   runner: Pick<Runner, "run">;
   /** Sessions every program is tried in; two, so a per-seed mistake shows. */
   seeds?: number[];
+  /** Languages the runner runs; programs in others are skipped (and counted). Default: all. */
+  languages?: readonly Language[];
   /** Called after each program run, for progress output. */
   onRun?: (file: string, seed: number, grade: Grade) => void;
 }
@@ -20,6 +22,8 @@ export interface LessonsCheckReport {
   lessons: LoadedLesson[];
   problems: LessonProblem[];
   runs: number;
+  /** Programs not run: their language is not in `languages`. */
+  skipped: number;
 }
 
 export async function checkLessons(
@@ -28,6 +32,17 @@ export async function checkLessons(
 ): Promise<LessonsCheckReport> {
   const { lessons, problems } = await inspectLessons(dir);
   const seeds = options.seeds ?? [1, 20_240_917];
+  const languages = options.languages;
+  let skipped = 0;
+  /** Programs in a language this runner cannot run (Rust without a toolchain) are counted. */
+  const runnable = <T extends SourceFile>(source: T | null): source is T => {
+    if (source === null) return false;
+    if (languages && !languages.includes(source.language)) {
+      skipped++;
+      return false;
+    }
+    return true;
+  };
   let runs = 0;
   const grade = async (
     lesson: LoadedLesson,
@@ -52,23 +67,28 @@ export async function checkLessons(
   for (const lesson of lessons) {
     for (const exercise of lesson.exercises) {
       for (const seed of seeds) {
-        const solution = await grade(lesson, exercise, exercise.solution, seed);
-        for (const check of solution.checks.filter((c) => !c.passed)) {
-          problems.push({
-            file: exercise.solution.file,
-            field: `check "${check.id}" (seed ${seed})`,
-            message: `the reference solution fails: ${check.message}`,
-          });
+        const solutions = [exercise.solution, exercise.rust.solution].filter(runnable);
+        for (const source of solutions) {
+          const solution = await grade(lesson, exercise, source, seed);
+          for (const check of solution.checks.filter((c) => !c.passed)) {
+            problems.push({
+              file: source.file,
+              field: `check "${check.id}" (seed ${seed})`,
+              message: `the reference solution fails: ${check.message}`,
+            });
+          }
         }
-        const starter = await grade(lesson, exercise, exercise.starter, seed);
-        if (starter.passed) {
-          problems.push({
-            file: exercise.starter.file,
-            field: `seed ${seed}`,
-            message: "the starter code passes the exercise; it should leave work to do",
-          });
+        for (const source of [exercise.starter, exercise.rust.starter].filter(runnable)) {
+          const starter = await grade(lesson, exercise, source, seed);
+          if (starter.passed) {
+            problems.push({
+              file: source.file,
+              field: `seed ${seed}`,
+              message: "the starter code passes the exercise; it should leave work to do",
+            });
+          }
         }
-        for (const wrong of exercise.wrongAnswers) {
+        for (const wrong of exercise.wrongAnswers.filter(runnable)) {
           const result = await grade(lesson, exercise, wrong, seed);
           const check = result.checks.find((c) => c.id === wrong.expectFail);
           if (!check || check.passed) {
@@ -88,7 +108,7 @@ export async function checkLessons(
       }
     }
   }
-  return { lessons, problems, runs };
+  return { lessons, problems, runs, skipped };
 }
 
 /** What the learner reads for a failed check: the message, then the hint. */

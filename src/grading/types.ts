@@ -85,6 +85,8 @@ export interface ExerciseDetail extends ExerciseSummary {
   instructions: string;
   starterCode: string;
   language: Language;
+  /** Every language the exercise has starter code in (`starterCode` is `language`'s). */
+  starterCodeByLanguage: Partial<Record<Language, string>>;
   /** The checks a submission is graded on, without their code. */
   checks: { id: string; title: string; weight: number; required: boolean }[];
 }

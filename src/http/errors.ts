@@ -69,6 +69,7 @@ export const errorCodes = {
   INTERNAL_ERROR: { status: 500, title: "Something went wrong on our side; it was logged." },
   DATABASE_UNAVAILABLE: { status: 503, title: "The database cannot be reached; retry shortly." },
   RUNNER_BUSY: { status: 503, title: "Every sandbox is busy; retry shortly." },
+  COMPILER_BUSY: { status: 503, title: "Every compiler is busy; retry shortly." },
   SHUTTING_DOWN: { status: 503, title: "The service is restarting; retry shortly." },
 } as const;
 

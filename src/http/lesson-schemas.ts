@@ -52,6 +52,17 @@ export const Exercise = Type.Object(
     instructions: Type.String({ description: "Markdown." }),
     starterCode: Type.String(),
     language: ref(Language),
+    starterCodeByLanguage: Type.Object(
+      {
+        javascript: Type.Optional(Type.String()),
+        typescript: Type.Optional(Type.String()),
+        rust: Type.Optional(Type.String()),
+      },
+      {
+        description:
+          "Starter code in each language the exercise has it in (Rust: starter.rs), `starterCode` included.",
+      },
+    ),
     checks: Type.Array(ref(ExerciseCheck)),
   },
   { $id: "Exercise", description: "An exercise with its instructions and starter code." },

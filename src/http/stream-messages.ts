@@ -47,7 +47,7 @@ export const RunMessage = Type.Object(
     ...closed,
     $id: "StreamRun",
     description:
-      "Run and grade a program, after `ready`. Refused with `error` (nothing started) for an unknown exercise or language, an oversized program, the rate limit or a run in progress; else answered by run-started, packet… and output…, then run-finished (or run-cancelled).",
+      "Run and grade a program, after `ready`. Refused with `error` (nothing started) for an unknown exercise or language, an oversized program, the rate limit or a run in progress; else answered by run-started (Rust: compiling, then run-started), packet… and output…, then run-finished (or run-cancelled).",
   },
 );
 
@@ -78,6 +78,15 @@ export const ReadyMessage = Type.Object(
   {
     $id: "StreamReady",
     description: "Authenticated, and the session is the learner's: `run` may be sent now.",
+  },
+);
+
+export const CompilingMessage = Type.Object(
+  { type: Type.Literal("compiling"), seq: Seq, runId: RunId, exerciseId: Type.String() },
+  {
+    $id: "StreamCompiling",
+    description:
+      "A Rust run was accepted and its program is being compiled (cached programs answer at once); `run-started` follows when the compiler has answered, also for a compile error.",
   },
 );
 
@@ -137,6 +146,7 @@ export const ErrorMessage = Type.Object(
 export const ServerMessage = Type.Union(
   [
     ref(ReadyMessage),
+    ref(CompilingMessage),
     ref(RunStartedMessage),
     ref(PacketMessage),
     ref(OutputMessage),
@@ -151,6 +161,7 @@ export type ServerMessage = Static<typeof ServerMessage>;
 export const clientMessages = [AuthMessage, RunMessage, CancelMessage];
 export const serverMessages = [
   ReadyMessage,
+  CompilingMessage,
   RunStartedMessage,
   PacketMessage,
   OutputMessage,

@@ -271,8 +271,15 @@ class StreamConnection {
         channel: "websocket",
         signal: controller.signal,
         // Called once every check has passed (exercise, language, size, rate): a refused run
-        // gets an `error` and never a run-started.
-        onAccepted: () => this.send({ type: "run-started", runId, exerciseId: message.exerciseId }),
+        // gets an `error` and never a run-started. Rust is compiled first: `compiling`, then
+        // `run-started` once the compiler has answered (a compile error then finishes the run).
+        onAccepted: () =>
+          this.send({
+            type: message.language === "rust" ? "compiling" : "run-started",
+            runId,
+            exerciseId: message.exerciseId,
+          }),
+        onCompiled: () => this.send({ type: "run-started", runId, exerciseId: message.exerciseId }),
         onEvent: (event) => {
           if (event.type === "packet") this.send({ type: "packet", runId, packet: event.packet });
           else this.send({ type: "output", runId, line: event.line });

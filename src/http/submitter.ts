@@ -44,6 +44,9 @@ export interface SubmitInput {
   onEvent?: RunOptions["onEvent"];
   /** Called once the submission passed every check and the rate limit, as its run begins. */
   onAccepted?: () => void;
+  /** A compiled language (Rust): called before and after compiling, before the run proper. */
+  onCompiling?: RunOptions["onCompiling"];
+  onCompiled?: RunOptions["onCompiled"];
   /** Aborting it cancels the run (the WebSocket's `cancel`); nothing is stored then. */
   signal?: AbortSignal;
 }
@@ -208,7 +211,12 @@ export function createSubmitter(deps: SubmitterDeps) {
             maxPackets: config.RUN_MAX_PACKETS,
           },
         },
-        { signal, ...(input.onEvent ? { onEvent: input.onEvent } : {}) },
+        {
+          signal,
+          ...(input.onEvent ? { onEvent: input.onEvent } : {}),
+          ...(input.onCompiling ? { onCompiling: input.onCompiling } : {}),
+          ...(input.onCompiled ? { onCompiled: input.onCompiled } : {}),
+        },
       );
     } catch (error) {
       throw stopped() ?? translateGradingError(error);
@@ -335,6 +343,12 @@ function translateGradingError(error: unknown): unknown {
   const message = error instanceof Error ? error.message : String(error);
   if (code === "RUNNER_BUSY")
     return apiError("RUNNER_BUSY", "Every sandbox is busy; retry shortly.", { "retry-after": "2" });
+  if (code === "COMPILER_BUSY") {
+    const seconds = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    return apiError("COMPILER_BUSY", "Every compiler is busy; retry shortly.", {
+      "retry-after": String(typeof seconds === "number" ? seconds : 5),
+    });
+  }
   if (code === "LESSON_NOT_FOUND" || code === "EXERCISE_NOT_FOUND") return apiError(code, message);
   return error;
 }

@@ -4,7 +4,7 @@
 // N bytes failed"; `main` returning Err prints "Error: …" and exits with 1.
 import type { LearnerError, Outcome, OutputLine } from "./types.ts";
 
-const PANIC = /panicked at '([\s\S]*)', main\.rs:(\d+):(\d+)/;
+const PANIC = /panicked at '([\s\S]*)', ([^\s:]+):(\d+):(\d+)/;
 const ALLOCATION = /memory allocation of \d+ bytes failed/;
 
 function stderrText(output: OutputLine[]): string {
@@ -17,11 +17,12 @@ function stderrText(output: OutputLine[]): string {
 function panicError(stderr: string): LearnerError | null {
   const panic = PANIC.exec(stderr);
   if (!panic) return null;
+  // A panic inside the standard library (capacity overflow) has no line of the learner's.
+  const own = panic[2] === "main.rs";
   return {
     name: "panic",
     message: panic[1]!,
-    line: Number(panic[2]),
-    column: Number(panic[3]),
+    ...(own ? { line: Number(panic[3]), column: Number(panic[4]) } : {}),
   };
 }
 

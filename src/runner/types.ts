@@ -80,8 +80,10 @@ export type RunEvent =
 
 export interface RunOptions {
   onEvent?: (event: RunEvent) => void;
-  /** Called before a compiled language is compiled (the stream's `compiling`). */
+  /** Called before a compiled language is compiled (the stream's `compiling`)… */
   onCompiling?: () => void;
+  /** …and once it is, whatever the compiler said (the stream's `run-started`). */
+  onCompiled?: () => void;
   signal?: AbortSignal;
   /** Whose turn the run waits in (the learner): the queue serves each key in turn. */
   queueKey?: string;

@@ -34,6 +34,7 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   grader?: AppDeps["grader"];
   runner?: AppDeps["runner"];
+  languages?: AppDeps["languages"];
   db?: Database;
 }
 
@@ -56,6 +57,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     grader,
     runner: options.runner ??
       runner ?? { stats: () => ({ workers: 1, busy: 0, queued: 0, restarts: 0 }) },
+    ...(options.languages ? { languages: options.languages } : {}),
   });
   return {
     app,

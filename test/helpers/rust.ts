@@ -2,7 +2,9 @@
 import { existsSync } from "node:fs";
 import { createRustCompiler, type RustCompiler } from "../../src/compile/index.ts";
 import { withCompiler } from "../../src/compile/compiling-runner.ts";
+import { defaultTopology } from "../../src/netsim/index.ts";
 import { createRunner } from "../../src/runner/index.ts";
+import type { RunRequest, RunResult, Runner } from "../../src/runner/types.ts";
 
 export const TOOLCHAIN = {
   rustc: process.env.RUSTC ?? "/usr/bin/rustc",
@@ -31,9 +33,12 @@ export function testCompiler(
 
 /** A one-worker runner that compiles Rust first, as the service builds it. */
 export function rustRunner(compiler: RustCompiler = testCompiler()) {
-  const runner = withCompiler(createRunner({ workers: 1 }), compiler);
+  const pool = createRunner({ workers: 1 });
+  const runner = withCompiler(pool, compiler);
   return {
     runner,
+    /** The pool alone: a request's `wasm` reaches it as given (the compiler replaces it). */
+    pool,
     compiler,
     close: async () => {
       await runner.close();
@@ -53,3 +58,30 @@ fn main() -> std::io::Result<()> {
     Ok(())
 }
 `;
+
+/** Runs Rust through a compiling runner on the default network, with optional lower limits. */
+export async function runRust(
+  runner: Pick<Runner, "run">,
+  code: string,
+  limits: RunRequest["limits"] = {},
+): Promise<RunResult & { lines: string[] }> {
+  const result = await runner.run({
+    code,
+    language: "rust",
+    topology: defaultTopology(),
+    seed: 1,
+    limits,
+  });
+  return { ...result, lines: result.output.map((line) => line.text) };
+}
+
+/** After an attack: the compiler and the pool must still compile and run a healthy program. */
+export async function expectHealthyRust(runner: Pick<Runner, "run">): Promise<void> {
+  const result = await runRust(runner, HEALTHY_RUST);
+  if (
+    result.outcome !== "ok" ||
+    result.lines[0] !== "Hi, this is Alice. I got your message: ping"
+  ) {
+    throw new Error(`the next Rust run failed: ${result.outcome}: ${result.message}`);
+  }
+}

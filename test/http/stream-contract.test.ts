@@ -76,6 +76,7 @@ describe("the AsyncAPI document at /docs/asyncapi.json", () => {
         "run",
         "cancel",
         "ready",
+        "compiling",
         "run-started",
         "packet",
         "output",
@@ -86,10 +87,13 @@ describe("the AsyncAPI document at /docs/asyncapi.json", () => {
     );
     const actions = Object.values<any>(asyncApi.operations).map((operation) => operation.action);
     expect(actions.filter((action) => action === "receive")).toHaveLength(3);
-    expect(actions.filter((action) => action === "send")).toHaveLength(7);
+    expect(actions.filter((action) => action === "send")).toHaveLength(8);
     const channel = asyncApi.channels.sessionStream;
     expect(Object.keys(channel["x-close-codes"])).toEqual(["4001", "4002", "4004", "4029", "4503"]);
     expect(asyncApi.info.description).toMatch(/await `ready`, then send `run`/);
+    expect(asyncApi.info.description).toMatch(
+      /a Rust run first by `compiling`, then `run-started`/,
+    );
     const errorCode = asyncApi.components.schemas.ErrorCode.enum;
     for (const code of ["INVALID_MESSAGE", "RUN_IN_PROGRESS", "RUN_NOT_FOUND"]) {
       expect(errorCode).toContain(code);

@@ -136,6 +136,10 @@ async function inspectExercise(
   const instructions = await readText(join(dir, "instructions.md"), problems);
   const starter = await readSource(dir, "starter", problems);
   const solution = await readSource(dir, "solution", problems);
+  const rust = {
+    starter: await readRust(dir, "starter"),
+    solution: await readRust(dir, "solution"),
+  };
   const checksFile = join(dir, "checks.ts");
   let checks: LoadedExercise["checks"] = [];
   if (!existsSync(checksFile)) {
@@ -157,6 +161,7 @@ async function inspectExercise(
     dir,
     starter,
     solution,
+    rust,
     checks,
     checksFile,
     wrongAnswers,
@@ -167,6 +172,10 @@ async function inspectExercise(
       instructions,
       starterCode: starter.code,
       language: starter.language,
+      starterCodeByLanguage: {
+        [starter.language]: starter.code,
+        ...(rust.starter ? { rust: rust.starter.code } : {}),
+      },
       checks: [
         { id: OUTCOME_CHECK_ID, title: "Your program ran to its end", weight: 1, required: true },
         ...checks.map(({ id, title, weight, required }) => ({ id, title, weight, required })),
@@ -273,13 +282,20 @@ async function readSource(
   return { file, code: await readFile(file, "utf8"), language: languageOf(file) };
 }
 
+/** starter.rs / solution.rs: the exercise in Rust, optional beside the JavaScript one. */
+async function readRust(dir: string, base: "starter" | "solution"): Promise<SourceFile | null> {
+  const file = join(dir, `${base}.rs`);
+  if (!existsSync(file)) return null;
+  return { file, code: await readFile(file, "utf8"), language: "rust" };
+}
+
 async function readWrongAnswers(
   dir: string,
   checkIds: Set<string>,
   problems: LessonProblem[],
 ): Promise<WrongAnswer[]> {
   if (!existsSync(dir)) return [];
-  const names = (await readdir(dir)).filter((name) => /\.(js|ts)$/.test(name)).sort();
+  const names = (await readdir(dir)).filter((name) => /\.(js|ts|rs)$/.test(name)).sort();
   const answers: WrongAnswer[] = [];
   for (const name of names) {
     const file = join(dir, name);
@@ -313,6 +329,7 @@ async function readWrongAnswers(
 }
 
 function languageOf(file: string): Language {
+  if (file.endsWith(".rs")) return "rust";
   return file.endsWith(".ts") ? "typescript" : "javascript";
 }
 
