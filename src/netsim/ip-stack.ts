@@ -49,6 +49,8 @@ export interface HostDeps {
   log: PacketLog;
   routing: Routing;
   limits: ResolvedLimits;
+  /** Sees every packet that arrives addressed to this host (the learner's receivePacket). */
+  tap?: (packet: Uint8Array) => void;
   /** Which host owns an address, if any. */
   hostNamed: (address: string) => string | undefined;
 }
@@ -298,6 +300,14 @@ export function createHost(deps: HostDeps): SimHost {
     sendRaw(packet) {
       const bytes = packet.slice();
       const decoded = decodeIpv4(bytes);
+      const raw = decoded.header;
+      if (
+        raw?.protocol === IP_PROTOCOL.TCP &&
+        raw.source === spec.address &&
+        decoded.payload.length >= 2
+      ) {
+        tcp.claimRawPort((decoded.payload[0]! << 8) | decoded.payload[1]!);
+      }
       const sound =
         decoded.errors.length === 0 &&
         decoded.checksumValid &&
@@ -338,6 +348,7 @@ export function createHost(deps: HostDeps): SimHost {
         return;
       }
       if (header.destination === spec.address) {
+        deps.tap?.(bytes);
         if (header.moreFragments || header.fragmentOffset > 0) {
           const result = reassembly.add(header, decoded.payload, packet);
           if (result.kind === "rejected")

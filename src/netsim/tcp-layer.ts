@@ -29,6 +29,12 @@ export interface TcpLayer {
   /** A segment for this host, IPv4 header checked; returns the packet's fate. */
   receive(header: Ipv4Header, segment: Uint8Array): PacketFate;
   readonly connectionCount: number;
+  /**
+   * Marks a port the learner sends hand-built segments from: segments to it that no socket
+   * wants are left to the learner's receivePacket() instead of answered with RST (as a raw-socket
+   * tool on a real host has the kernel's RSTs filtered out).
+   */
+  claimRawPort(port: number): void;
 }
 
 export interface TcpLayerDeps {
@@ -45,6 +51,7 @@ export interface TcpLayerDeps {
 
 export function createTcpLayer(deps: TcpLayerDeps): TcpLayer {
   const listeners = new Map<number, TcpListener>();
+  const rawPorts = new Set<number>();
   const connections = new Map<string, TcpConnection>();
   const usedPorts = new Map<number, number>();
   let cursor = deps.random.nextInt(EPHEMERAL_LAST - EPHEMERAL_FIRST + 1);
@@ -233,6 +240,7 @@ export function createTcpLayer(deps: TcpLayerDeps): TcpLayer {
         });
         return DELIVERED;
       }
+      if (rawPorts.has(tcp.destinationPort)) return DELIVERED;
       // RFC 9293 §3.10.7.1: CLOSED. A RST is never answered.
       if (!(flags & RST)) {
         const length =
@@ -258,6 +266,9 @@ export function createTcpLayer(deps: TcpLayerDeps): TcpLayer {
     },
     get connectionCount() {
       return connections.size;
+    },
+    claimRawPort(port) {
+      if (rawPorts.size < 1024) rawPorts.add(port);
     },
   };
 }

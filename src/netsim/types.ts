@@ -252,6 +252,13 @@ export interface HostStack {
   connectTcp(remote: SocketAddress, timeoutUs: VirtualMicros | null): TcpStreamHandle;
   /** A TCP listener; port 0 picks an ephemeral port. */
   listenTcp(local: SocketAddress): TcpListenerHandle;
+  /**
+   * The next packet that arrived addressed to this host, as a capture sees it (bounded: the
+   * oldest are dropped past 256 waiting). Blocks like recvFrom.
+   */
+  receivePacket(
+    timeoutUs: VirtualMicros | null,
+  ): { status: "received"; packet: Uint8Array } | { status: "timeout" } | { status: "idle" };
 }
 
 export interface LimitReport {
