@@ -215,7 +215,8 @@ declare module "net" {
    */
   export function sendPacket(packet: Uint8Array): void;
   /**
-   * The next IPv4 packet that arrives for your host (any protocol), as a capture sees it. Waits
+   * The next IPv4 packet that arrives for your host and that none of your sockets takes: TCP
+   * segments to a port you sent hand-built segments from, ICMP messages, other protocols. Waits
    * up to `timeoutMs` of virtual time (IoError "WouldBlock" after it), or while something can
    * still arrive.
    */

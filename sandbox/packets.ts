@@ -193,7 +193,7 @@ export function tcpSegment(
 }
 
 /**
- * The next IPv4 packet that arrives for this host (every protocol, as a capture sees it),
+ * The next IPv4 packet that arrives for this host and that no socket takes (see net.d.ts),
  * waiting up to `timeoutMs` of virtual time (default: as long as something can still arrive).
  * Throws IoError "WouldBlock" when the timeout passes.
  */

@@ -49,7 +49,10 @@ export interface HostDeps {
   log: PacketLog;
   routing: Routing;
   limits: ResolvedLimits;
-  /** Sees every packet that arrives addressed to this host (the learner's receivePacket). */
+  /**
+   * Gets what arrives for this host that no socket takes: ICMP, other protocols, and TCP
+   * segments for ports the learner sends hand-built segments from (the learner's receivePacket).
+   */
   tap?: (packet: Uint8Array) => void;
   /** Which host owns an address, if any. */
   hostNamed: (address: string) => string | undefined;
@@ -171,10 +174,11 @@ export function createHost(deps: HostDeps): SimHost {
       for (const packet of waiting ?? []) log.finalise(packet, fate);
     };
     if (header.protocol === IP_PROTOCOL.TCP) {
-      settle(tcp.receive(header, payload));
+      settle(tcp.receive(header, payload, () => deps.tap?.(quote)));
       return;
     }
     if (header.protocol !== IP_PROTOCOL.UDP) {
+      deps.tap?.(quote);
       // ICMP errors and other protocols reach the host; nothing here reads them further.
       settle(DELIVERED);
       return;
@@ -348,7 +352,6 @@ export function createHost(deps: HostDeps): SimHost {
         return;
       }
       if (header.destination === spec.address) {
-        deps.tap?.(bytes);
         if (header.moreFragments || header.fragmentOffset > 0) {
           const result = reassembly.add(header, decoded.payload, packet);
           if (result.kind === "rejected")

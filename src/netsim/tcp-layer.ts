@@ -26,8 +26,11 @@ export interface TcpLayer {
   listen(local: SocketAddress, onAccept?: (connection: TcpConnection) => void): TcpListener;
   closeListener(listener: TcpListener): void;
   connect(remote: SocketAddress, localPort?: number): TcpConnection;
-  /** A segment for this host, IPv4 header checked; returns the packet's fate. */
-  receive(header: Ipv4Header, segment: Uint8Array): PacketFate;
+  /**
+   * A segment for this host, IPv4 header checked; returns the packet's fate. `raw` runs when
+   * the segment is for a port the learner claimed for hand-built segments.
+   */
+  receive(header: Ipv4Header, segment: Uint8Array, raw?: () => void): PacketFate;
   readonly connectionCount: number;
   /**
    * Marks a port the learner sends hand-built segments from: segments to it that no socket
@@ -176,7 +179,7 @@ export function createTcpLayer(deps: TcpLayerDeps): TcpLayer {
       }
       return open(port, remote, undefined);
     },
-    receive(header, bytes) {
+    receive(header, bytes, raw) {
       const decoded = decodeTcp(bytes, { source: header.source, destination: header.destination });
       const tcp = decoded.header;
       if (!tcp || tcp.dataOffset < 5 || tcp.dataOffset * 4 > bytes.length) {
@@ -240,7 +243,10 @@ export function createTcpLayer(deps: TcpLayerDeps): TcpLayer {
         });
         return DELIVERED;
       }
-      if (rawPorts.has(tcp.destinationPort)) return DELIVERED;
+      if (rawPorts.has(tcp.destinationPort)) {
+        raw?.();
+        return DELIVERED;
+      }
       // RFC 9293 §3.10.7.1: CLOSED. A RST is never answered.
       if (!(flags & RST)) {
         const length =

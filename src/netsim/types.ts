@@ -253,8 +253,9 @@ export interface HostStack {
   /** A TCP listener; port 0 picks an ephemeral port. */
   listenTcp(local: SocketAddress): TcpListenerHandle;
   /**
-   * The next packet that arrived addressed to this host, as a capture sees it (bounded: the
-   * oldest are dropped past 256 waiting). Blocks like recvFrom.
+   * The next packet that arrived for this host and that no socket took (ICMP, other protocols,
+   * TCP segments to a port the learner sends hand-built segments from); the oldest are dropped
+   * past 256 waiting. Blocks like recvFrom.
    */
   receivePacket(
     timeoutUs: VirtualMicros | null,
