@@ -24,7 +24,7 @@ function grade(exerciseId: string, seed: number, program: (p: SimulatedProgram) 
 /** A hand-made handshake with Alice whose third segment acknowledges `ackOffset` past her ISN. */
 function handshake(ackOffset: number, alice: () => string) {
   return ({ host }: SimulatedProgram) => {
-    const send = (fields: Partial<TcpFields>, payload = new Uint8Array(0)) => {
+    const send = (fields: Partial<TcpFields>, payload: Uint8Array = new Uint8Array(0)) => {
       const addresses = { source: "10.0.0.2", destination: alice() };
       const segment = encodeTcp(
         { sourcePort: 40000, destinationPort: 1000, ...fields },
