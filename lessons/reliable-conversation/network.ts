@@ -12,7 +12,7 @@ export const WWW_NAME = "www.packetlab.test";
 export const ALICE_PORT = 1000;
 export const HTTP_PORT = 80;
 /** How often the link to Alice loses a packet in the "lossy-link" exercise. */
-export const LOSS = 0.15;
+export const LOSS = 0.1;
 export const SEGMENT_FILE = "segment.bin";
 export const LETTER_FILE = "letter.txt";
 

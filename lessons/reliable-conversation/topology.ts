@@ -79,9 +79,9 @@ export function capturedSegment(seed: number, alice: string) {
 
 /** A letter for Alice, long enough to need a few dozen segments. */
 export function letterOf(seed: number): Uint8Array {
-  const noise = seededBytes(seed, "reliable-conversation/letter", 1200);
+  const noise = seededBytes(seed, "reliable-conversation/letter", 300);
   const lines: string[] = ["Dear Alice,", ""];
-  for (let i = 0; i < 1200; i++) {
+  for (let i = 0; i < 300; i++) {
     lines.push(`Line ${i + 1}: the ${WORDS[noise[i]! % WORDS.length]} says ${noise[i]! * 7 + i}.`);
   }
   lines.push("", "Yours, the packet lab");
