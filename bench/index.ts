@@ -7,11 +7,13 @@ import { bench as protocols } from "./protocols.ts";
 import { bench as runner } from "./runner.ts";
 import { bench as rust } from "./rust.ts";
 import { bench as service } from "./service.ts";
+import { bench as tcp } from "./tcp.ts";
 import { bench as teacher } from "./teacher.ts";
 
 const benches: [string, () => Promise<void>][] = [
   ["protocols", protocols],
   ["netsim", netsim],
+  ["tcp", tcp],
   ["runner", runner],
   ["rust", rust],
   ["grading", grading],

@@ -9,7 +9,16 @@ import { createConsole } from "./console.ts";
 import { listFiles, readFile } from "./fs.ts";
 import { hardenGlobals } from "./globals.ts";
 import { bindHost } from "./host.ts";
-import { IpProtocol, dissect, ipv4Packet, sendPacket, udpDatagram } from "./packets.ts";
+import {
+  IpProtocol,
+  dissect,
+  ipv4Packet,
+  receivePacket,
+  sendPacket,
+  tcpSegment,
+  udpDatagram,
+} from "./packets.ts";
+import { TcpListener, TcpStream } from "./tcp.ts";
 import { ObjectDefineProperty, ObjectFreeze, TypeErrorCtor } from "./primordials.ts";
 import { API_GLOBAL, HOST_GLOBAL, SETTINGS_GLOBAL, type SandboxSettings } from "./protocol.ts";
 import { UdpSocket } from "./udp-socket.ts";
@@ -44,12 +53,16 @@ const net = ObjectFreeze({
   Ipv4Addr,
   SocketAddrV4,
   UdpSocket,
+  TcpStream,
+  TcpListener,
   IoError,
   AddrParseError,
   IpProtocol,
   ipv4Packet,
   udpDatagram,
+  tcpSegment,
   sendPacket,
+  receivePacket,
   dissect,
   toHex,
   fromHex,
@@ -63,7 +76,9 @@ ObjectFreeze(decodeText);
 for (const fn of [
   ipv4Packet,
   udpDatagram,
+  tcpSegment,
   sendPacket,
+  receivePacket,
   dissect,
   toHex,
   fromHex,

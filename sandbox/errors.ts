@@ -10,6 +10,10 @@ export type ErrorKind =
   | "TimedOut"
   | "WouldBlock"
   | "NotConnected"
+  | "ConnectionRefused"
+  | "ConnectionReset"
+  | "BrokenPipe"
+  | "InvalidData"
   | "NotFound";
 
 /** Starts the stack at the learner's call into the API rather than inside the sandbox. */

@@ -5,6 +5,12 @@
 //   socket.send_to(&buf, addr)?            socket.sendTo(bytes, addr)
 //   let (n, src) = socket.recv_from(&mut buf)?   const [data, src] = socket.recvFrom()
 //   socket.set_read_timeout(Some(d))?      socket.setReadTimeout(ms)
+//   TcpStream::connect("10.0.0.7:80")?     TcpStream.connect("10.0.0.7:80")
+//   stream.write_all(b"GET / …")?          stream.writeAll("GET / …")
+//   let n = stream.read(&mut buf)?         const bytes = stream.read()   (empty: end of stream)
+//   stream.shutdown(Shutdown::Write)?      stream.shutdown("write")
+//   TcpListener::bind("0.0.0.0:80")?       TcpListener.bind("0.0.0.0:80")
+//   let (stream, addr) = listener.accept()?   const [stream, addr] = listener.accept()
 // Blocking calls block in the simulated network's virtual time: nothing really waits.
 
 declare module "net" {
@@ -36,7 +42,16 @@ declare module "net" {
 
   /** The kind of an I/O failure, named as Rust's std::io::ErrorKind names it. */
   export type ErrorKind =
-    "AddrInUse" | "AddrNotAvailable" | "InvalidInput" | "TimedOut" | "WouldBlock" | "NotConnected";
+    | "AddrInUse"
+    | "AddrNotAvailable"
+    | "InvalidInput"
+    | "InvalidData"
+    | "TimedOut"
+    | "WouldBlock"
+    | "NotConnected"
+    | "ConnectionRefused"
+    | "ConnectionReset"
+    | "BrokenPipe";
 
   export class IoError extends Error {
     readonly kind: ErrorKind;
@@ -61,6 +76,50 @@ declare module "net" {
     /** The same calls for those who prefer `await`. */
     sendToAsync(data: Uint8Array | string, addr: ToSocketAddr): Promise<number>;
     recvFromAsync(): Promise<[Uint8Array, SocketAddrV4]>;
+  }
+
+  /** A TCP connection (RFC 9293): a reliable, ordered stream of bytes in both directions. */
+  export class TcpStream {
+    /**
+     * Opens a connection (SYN, SYN-ACK, ACK). Throws IoError "ConnectionRefused" when the other
+     * side answers RST (nothing listens there), "TimedOut" when nothing answers at all.
+     */
+    static connect(addr: ToSocketAddr): TcpStream;
+    /** Like connect, giving up after `ms` milliseconds of virtual time. */
+    static connectTimeout(addr: ToSocketAddr, ms: number): TcpStream;
+    /** Queues bytes (a string as UTF-8); returns how many were taken, at least 1. */
+    write(data: Uint8Array | string): number;
+    /** Writes every byte. */
+    writeAll(data: Uint8Array | string): void;
+    /**
+     * Waits for bytes; returns up to `maxBytes` (default 65536). An empty array means end of
+     * stream: the peer sent FIN. With a read timeout set, throws IoError "WouldBlock" when it
+     * passes. Throws "ConnectionReset" if the peer sent RST.
+     */
+    read(maxBytes?: number): Uint8Array;
+    /** Reads until end of stream. */
+    readToEnd(): Uint8Array;
+    /** readToEnd() decoded as UTF-8. */
+    readToString(): string;
+    /** "write": send FIN after the queued data; "read": discard what comes; or "both". */
+    shutdown(how: "read" | "write" | "both"): void;
+    /** null (the default) waits forever; otherwise milliseconds of virtual time. */
+    setReadTimeout(ms: number | null): void;
+    readTimeout(): number | null;
+    peerAddr(): SocketAddrV4;
+    localAddr(): SocketAddrV4;
+    /** FIN after the queued data; RST instead if received data was left unread. */
+    close(): void;
+  }
+
+  /** Waits for connections on a port. */
+  export class TcpListener {
+    /** Port 0 picks a free ephemeral port. */
+    static bind(addr: ToSocketAddr): TcpListener;
+    /** Waits for the next connection (its handshake done); returns it and who connected. */
+    accept(): [TcpStream, SocketAddrV4];
+    localAddr(): SocketAddrV4;
+    close(): void;
   }
 
   /** IP protocol numbers (RFC 790 / IANA). */
@@ -98,6 +157,43 @@ declare module "net" {
     checksum?: number;
   }
 
+  /** A TCP option (RFC 9293 §3.2, RFC 7323, RFC 2018). */
+  export type TcpOption =
+    | { kind: "eol" }
+    | { kind: "nop" }
+    | { kind: "mss"; value: number }
+    | { kind: "windowScale"; shift: number }
+    | { kind: "sackPermitted" }
+    | { kind: "sack"; blocks: [left: number, right: number][] }
+    | { kind: "timestamps"; value: number; echoReply: number };
+
+  /** TCP header fields (RFC 9293 §3.1). Leave a field out to get its usual value. */
+  export interface TcpHeaderFields {
+    sourcePort: number;
+    destinationPort: number;
+    sequenceNumber?: number; // default 0
+    acknowledgmentNumber?: number; // default 0 (meaningful only with ack: true)
+    /** Header length in 32-bit words; follows from the options unless set. */
+    dataOffset?: number;
+    reserved?: number; // 3 bits, default 0
+    // The control bits, default false.
+    cwr?: boolean;
+    ece?: boolean;
+    urg?: boolean;
+    ack?: boolean;
+    psh?: boolean;
+    rst?: boolean;
+    syn?: boolean;
+    fin?: boolean;
+    ae?: boolean;
+    window?: number; // default 65535
+    /** Computed over the IPv4 pseudo-header unless set: set it to send a deliberately wrong one. */
+    checksum?: number;
+    urgentPointer?: number; // default 0
+    /** Options as a list, or raw bytes; padded with zeros (EOL) to a multiple of 4. */
+    options?: TcpOption[] | Uint8Array;
+  }
+
   /** Builds the bytes of an IPv4 packet around a payload. */
   export function ipv4Packet(header: Ipv4HeaderFields, payload?: Uint8Array | string): Uint8Array;
   /** Builds the bytes of a UDP datagram; the addresses feed the pseudo-header checksum. */
@@ -106,8 +202,25 @@ declare module "net" {
     payload: Uint8Array | string,
     addresses: { source: Ipv4Addr | string; destination: Ipv4Addr | string },
   ): Uint8Array;
-  /** Puts hand-built IPv4 packet bytes on the wire, as they are. */
+  /** Builds the bytes of a TCP segment; the addresses feed the pseudo-header checksum. */
+  export function tcpSegment(
+    header: TcpHeaderFields,
+    payload: Uint8Array | string | undefined,
+    addresses: { source: Ipv4Addr | string; destination: Ipv4Addr | string },
+  ): Uint8Array;
+  /**
+   * Puts hand-built IPv4 packet bytes on the wire, as they are. After a hand-built TCP segment
+   * from a port, your host no longer answers segments to that port with RST (so a handshake by
+   * hand can finish): read them with receivePacket().
+   */
   export function sendPacket(packet: Uint8Array): void;
+  /**
+   * The next IPv4 packet that arrives for your host and that none of your sockets takes: TCP
+   * segments to a port you sent hand-built segments from, ICMP messages, other protocols. Waits
+   * up to `timeoutMs` of virtual time (IoError "WouldBlock" after it), or while something can
+   * still arrive.
+   */
+  export function receivePacket(timeoutMs?: number | null): Uint8Array;
 
   /** A decoded header field, as the packet browser shows it. */
   export interface Field {

@@ -21,6 +21,15 @@ export const Op = {
   dissect: 10,
   readFile: 11,
   listFiles: 12,
+  tcpConnect: 13,
+  tcpWrite: 14,
+  tcpRead: 15,
+  tcpShutdown: 16,
+  tcpClose: 17,
+  tcpListen: 18,
+  tcpAccept: 19,
+  tcpSegment: 20,
+  receivePacket: 21,
 } as const;
 export type OpCode = (typeof Op)[keyof typeof Op];
 
@@ -50,6 +59,8 @@ export interface SandboxSettings {
 
 /** RFC 768 over RFC 791: 65,535 − 20 (IPv4 header) − 8 (UDP header). */
 export const MAX_UDP_PAYLOAD = 65_507;
+/** Bytes one TcpStream write() call may hand over (the stream takes what its buffer holds). */
+export const MAX_TCP_WRITE = 1024 * 1024;
 /** RFC 791: Total Length is 16 bits. */
 export const MAX_IPV4_PACKET = 65_535;
 
@@ -59,12 +70,16 @@ export const MODULE_EXPORTS = {
     "Ipv4Addr",
     "SocketAddrV4",
     "UdpSocket",
+    "TcpStream",
+    "TcpListener",
     "IoError",
     "AddrParseError",
     "IpProtocol",
     "ipv4Packet",
     "udpDatagram",
+    "tcpSegment",
     "sendPacket",
+    "receivePacket",
     "dissect",
     "toHex",
     "fromHex",

@@ -49,6 +49,11 @@ export interface HostDeps {
   log: PacketLog;
   routing: Routing;
   limits: ResolvedLimits;
+  /**
+   * Gets what arrives for this host that no socket takes: ICMP, other protocols, and TCP
+   * segments for ports the learner sends hand-built segments from (the learner's receivePacket).
+   */
+  tap?: (packet: Uint8Array) => void;
   /** Which host owns an address, if any. */
   hostNamed: (address: string) => string | undefined;
 }
@@ -169,10 +174,11 @@ export function createHost(deps: HostDeps): SimHost {
       for (const packet of waiting ?? []) log.finalise(packet, fate);
     };
     if (header.protocol === IP_PROTOCOL.TCP) {
-      settle(tcp.receive(header, payload));
+      settle(tcp.receive(header, payload, () => deps.tap?.(quote)));
       return;
     }
     if (header.protocol !== IP_PROTOCOL.UDP) {
+      deps.tap?.(quote);
       // ICMP errors and other protocols reach the host; nothing here reads them further.
       settle(DELIVERED);
       return;
@@ -298,6 +304,14 @@ export function createHost(deps: HostDeps): SimHost {
     sendRaw(packet) {
       const bytes = packet.slice();
       const decoded = decodeIpv4(bytes);
+      const raw = decoded.header;
+      if (
+        raw?.protocol === IP_PROTOCOL.TCP &&
+        raw.source === spec.address &&
+        decoded.payload.length >= 2
+      ) {
+        tcp.claimRawPort((decoded.payload[0]! << 8) | decoded.payload[1]!);
+      }
       const sound =
         decoded.errors.length === 0 &&
         decoded.checksumValid &&

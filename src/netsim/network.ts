@@ -69,6 +69,9 @@ export function createNetwork(options: NetworkOptions): Network {
     arrive: (toHost, packet) => hosts.get(toHost)!.receive(packet),
   });
   let socketIds = 0;
+  // What receivePacket() reads: packets that arrived for the learner's host, newest last.
+  const captured: Uint8Array[] = [];
+  const CAPTURE_LIMIT = 256;
   topology.hosts.forEach((spec, index) => {
     const sockets = createSocketTable(
       spec.name,
@@ -91,6 +94,14 @@ export function createNetwork(options: NetworkOptions): Network {
         routing,
         limits,
         hostNamed: (address) => owners.get(address),
+        ...(spec.name === topology.learnerHost
+          ? {
+              tap: (packet: Uint8Array) => {
+                if (captured.length >= CAPTURE_LIMIT) captured.shift();
+                captured.push(packet.slice());
+              },
+            }
+          : {}),
       }),
     );
   });
@@ -213,6 +224,17 @@ export function createNetwork(options: NetworkOptions): Network {
       learnerHost.sendRaw(bytes);
     },
     connectTcp: (remote, timeoutUs) => learnerTcp.connect(remote, timeoutUs),
+    receivePacket(timeoutUs) {
+      guard.check();
+      const deadline = timeoutUs === null ? Infinity : now + Math.max(0, timeoutUs);
+      const outcome = run(() => captured.length > 0, deadline);
+      const packet = captured.shift();
+      if (packet) return { status: "received", packet };
+      if (timeoutUs === null) return { status: "idle" };
+      if (deadline > limits.maxVirtualTimeUs) tripTime();
+      now = deadline;
+      return outcome === "idle" ? { status: "idle" } : { status: "timeout" };
+    },
     listenTcp: (local) => learnerTcp.listen(local),
   };
 

@@ -26,9 +26,18 @@ export interface TcpLayer {
   listen(local: SocketAddress, onAccept?: (connection: TcpConnection) => void): TcpListener;
   closeListener(listener: TcpListener): void;
   connect(remote: SocketAddress, localPort?: number): TcpConnection;
-  /** A segment for this host, IPv4 header checked; returns the packet's fate. */
-  receive(header: Ipv4Header, segment: Uint8Array): PacketFate;
+  /**
+   * A segment for this host, IPv4 header checked; returns the packet's fate. `raw` runs when
+   * the segment is for a port the learner claimed for hand-built segments.
+   */
+  receive(header: Ipv4Header, segment: Uint8Array, raw?: () => void): PacketFate;
   readonly connectionCount: number;
+  /**
+   * Marks a port the learner sends hand-built segments from: segments to it that no socket
+   * wants are left to the learner's receivePacket() instead of answered with RST (as a raw-socket
+   * tool on a real host has the kernel's RSTs filtered out).
+   */
+  claimRawPort(port: number): void;
 }
 
 export interface TcpLayerDeps {
@@ -45,6 +54,7 @@ export interface TcpLayerDeps {
 
 export function createTcpLayer(deps: TcpLayerDeps): TcpLayer {
   const listeners = new Map<number, TcpListener>();
+  const rawPorts = new Set<number>();
   const connections = new Map<string, TcpConnection>();
   const usedPorts = new Map<number, number>();
   let cursor = deps.random.nextInt(EPHEMERAL_LAST - EPHEMERAL_FIRST + 1);
@@ -169,7 +179,7 @@ export function createTcpLayer(deps: TcpLayerDeps): TcpLayer {
       }
       return open(port, remote, undefined);
     },
-    receive(header, bytes) {
+    receive(header, bytes, raw) {
       const decoded = decodeTcp(bytes, { source: header.source, destination: header.destination });
       const tcp = decoded.header;
       if (!tcp || tcp.dataOffset < 5 || tcp.dataOffset * 4 > bytes.length) {
@@ -233,6 +243,10 @@ export function createTcpLayer(deps: TcpLayerDeps): TcpLayer {
         });
         return DELIVERED;
       }
+      if (rawPorts.has(tcp.destinationPort)) {
+        raw?.();
+        return DELIVERED;
+      }
       // RFC 9293 §3.10.7.1: CLOSED. A RST is never answered.
       if (!(flags & RST)) {
         const length =
@@ -258,6 +272,9 @@ export function createTcpLayer(deps: TcpLayerDeps): TcpLayer {
     },
     get connectionCount() {
       return connections.size;
+    },
+    claimRawPort(port) {
+      if (rawPorts.size < 1024) rawPorts.add(port);
     },
   };
 }

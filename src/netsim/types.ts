@@ -252,6 +252,14 @@ export interface HostStack {
   connectTcp(remote: SocketAddress, timeoutUs: VirtualMicros | null): TcpStreamHandle;
   /** A TCP listener; port 0 picks an ephemeral port. */
   listenTcp(local: SocketAddress): TcpListenerHandle;
+  /**
+   * The next packet that arrived for this host and that no socket took (ICMP, other protocols,
+   * TCP segments to a port the learner sends hand-built segments from); the oldest are dropped
+   * past 256 waiting. Blocks like recvFrom.
+   */
+  receivePacket(
+    timeoutUs: VirtualMicros | null,
+  ): { status: "received"; packet: Uint8Array } | { status: "timeout" } | { status: "idle" };
 }
 
 export interface LimitReport {

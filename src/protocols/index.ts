@@ -5,6 +5,8 @@ export * from "./address.ts";
 export * from "./ipv6-address.ts";
 export * from "./ipv4.ts";
 export * from "./udp.ts";
+export * from "./tcp.ts";
+export { createTcpConversations, type TcpConversations } from "./tcp-conversations.ts";
 export * from "./icmp.ts";
 export * from "./dns.ts";
 export { readName } from "./dns-name.ts";

@@ -2,8 +2,15 @@
 // checked first), calls the network, and answers with plain-data tuples (sandbox/protocol.ts).
 // It never throws into the isolate: a host exception could carry host paths in its message.
 import type { HostReply } from "../../sandbox/protocol.ts";
-import { MAX_IPV4_PACKET, MAX_UDP_PAYLOAD, Op } from "../../sandbox/protocol.ts";
-import type { LimitReport, Network, NetworkErrorCode, UdpSocketHandle } from "../netsim/types.ts";
+import { MAX_IPV4_PACKET, MAX_TCP_WRITE, MAX_UDP_PAYLOAD, Op } from "../../sandbox/protocol.ts";
+import type {
+  LimitReport,
+  Network,
+  NetworkErrorCode,
+  TcpListenerHandle,
+  TcpStreamHandle,
+  UdpSocketHandle,
+} from "../netsim/types.ts";
 import type { ProtocolKit } from "./protocol-kit.ts";
 import type { OutputLine } from "./types.ts";
 
@@ -44,6 +51,11 @@ const KINDS: Partial<Record<NetworkErrorCode, string>> = {
   INVALID_PORT: "InvalidInput",
   MESSAGE_TOO_LONG: "InvalidInput",
   SOCKET_CLOSED: "NotConnected",
+  CONNECTION_REFUSED: "ConnectionRefused",
+  CONNECTION_RESET: "ConnectionReset",
+  TIMED_OUT: "TimedOut",
+  NOT_CONNECTED: "NotConnected",
+  BROKEN_PIPE: "BrokenPipe",
 };
 
 class Stopped extends Error {}
@@ -61,6 +73,8 @@ const ok = (value: unknown): HostReply => [0, value];
 export function createBridge(options: BridgeOptions) {
   const { network, files } = options;
   const sockets = new Map<number, UdpSocketHandle>();
+  const streams = new Map<number, TcpStreamHandle>();
+  const listeners = new Map<number, TcpListenerHandle>();
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
   let outputUsed = 0;
@@ -147,6 +161,71 @@ export function createBridge(options: BridgeOptions) {
     );
   }
 
+  function stream(id: unknown): TcpStreamHandle {
+    const handle = typeof id === "number" ? streams.get(id) : undefined;
+    if (!handle) throw new Refused("NotConnected", "this TCP stream is closed");
+    return handle;
+  }
+
+  function timeoutOf(value: unknown): number | null {
+    return typeof value === "number" && value > 0 ? value : null;
+  }
+
+  function streamReply(handle: TcpStreamHandle): unknown[] {
+    streams.set(handle.id, handle);
+    return [
+      handle.id,
+      handle.local.address,
+      handle.local.port,
+      handle.remote.address,
+      handle.remote.port,
+    ];
+  }
+
+  function tcpRead(id: unknown, max: unknown, timeoutUs: unknown): Uint8Array {
+    const handle = stream(id);
+    const timeout = timeoutOf(timeoutUs);
+    const size = typeof max === "number" && max >= 1 ? Math.min(max, 65_536) : 65_536;
+    const result = handle.read(size, timeout);
+    checkLimits();
+    if (result.status === "data") return result.bytes;
+    if (result.status === "eof") return new Uint8Array(0);
+    if (result.status === "idle" && timeout === null) {
+      stop({ kind: "waited-forever", local: `${handle.local.address}:${handle.local.port}` });
+    }
+    throw new Refused(
+      "WouldBlock",
+      `read() timed out: nothing arrived within ${(timeout ?? 0) / 1000} ms`,
+    );
+  }
+
+  function tcpAccept(id: unknown, timeoutUs: unknown): unknown {
+    const handle = typeof id === "number" ? listeners.get(id) : undefined;
+    if (!handle) throw new Refused("NotConnected", "this TCP listener is closed");
+    const timeout = timeoutOf(timeoutUs);
+    const result = handle.accept(timeout);
+    checkLimits();
+    if (result.status === "accepted") return streamReply(result.stream);
+    if (result.status === "idle" && timeout === null) {
+      stop({ kind: "waited-forever", local: `${handle.local.address}:${handle.local.port}` });
+    }
+    throw new Refused("WouldBlock", "accept() timed out: nobody connected");
+  }
+
+  function receivePacket(timeoutUs: unknown): Uint8Array {
+    const timeout = timeoutOf(timeoutUs);
+    const result = network.learner.receivePacket(timeout);
+    checkLimits();
+    if (result.status === "received") return result.packet;
+    if (result.status === "idle" && timeout === null) {
+      stop({ kind: "waited-forever", local: network.learner.address });
+    }
+    throw new Refused(
+      "WouldBlock",
+      `receivePacket() timed out: no packet arrived within ${(timeout ?? 0) / 1000} ms`,
+    );
+  }
+
   function dispatch(op: unknown, a: unknown, b: unknown, c: unknown, d: unknown): unknown {
     switch (op) {
       case Op.output:
@@ -189,6 +268,53 @@ export function createBridge(options: BridgeOptions) {
         );
       case Op.dissect:
         return refuseOnThrow(() => kit().dissect(bytes(a, MAX_IPV4_PACKET, "a packet")));
+      case Op.tcpConnect: {
+        const handle = network.learner.connectTcp(address(a, b), timeoutOf(c));
+        checkLimits();
+        return streamReply(handle);
+      }
+      case Op.tcpWrite: {
+        const sent = stream(a).write(bytes(b, MAX_TCP_WRITE, "the data"));
+        checkLimits();
+        return sent;
+      }
+      case Op.tcpRead:
+        return tcpRead(a, b, c);
+      case Op.tcpShutdown: {
+        if (b !== "read" && b !== "write" && b !== "both") {
+          throw new Refused("InvalidInput", 'shutdown() takes "read", "write" or "both"');
+        }
+        stream(a).shutdown(b);
+        checkLimits();
+        return null;
+      }
+      case Op.tcpClose: {
+        const id = typeof a === "number" ? a : -1;
+        const open = streams.get(id);
+        const listening = listeners.get(id);
+        streams.delete(id);
+        listeners.delete(id);
+        open?.close();
+        listening?.close();
+        checkLimits();
+        return null;
+      }
+      case Op.tcpListen: {
+        const handle = network.learner.listenTcp(address(a, b));
+        listeners.set(handle.id, handle);
+        return [handle.id, handle.local.address, handle.local.port];
+      }
+      case Op.tcpAccept:
+        return tcpAccept(a, b);
+      case Op.tcpSegment:
+        return refuseOnThrow(() =>
+          kit().encodeTcp(plain(a), bytes(b, MAX_IPV4_PACKET, "the payload"), {
+            source: String(c),
+            destination: String(d),
+          }),
+        );
+      case Op.receivePacket:
+        return receivePacket(a);
       case Op.readFile:
         return typeof a === "string" && Object.hasOwn(files, a) ? files[a] : null;
       case Op.listFiles:

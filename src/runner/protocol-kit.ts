@@ -10,6 +10,11 @@ export interface ProtocolKit {
     payload: Uint8Array,
     addresses: { source: string; destination: string },
   ): Uint8Array;
+  encodeTcp(
+    fields: Record<string, unknown>,
+    payload: Uint8Array,
+    addresses: { source: string; destination: string },
+  ): Uint8Array;
   dissect(packet: Uint8Array): Layer[];
 }
 
@@ -23,6 +28,8 @@ export function loadProtocolKit(): Promise<ProtocolKit> {
       encodeIpv4: (fields, payload) => protocols.encodeIpv4(fields as never, payload),
       encodeUdp: (fields, payload, addresses) =>
         protocols.encodeUdp(fields as never, payload, addresses),
+      encodeTcp: (fields, payload, addresses) =>
+        protocols.encodeTcp(fields as never, payload, addresses),
       dissect: (packet) => {
         if (!dissectPacket) throw new Error("the dissector is not available yet");
         return dissectPacket(packet).layers;

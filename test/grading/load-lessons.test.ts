@@ -35,7 +35,11 @@ describe("loading lessons", () => {
       expect(exercise.checks[0]!.id).toBe("program-finished");
       expect(exercise.starterCode.length).toBeGreaterThan(0);
     }
-    expect(catalogue.list().map((l) => l.id)).toEqual(["exchanging-messages", "fragmentation"]);
+    expect(catalogue.list().map((l) => l.id)).toEqual([
+      "exchanging-messages",
+      "fragmentation",
+      "reliable-conversation",
+    ]);
     for (const lesson of catalogue.lessons()) {
       for (const exercise of lesson.exercises) {
         expect(exercise.wrongAnswers.length, exercise.dir).toBeGreaterThanOrEqual(3);

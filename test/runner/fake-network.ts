@@ -39,6 +39,9 @@ export function createNetwork(options: NetworkOptions): Network {
     listenTcp() {
       throw new Error("the fake network has no TCP");
     },
+    receivePacket() {
+      return { status: "idle" };
+    },
   };
   return {
     nowUs: 0,

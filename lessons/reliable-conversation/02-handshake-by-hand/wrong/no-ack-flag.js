@@ -1,0 +1,38 @@
+// expect-fail: acknowledged-syn-ack
+// expect-message: ACK flag
+// Puts the right number in the acknowledgment field but forgets to set the ACK flag.
+import {
+  dissect,
+  Ipv4Addr,
+  IpProtocol,
+  ipv4Packet,
+  receivePacket,
+  sendPacket,
+  tcpSegment,
+  UdpSocket,
+} from "net";
+
+const ME = "10.0.0.2";
+const lookup = UdpSocket.bind("0.0.0.0:0");
+lookup.sendTo("alice.packetlab.test", "10.0.0.53:53");
+const alice = Ipv4Addr.fromBytes(lookup.recvFrom()[0]).toString();
+const send = (header, payload) =>
+  sendPacket(
+    ipv4Packet(
+      { source: ME, destination: alice, protocol: IpProtocol.TCP },
+      tcpSegment({ sourcePort: 40000, destinationPort: 1000, ...header }, payload, {
+        source: ME,
+        destination: alice,
+      }),
+    ),
+  );
+
+send({ sequenceNumber: 1000, syn: true });
+const tcp = dissect(receivePacket(2000))[1];
+const seq = tcp.fields.find((f) => f.name === "sequenceNumber").value;
+send({ sequenceNumber: 1001, acknowledgmentNumber: (seq + 1) >>> 0, psh: true }, "hello");
+try {
+  receivePacket(500);
+} catch {
+  // Nothing more came: the program is done.
+}

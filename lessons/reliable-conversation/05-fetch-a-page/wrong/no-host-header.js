@@ -1,0 +1,10 @@
+// expect-fail: sent-request
+// expect-message: Host
+import { Ipv4Addr, SocketAddrV4, TcpStream, UdpSocket } from "net";
+
+const lookup = UdpSocket.bind("0.0.0.0:0");
+lookup.sendTo("www.packetlab.test", "10.0.0.53:53");
+const www = Ipv4Addr.fromBytes(lookup.recvFrom()[0]);
+const stream = TcpStream.connect(new SocketAddrV4(www, 80));
+stream.writeAll("GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+console.log(stream.readToString());
