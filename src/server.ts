@@ -39,6 +39,9 @@ export async function startServer(
     const catalogue = await loadLessons(resolve(config.LESSONS_DIR));
     const runner = (opened.runner = createRunner({
       ...(config.RUNNER_WORKERS > 0 ? { workers: config.RUNNER_WORKERS } : {}),
+      maxQueue: config.RUN_QUEUE_MAX,
+      maxQueueBytes: config.RUN_QUEUE_MB * 2 ** 20,
+      maxQueuedPerLearner: config.RUN_QUEUE_PER_LEARNER,
       limits: {
         cpuMs: config.RUN_CPU_MS,
         wallMs: config.RUN_WALL_MS,

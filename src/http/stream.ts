@@ -259,6 +259,7 @@ class StreamConnection {
         // Called once every check has passed (exercise, language, size, rate): a refused run
         // gets an `error` and never a run-started.
         onAccepted: () => this.send({ type: "run-started", runId, exerciseId: message.exerciseId }),
+        onQueued: (position) => this.send({ type: "run-queued", runId, position }),
         onEvent: (event) => {
           if (event.type === "packet") this.send({ type: "packet", runId, packet: event.packet });
           else this.send({ type: "output", runId, line: event.line });

@@ -40,6 +40,8 @@ export interface SubmitInput {
   idempotencyKey?: string | undefined;
   channel: "http" | "websocket";
   onEvent?: RunOptions["onEvent"];
+  /** The run's place in the queue while every sandbox is busy (1 = next). */
+  onQueued?: RunOptions["onQueued"];
   /** Called once the submission passed every check and the rate limit, as its run begins. */
   onAccepted?: () => void;
   /** Aborting it cancels the run (the WebSocket's `cancel`); nothing is stored then. */
@@ -185,7 +187,13 @@ export function createSubmitter(deps: SubmitterDeps) {
             maxPackets: config.RUN_MAX_PACKETS,
           },
         },
-        { signal, ...(input.onEvent ? { onEvent: input.onEvent } : {}) },
+        {
+          signal,
+          // Learners are served in turn, whichever channel they use.
+          queueKey: input.learnerId,
+          ...(input.onEvent ? { onEvent: input.onEvent } : {}),
+          ...(input.onQueued ? { onQueued: input.onQueued } : {}),
+        },
       );
     } catch (error) {
       throw stopped() ?? translateGradingError(error);

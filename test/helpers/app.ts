@@ -35,6 +35,7 @@ export interface TestAppOptions {
   grader?: AppDeps["grader"];
   runner?: AppDeps["runner"];
   db?: Database;
+  logger?: AppDeps["logger"];
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -50,6 +51,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   });
   const app = await buildApp({
+    ...(options.logger ? { logger: options.logger } : {}),
     config,
     db,
     catalogue,
