@@ -77,6 +77,7 @@ describe("the AsyncAPI document at /docs/asyncapi.json", () => {
         "cancel",
         "ready",
         "run-started",
+        "run-queued",
         "packet",
         "output",
         "run-finished",
@@ -86,7 +87,7 @@ describe("the AsyncAPI document at /docs/asyncapi.json", () => {
     );
     const actions = Object.values<any>(asyncApi.operations).map((operation) => operation.action);
     expect(actions.filter((action) => action === "receive")).toHaveLength(3);
-    expect(actions.filter((action) => action === "send")).toHaveLength(7);
+    expect(actions.filter((action) => action === "send")).toHaveLength(8);
     const channel = asyncApi.channels.sessionStream;
     expect(Object.keys(channel["x-close-codes"])).toEqual(["4001", "4002", "4004", "4503"]);
     expect(asyncApi.info.description).toMatch(/await `ready`, then send `run`/);
