@@ -10,13 +10,14 @@
 // much less. Run alone: node --import tsx bench/service.ts
 import { spawn, type ChildProcess } from "node:child_process";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { learners, load, OPERATOR, postgresDatabase } from "./http.ts";
+import { burst, type BurstResult } from "./service-burst.ts";
 import { cpuBetween, peakRss, sampleCpu, type CpuRole, type CpuSample } from "./proc-cpu.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -24,6 +25,7 @@ const SECONDS = Number(process.env.BENCH_SERVICE_SECONDS ?? 5);
 const LEVELS = (process.env.BENCH_SERVICE_CONNECTIONS ?? "8,16,32").split(",").map(Number);
 const DATABASES = (process.env.BENCH_SERVICE_DATABASES ?? "postgres,embedded").split(",");
 const LEARNERS = 50;
+const BURST = Number(process.env.BENCH_SERVICE_BURST ?? 500);
 // Share of submissions that are a program not seen before; the rest resubmit a learner's text.
 const EDITED_SHARE = Number(process.env.BENCH_SERVICE_EDITED ?? 0.5);
 const PG_URL =
@@ -289,12 +291,17 @@ interface CheckoutFigures {
   cliRunCpu: number;
   cliRun: number;
   postgres: Measured[];
+  burst?: BurstResult;
   embedded: Measured[];
   embeddedRssMb: number;
   embeddedDiskPerSubmission: number;
 }
 
 async function measure(checkout: Checkout): Promise<CheckoutFigures> {
+  // A checkout with a build step is measured as `npm ci` leaves it: built from its sources now.
+  if (existsSync(join(checkout.dir, "scripts/build.mjs"))) {
+    execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: checkout.dir, stdio: "ignore" });
+  }
   const figures: CheckoutFigures = {
     startNew: NaN,
     startExisting: NaN,
@@ -315,6 +322,10 @@ async function measure(checkout: Checkout): Promise<CheckoutFigures> {
       try {
         figures.startPostgres = service.readyMs;
         figures.postgres = await loadService(service, scratch.url);
+        if (BURST > 0) {
+          const code = readFileSync(join(ROOT, EXERCISE_DIR, "solution.ts"), "utf8");
+          figures.burst = await burst(service.base, BURST, code);
+        }
       } finally {
         await stopService(service);
         await scratch.drop();
@@ -363,6 +374,13 @@ export async function bench(): Promise<void> {
         `packetlab run (Alice solution) ${figures.cliRun.toFixed(0)} / ${figures.cliRunCpu.toFixed(0)}`,
     );
     if (figures.postgres.length > 0) printLoad("PostgreSQL", figures.postgres);
+    if (figures.burst) {
+      const { streams, finished, refused, lastMs, p50Ms, maxPosition } = figures.burst;
+      console.log(
+        `  burst: ${streams} stream runs sent at once: ${finished} finished, refused ${JSON.stringify(refused)}, ` +
+          `p50 ${p50Ms.toFixed(0)} ms, last answer after ${lastMs.toFixed(0)} ms, longest queue position told ${maxPosition}`,
+      );
+    }
     if (figures.embedded.length > 0) {
       printLoad("embedded", figures.embedded);
       console.log(

@@ -7,7 +7,7 @@
 // import.meta.url)) must keep pointing at the sources: each module's import.meta.url is
 // rewritten to the URL of its source file, expressed relative to dist/ so the tree can move.
 import { build } from "esbuild";
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -39,9 +39,12 @@ const sourceLocations = {
   },
 };
 
-// dist/web is the web app's own build (scripts/build-web.mjs): everything else is ours to replace.
+// dist/web is the web app's own build (scripts/build-web.mjs), and the database template
+// depends only on the PGlite version (it is named after it): both kept, the rest replaced.
 for (const name of existsSync(OUT) ? readdirSync(OUT) : []) {
-  if (name !== "web") rmSync(resolve(OUT, name), { recursive: true, force: true });
+  if (name !== "web" && !name.startsWith("pglite-template-")) {
+    rmSync(resolve(OUT, name), { recursive: true, force: true });
+  }
 }
 // Before the build reads anything: a source saved during the build then counts as newer.
 const startedAt = Date.now();
@@ -82,9 +85,13 @@ console.log(`packetlab build: dist/ from ${inputs.length} source files`);
 // initdb once here instead of at every first start.
 const { PGlite } = await import("@electric-sql/pglite");
 const { templatePath } = await import("../dist/pglite-template.js");
-const empty = new PGlite();
-await empty.waitReady;
-const dump = await empty.dumpDataDir("gzip");
-await empty.close();
-writeFileSync(templatePath(OUT), Buffer.from(await dump.arrayBuffer()));
+if (!existsSync(templatePath(OUT))) {
+  const empty = new PGlite();
+  await empty.waitReady;
+  const dump = await empty.dumpDataDir("gzip");
+  await empty.close();
+  // Written whole or not at all: a template cut short would fail every new data directory.
+  writeFileSync(`${templatePath(OUT)}.partial`, Buffer.from(await dump.arrayBuffer()));
+  renameSync(`${templatePath(OUT)}.partial`, templatePath(OUT));
+}
 console.log(`packetlab build: ${relative(ROOT, templatePath(OUT))}`);

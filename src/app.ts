@@ -29,6 +29,7 @@ import { downloadRoutes } from "./http/downloads.ts";
 import { namedSchemas } from "./http/components.ts";
 import type { RouteDeps } from "./http/deps.ts";
 import { installErrorHandler } from "./http/error-handler.ts";
+import { lazySerializers } from "./http/lazy-serializers.ts";
 import { healthRoutes } from "./http/health.ts";
 import { lessonRoutes } from "./http/lessons.ts";
 import { meRoutes } from "./http/me.ts";
@@ -72,6 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     return503OnClosing: true,
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers() } },
     // A hop count means "trust the n nearest proxies" (proxy-addr's rule, which fastify's types
     // only accept as a function).
     trustProxy:

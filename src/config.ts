@@ -275,6 +275,23 @@ const definitions = {
     default: "./dist/web",
     parse: text,
   },
+  // The queue of runs waiting for a sandbox (src/runner/fair-queue.ts): learners are served in
+  // turn; past a bound a submission is refused at once with 503 RUNNER_BUSY.
+  RUN_QUEUE_MAX: {
+    description: "Runs that may wait for a sandbox, in all; each waits at most SYNC_WAIT_MS.",
+    default: "2000",
+    parse: integer(0, 1_000_000),
+  },
+  RUN_QUEUE_MB: {
+    description: "Memory the waiting runs may hold in all (their code and files, MB).",
+    default: "64",
+    parse: integer(1, 65_536),
+  },
+  RUN_QUEUE_PER_LEARNER: {
+    description: "Runs one learner may have waiting for a sandbox (learners are served in turn).",
+    default: "4",
+    parse: integer(1, 1_000),
+  },
   TRACE_MAX_PACKETS: {
     description:
       "Packets of a run's trace stored for replay and pcap download; the rest are dropped.",

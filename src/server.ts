@@ -55,6 +55,9 @@ export async function startServer(
     };
     const pool = createRunner({
       ...(config.RUNNER_WORKERS > 0 ? { workers: config.RUNNER_WORKERS } : {}),
+      maxQueue: config.RUN_QUEUE_MAX,
+      maxQueueBytes: config.RUN_QUEUE_MB * 2 ** 20,
+      maxQueuedPerLearner: config.RUN_QUEUE_PER_LEARNER,
       limits: runLimits,
     });
     opened.runner = pool;

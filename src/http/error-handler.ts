@@ -91,12 +91,47 @@ function rejectNonFiniteNumbers(request: FastifyRequest): void {
   }
 }
 
-export function installErrorHandler(app: FastifyInstance): void {
+/** How often refusals for overload (every sandbox busy) are summed up in the log. */
+export const OVERLOAD_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * Refusals for overload are expected under load, and each one logged at error level with its
+ * stack cost more than the refusal (10 MB of log in 20 s): the first is logged as a warning,
+ * then one warning per interval with how many there were.
+ */
+function overloadLog(app: FastifyInstance, intervalMs: number) {
+  let count = 0;
+  let timer: NodeJS.Timeout | null = null;
+  const flush = () => {
+    if (count === 0) {
+      timer = null;
+      return;
+    }
+    app.log.warn({ code: "RUNNER_BUSY", refused: count, intervalMs }, "runs refused: busy");
+    count = 0;
+    timer = setTimeout(flush, intervalMs).unref();
+  };
+  return () => {
+    if (timer) {
+      count++;
+      return;
+    }
+    app.log.warn({ code: "RUNNER_BUSY", refused: 1 }, "runs refused: busy");
+    timer = setTimeout(flush, intervalMs).unref();
+  };
+}
+
+export function installErrorHandler(
+  app: FastifyInstance,
+  overloadLogIntervalMs = OVERLOAD_LOG_INTERVAL_MS,
+): void {
+  const refusedForOverload = overloadLog(app, overloadLogIntervalMs);
   app.addHook("preHandler", async (request) => rejectNonFiniteNumbers(request));
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const { code, message, headers } = classify(error, request);
     const status = error instanceof ApiError ? error.statusCode : statusOf(code);
-    if (status >= 500) request.log.error({ err: error, code }, "request failed");
+    if (code === "RUNNER_BUSY") refusedForOverload();
+    else if (status >= 500) request.log.error({ err: error, code }, "request failed");
     else request.log.info({ code, message }, "request refused");
     if (headers) void reply.headers(headers);
     if (code === "UNAUTHENTICATED")

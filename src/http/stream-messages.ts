@@ -98,6 +98,23 @@ export const RunStartedMessage = Type.Object(
   },
 );
 
+export const RunQueuedMessage = Type.Object(
+  {
+    type: Type.Literal("run-queued"),
+    seq: Seq,
+    runId: RunId,
+    position: Type.Integer({
+      minimum: 1,
+      description: "Runs to be served before this one, plus one: 1 means it is next.",
+    }),
+  },
+  {
+    $id: "StreamRunQueued",
+    description:
+      "Every sandbox is busy: the run waits its turn (learners are served in turn). Sent after run-started when the run has to wait, then again at most once a second while its place changes; a run not started within SYNC_WAIT_MS ends with error RUNNER_BUSY.",
+  },
+);
+
 export const PacketMessage = Type.Object(
   { type: Type.Literal("packet"), seq: Seq, runId: RunId, packet: ref(Packet) },
   { $id: "StreamPacket", description: "A packet of the run, as soon as its fate is known." },
@@ -148,6 +165,7 @@ export const ServerMessage = Type.Union(
     ref(ReadyMessage),
     ref(CompilingMessage),
     ref(RunStartedMessage),
+    ref(RunQueuedMessage),
     ref(PacketMessage),
     ref(OutputMessage),
     ref(RunFinishedMessage),
@@ -163,6 +181,7 @@ export const serverMessages = [
   ReadyMessage,
   CompilingMessage,
   RunStartedMessage,
+  RunQueuedMessage,
   PacketMessage,
   OutputMessage,
   RunFinishedMessage,

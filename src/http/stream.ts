@@ -280,6 +280,7 @@ class StreamConnection {
             exerciseId: message.exerciseId,
           }),
         onCompiled: () => this.send({ type: "run-started", runId, exerciseId: message.exerciseId }),
+        onQueued: (position) => this.send({ type: "run-queued", runId, position }),
         onEvent: (event) => {
           if (event.type === "packet") this.send({ type: "packet", runId, packet: event.packet });
           else this.send({ type: "output", runId, line: event.line });

@@ -42,6 +42,8 @@ export interface SubmitInput {
   idempotencyKey?: string | undefined;
   channel: "http" | "websocket";
   onEvent?: RunOptions["onEvent"];
+  /** The run's place in the queue while every sandbox is busy (1 = next). */
+  onQueued?: RunOptions["onQueued"];
   /** Called once the submission passed every check and the rate limit, as its run begins. */
   onAccepted?: () => void;
   /** A compiled language (Rust): called before and after compiling, before the run proper. */
@@ -213,9 +215,12 @@ export function createSubmitter(deps: SubmitterDeps) {
         },
         {
           signal,
+          // Learners are served in turn, whichever channel they use.
+          queueKey: input.learnerId,
           ...(input.onEvent ? { onEvent: input.onEvent } : {}),
           ...(input.onCompiling ? { onCompiling: input.onCompiling } : {}),
           ...(input.onCompiled ? { onCompiled: input.onCompiled } : {}),
+          ...(input.onQueued ? { onQueued: input.onQueued } : {}),
         },
       );
     } catch (error) {

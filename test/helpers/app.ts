@@ -36,6 +36,7 @@ export interface TestAppOptions {
   runner?: AppDeps["runner"];
   languages?: AppDeps["languages"];
   db?: Database;
+  logger?: AppDeps["logger"];
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -51,6 +52,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   });
   const app = await buildApp({
+    ...(options.logger ? { logger: options.logger } : {}),
     config,
     db,
     catalogue,

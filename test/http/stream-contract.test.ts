@@ -78,6 +78,7 @@ describe("the AsyncAPI document at /docs/asyncapi.json", () => {
         "ready",
         "compiling",
         "run-started",
+        "run-queued",
         "packet",
         "output",
         "run-finished",
@@ -87,7 +88,7 @@ describe("the AsyncAPI document at /docs/asyncapi.json", () => {
     );
     const actions = Object.values<any>(asyncApi.operations).map((operation) => operation.action);
     expect(actions.filter((action) => action === "receive")).toHaveLength(3);
-    expect(actions.filter((action) => action === "send")).toHaveLength(8);
+    expect(actions.filter((action) => action === "send")).toHaveLength(9);
     const channel = asyncApi.channels.sessionStream;
     expect(Object.keys(channel["x-close-codes"])).toEqual(["4001", "4002", "4004", "4029", "4503"]);
     expect(asyncApi.info.description).toMatch(/await `ready`, then send `run`/);
