@@ -4,6 +4,7 @@ import { createAccounts } from "./accounts.ts";
 import type { Database } from "./database.ts";
 import { guardStore } from "./errors.ts";
 import { createReports } from "./reports.ts";
+import { createLtiStore } from "./lti.ts";
 import { createOutbox } from "./outbox.ts";
 import { createSecrets } from "./secrets.ts";
 import { createSubmissions } from "./submissions.ts";
@@ -17,6 +18,7 @@ export function createStore(db: Pick<Database, "prisma" | "sql">) {
     secrets: guardStore(createSecrets(db.prisma)),
     outbox: guardStore(createOutbox(db.prisma, db.sql)),
     webhooks: guardStore(createWebhooks(db.prisma)),
+    lti: guardStore(createLtiStore(db.prisma)),
   };
 }
 
