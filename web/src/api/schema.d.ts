@@ -117,13 +117,37 @@ export interface paths {
         put?: never;
         /**
          * Join a class with its code; returns a new learner's token (shown once).
-         * @description Failed attempts are limited per client address (JOIN_FAILURE_LIMIT a minute; then 429 JOIN_RATE_LIMITED with Retry-After), so codes cannot be guessed by brute force.
+         * @description Unknown codes are limited per client address (JOIN_FAILURE_LIMIT a minute, ten times as many near a real class's code; then 429 JOIN_RATE_LIMITED with Retry-After), so codes cannot be guessed by brute force. Successful joins are limited per address and per class (JOIN_LIMIT_PER_ADDRESS, JOIN_LIMIT_PER_CLASS an hour; then 429 TOO_MANY_JOINS). A class its teacher closed answers 403 CLASS_CLOSED.
          */
         post: operations["joinClass"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/classes/{classId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete the class.
+         * @description Its learners who are in no other class are deleted with their sessions, submissions and tokens.
+         */
+        delete: operations["deleteClass"];
+        options?: never;
+        head?: never;
+        /**
+         * Open or close your class to new learners (joinsOpen).
+         * @description A closed class keeps its learners and their progress; joining it answers 403 CLASS_CLOSED until it is opened again.
+         */
+        patch: operations["updateClass"];
         trace?: never;
     };
     "/v1/classes/{classId}/progress": {
@@ -238,21 +262,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/classes/{classId}": {
+    "/v1/classes/{classId}/activity": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The class's submissions, live, as Server-Sent Events.
+         * @description text/event-stream: one `submission` event per submission (data: ActivityEvent, oldest first), the last 20 first, then each new one within about 1 s; a comment line every 15 s keeps proxies from closing it. Reconnecting with Last-Event-ID resumes after that event (an event may come twice around it: dedupe by submissionId). A browser's EventSource cannot send a token: open it with a signed link (POST /v1/download-links).
+         */
+        get: operations["streamClassActivity"];
         put?: never;
         post?: never;
-        /**
-         * Delete the class.
-         * @description Its learners who are in no other class are deleted with their sessions, submissions and tokens.
-         */
-        delete: operations["deleteClass"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -582,6 +606,178 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/lti/jwks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tool's public keys (current, next and previous), for platforms to verify it. */
+        get: operations["ltiJwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/lti/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The URLs to enter when registering packetlab in an LMS. */
+        get: operations["ltiConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/lti/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OIDC login initiation from an LMS; redirects to the platform's authorisation URL. */
+        get: operations["ltiLoginGet"];
+        put?: never;
+        /** OIDC login initiation from an LMS; redirects to the platform's authorisation URL. */
+        post: operations["ltiLoginPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/lti/launch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The platform's form post of the id_token; opens packetlab as that user. */
+        post: operations["ltiLaunch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/lti/deep-linking/select": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The picker's choice: answers with the signed LtiDeepLinkingResponse, posted to the LMS. */
+        post: operations["ltiDeepLinkingSelect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/lti/registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The registered LMSs. */
+        get: operations["listLtiRegistrations"];
+        put?: never;
+        /** Register an LMS (LTI 1.3 platform). */
+        post: operations["createLtiRegistration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/lti/registrations/{registrationId}/deployments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace a registration's deployment ids. */
+        put: operations["setLtiDeployments"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/lti/registrations/{registrationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Forget an LMS; its classes and learners stay. */
+        delete: operations["deleteLtiRegistration"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/lti/keys/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate the tool's keys: next becomes current, a new next is published. */
+        post: operations["rotateLtiKeys"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/classes/{classId}/lti-roster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Bring the class roster from the LMS (Names and Role Provisioning Services). */
+        post: operations["syncLtiRoster"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -617,6 +813,8 @@ export interface components {
              * @example KX4M7PQ2RW
              */
             joinCode: string;
+            /** @description False once the teacher closed the class to new learners (PATCH). */
+            joinsOpen: boolean;
             /** Format: date-time */
             createdAt: string;
         };
@@ -630,6 +828,15 @@ export interface components {
          */
         CreateClassRequest: {
             name: string;
+        };
+        /**
+         * @example {
+         *       "joinsOpen": false
+         *     }
+         */
+        UpdateClassRequest: {
+            /** @description False closes the class to new learners (403 CLASS_CLOSED); true opens it. */
+            joinsOpen: boolean;
         };
         /**
          * @example {
@@ -810,6 +1017,30 @@ export interface components {
              */
             fromLearnerId: string;
         };
+        /** @description The data of one `submission` event of a class's activity feed (its SSE id: createdAt and submissionId). */
+        ActivityEvent: {
+            /** @enum {string} */
+            type: "submission";
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            submissionId: string;
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            learnerId: string;
+            displayName: string;
+            lessonId: string;
+            exerciseId: string;
+            passed: boolean;
+            score: number;
+            outcome: string;
+            firstFailedCheck: components["schemas"]["CheckRef"] | (never | null);
+            /** Format: date-time */
+            createdAt: string;
+        };
         /** @description The lessons on offer, in order. */
         LessonList: {
             items: components["schemas"]["LessonSummary"][];
@@ -925,7 +1156,7 @@ export interface components {
             /** @description A learner's bearer token. */
             token: string;
         };
-        /** @description Run and grade a program, after `ready`. Refused with `error` (nothing started) for an unknown exercise or language, an oversized program, the rate limit or a run in progress; else answered by run-started, packet… and output…, then run-finished (or run-cancelled). */
+        /** @description Run and grade a program, after `ready`. Refused with `error` (nothing started) for an unknown exercise or language, an oversized program, the rate limit or a run in progress; else answered by run-started (Rust: compiling, then run-started), packet… and output…, then run-finished (or run-cancelled). */
         StreamRun: {
             /** @enum {string} */
             type: "run";
@@ -968,6 +1199,19 @@ export interface components {
              */
             learnerId: string;
         };
+        /** @description A Rust run was accepted and its program is being compiled (cached programs answer at once); `run-started` follows when the compiler has answered, also for a compile error. */
+        StreamCompiling: {
+            /** @enum {string} */
+            type: "compiling";
+            /** @description 1, 2, 3… per connection, no gaps. */
+            seq: number;
+            /**
+             * @description Names the run in every message about it; chosen by the client or the server.
+             * @example run-1
+             */
+            runId: string;
+            exerciseId: string;
+        };
         /** @description The run was accepted (exercise, language, size and rate checked) and is running. */
         StreamRunStarted: {
             /** @enum {string} */
@@ -980,6 +1224,20 @@ export interface components {
              */
             runId: string;
             exerciseId: string;
+        };
+        /** @description Every sandbox is busy: the run waits its turn (learners are served in turn). Sent after run-started when the run has to wait, then again at most once a second while its place changes; a run not started within SYNC_WAIT_MS ends with error RUNNER_BUSY. */
+        StreamRunQueued: {
+            /** @enum {string} */
+            type: "run-queued";
+            /** @description 1, 2, 3… per connection, no gaps. */
+            seq: number;
+            /**
+             * @description Names the run in every message about it; chosen by the client or the server.
+             * @example run-1
+             */
+            runId: string;
+            /** @description Runs to be served before this one, plus one: 1 means it is next. */
+            position: number;
         };
         /** @description A packet of the run, as soon as its fate is known. */
         StreamPacket: {
@@ -1096,7 +1354,7 @@ export interface components {
             };
         };
         /** @description What the server sends on the session stream. */
-        StreamServerMessage: components["schemas"]["StreamReady"] | components["schemas"]["StreamRunStarted"] | components["schemas"]["StreamPacket"] | components["schemas"]["StreamOutput"] | components["schemas"]["StreamRunFinished"] | components["schemas"]["StreamRunCancelled"] | components["schemas"]["StreamError"];
+        StreamServerMessage: components["schemas"]["StreamReady"] | components["schemas"]["StreamCompiling"] | components["schemas"]["StreamRunStarted"] | components["schemas"]["StreamRunQueued"] | components["schemas"]["StreamPacket"] | components["schemas"]["StreamOutput"] | components["schemas"]["StreamRunFinished"] | components["schemas"]["StreamRunCancelled"] | components["schemas"]["StreamError"];
         /**
          * @description submission.graded: every stored submission. progress.changed: a learner's best score on an exercise rose, or it became passed.
          * @enum {string}
@@ -1238,10 +1496,70 @@ export interface components {
             };
         };
         /**
+         * @example {
+         *       "name": "Canvas (district)",
+         *       "issuer": "https://canvas.instructure.com",
+         *       "clientId": "10000000000001",
+         *       "deploymentIds": [
+         *         "1:4dde05e8ca1973bcca9bffc13e1548820eee93a3"
+         *       ],
+         *       "authLoginUrl": "https://sso.canvaslms.com/api/lti/authorize_redirect",
+         *       "tokenUrl": "https://sso.canvaslms.com/login/oauth2/token",
+         *       "jwksUrl": "https://sso.canvaslms.com/api/lti/security/jwks"
+         *     }
+         */
+        LtiRegistrationRequest: {
+            name: string;
+            /** @description The platform's iss, exactly. */
+            issuer: string;
+            /** @description The client_id it gave packetlab. */
+            clientId: string;
+            deploymentIds: string[];
+            authLoginUrl: string;
+            tokenUrl: string;
+            jwksUrl: string;
+        };
+        /**
+         * @example {
+         *       "deploymentIds": [
+         *         "1:abc"
+         *       ]
+         *     }
+         */
+        LtiDeploymentsRequest: {
+            deploymentIds: string[];
+        };
+        LtiRegistration: {
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            id: string;
+            name: string;
+            /** @description The platform's iss, exactly. */
+            issuer: string;
+            /** @description The client_id it gave packetlab. */
+            clientId: string;
+            deploymentIds: string[];
+            authLoginUrl: string;
+            tokenUrl: string;
+            jwksUrl: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        LtiRegistrationList: {
+            items: components["schemas"]["LtiRegistration"][];
+        };
+        LtiRosterSync: {
+            members: number;
+            learnersAdded: number;
+            pages: number;
+        };
+        /**
          * @description Stable codes of the error registry (src/http/errors.ts): clients branch on them, never on messages.
          * @enum {string}
          */
-        ErrorCode: "INVALID_JSON" | "VALIDATION_FAILED" | "INVALID_CURSOR" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "LESSON_NOT_FOUND" | "EXERCISE_NOT_FOUND" | "CLASS_NOT_FOUND" | "SESSION_NOT_FOUND" | "SUBMISSION_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INVALID_MESSAGE" | "URL_NOT_ALLOWED" | "NOT_DOWNLOADABLE" | "ORIGIN_NOT_ALLOWED" | "RUN_NOT_FOUND" | "RUN_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "CODE_TOO_LARGE" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_LANGUAGE" | "RATE_LIMITED" | "JOIN_RATE_LIMITED" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "RUNNER_BUSY" | "SHUTTING_DOWN";
+        ErrorCode: "INVALID_JSON" | "VALIDATION_FAILED" | "INVALID_CURSOR" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "LESSON_NOT_FOUND" | "EXERCISE_NOT_FOUND" | "CLASS_NOT_FOUND" | "SESSION_NOT_FOUND" | "SUBMISSION_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INVALID_MESSAGE" | "URL_NOT_ALLOWED" | "LTI_UNKNOWN_PLATFORM" | "LTI_LAUNCH_REFUSED" | "LTI_REGISTRATION_EXISTS" | "LTI_ROSTER_UNAVAILABLE" | "NOT_DOWNLOADABLE" | "ORIGIN_NOT_ALLOWED" | "RUN_NOT_FOUND" | "RUN_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "CODE_TOO_LARGE" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_LANGUAGE" | "RATE_LIMITED" | "JOIN_RATE_LIMITED" | "TOO_MANY_JOINS" | "CLASS_CLOSED" | "TOO_MANY_RUNS" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "RUNNER_BUSY" | "COMPILER_BUSY" | "SHUTTING_DOWN";
         /**
          * @description Every error response has this shape; the session stream's `error` message too.
          * @example {
@@ -1897,6 +2215,12 @@ export interface components {
             instructions: string;
             starterCode: string;
             language: components["schemas"]["Language"];
+            /** @description Starter code in each language the exercise has it in (Rust: starter.rs), `starterCode` included. */
+            starterCodeByLanguage: {
+                javascript?: string;
+                typescript?: string;
+                rust?: string;
+            };
             checks: components["schemas"]["ExerciseCheck"][];
         };
         /** @description A lesson with its exercises and the learner API's types. */
@@ -2290,6 +2614,15 @@ export interface operations {
                 };
             };
             /** @description Every error response has this shape; the session stream's `error` message too. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2300,6 +2633,144 @@ export interface operations {
             };
             /** @description Every error response has this shape; the session stream's `error` message too. */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteClass: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                classId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateClass: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                classId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateClassRequest"];
+            };
+        };
+        responses: {
+            /** @description A teacher's class. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Class"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2820,9 +3291,14 @@ export interface operations {
             };
         };
     };
-    deleteClass: {
+    streamClassActivity: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Of a signed link. */
+                expires?: string;
+                /** @description Of a signed link. */
+                principal?: string;
+            };
             header?: never;
             path: {
                 /** @description A UUID. */
@@ -2832,12 +3308,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Done. */
-            204: {
+            /** @description Server-Sent Events; each event's data is an ActivityEvent. */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/event-stream": components["schemas"]["ActivityEvent"];
+                };
             };
             /** @description Every error response has this shape; the session stream's `error` message too. */
             400: {
@@ -4204,6 +4682,542 @@ export interface operations {
             };
             /** @description Every error response has this shape; the session stream's `error` message too. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ltiJwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ltiConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ltiLoginGet: {
+        parameters: {
+            query: {
+                iss: string;
+                login_hint: string;
+                target_link_uri: string;
+                lti_message_hint?: string;
+                client_id?: string;
+                lti_deployment_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ltiLoginPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    iss: string;
+                    login_hint: string;
+                    target_link_uri: string;
+                    lti_message_hint?: string;
+                    client_id?: string;
+                    lti_deployment_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ltiLaunch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    id_token?: string;
+                    state?: string;
+                    error?: string;
+                    error_description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ltiDeepLinkingSelect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    context: string;
+                    lessonId: string;
+                    exerciseId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listLtiRegistrations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /**
+                             * Format: uuid
+                             * @description A UUID.
+                             */
+                            id: string;
+                            name: string;
+                            /** @description The platform's iss, exactly. */
+                            issuer: string;
+                            /** @description The client_id it gave packetlab. */
+                            clientId: string;
+                            deploymentIds: string[];
+                            authLoginUrl: string;
+                            tokenUrl: string;
+                            jwksUrl: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createLtiRegistration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LtiRegistrationRequest"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LtiRegistration"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setLtiDeployments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                registrationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LtiDeploymentsRequest"];
+            };
+        };
+        responses: {
+            /** @description Replaced. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteLtiRegistration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                registrationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateLtiKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Rotated. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    syncLtiRoster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                classId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LtiRosterSync"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
