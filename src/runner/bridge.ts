@@ -20,7 +20,7 @@ export type StopReason =
   | { kind: "network-limit"; report: LimitReport }
   | { kind: "waited-forever"; local: string }
   /** The program ended its evaluation still waiting on a promise nothing can settle. */
-  | { kind: "never-settles" }
+  | { kind: "never-settles"; line?: number }
   | { kind: "cpu-limit" }
   | { kind: "wall-limit" }
   | { kind: "cancelled" }

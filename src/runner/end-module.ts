@@ -13,8 +13,8 @@
 
 /**
  * Set on the context's global before the evaluation: the host callback `report("state", ended,
- * pending, failed)`, `report("error", name, message, stack)`, `report("value", text)`. The
- * module takes it and deletes it before any learner code runs.
+ * pending, failed)`, `report("error", name, message, stack)`, `report("value", text)`,
+ * `report("waiting", line)`. The module takes it and deletes it before any learner code runs.
  */
 export const END_GLOBAL = "__packetlabEnd";
 
@@ -35,6 +35,7 @@ const PromiseCtor = Promise;
 const PromiseReject = Promise.reject;
 const PromiseThen = Promise.prototype.then;
 const ReflectApply = Reflect.apply;
+const ObjectCreate = Object.create;
 const ErrorCtor = Error;
 const StringCtor = String;
 const StringSlice = String.prototype.slice;
@@ -42,6 +43,11 @@ const JSONStringify = JSON.stringify;
 const MARKER = ${JSON.stringify(marker)};
 let ended = false;
 let pending = 0;
+// Where the program may be waiting: the line of the top-level await it reached last, and the
+// line of each watched call whose promise is pending (by watch order; no prototype to poison).
+let lastAwaitLine = 0;
+const watchedLines = ObjectCreate(null);
+let watchedCount = 0;
 let failed = false;
 let thrown;
 // The host learns each change at once (a callback, cheap on the fast path), so it calls into
@@ -68,14 +74,42 @@ function rejected(value) {
   fail(value);
   if (ended) tell();
 }
-export function watch(value) {
+export function mark(line, value) {
+  lastAwaitLine = line;
+  return value;
+}
+export function watch(value, line) {
   if (value !== null && typeof value === "object") {
+    const id = watchedCount;
     try {
-      ReflectApply(PromiseThen, value, [settled, rejected]);
+      ReflectApply(PromiseThen, value, [
+        () => {
+          delete watchedLines[id];
+          settled();
+        },
+        (reason) => {
+          delete watchedLines[id];
+          rejected(reason);
+        },
+      ]);
+      watchedLines[id] = line;
+      watchedCount++;
       pending++;
     } catch {}
   }
   return value;
+}
+/** Reports the line the program waits at, for a program that did not end (0: unknown). */
+export function waiting() {
+  ReflectApply(PromiseReject, PromiseCtor, [MARKER]);
+  let line = lastAwaitLine;
+  if (ended) {
+    line = 0;
+    for (let id = 0; id < watchedCount && line === 0; id++) {
+      if (watchedLines[id] !== undefined) line = watchedLines[id];
+    }
+  }
+  report("waiting", line);
 }
 export function end() {
   ended = true;

@@ -37,6 +37,7 @@ const MARKER = `packetlab:end-of-call-${NONCE}`;
 const BINDINGS = {
   specifier: `packetlab:end-${NONCE}`,
   begin: `__packetlabBegin_${NONCE}`,
+  mark: `__packetlabMark_${NONCE}`,
   fail: `__packetlabFail_${NONCE}`,
   watch: `__packetlabWatch_${NONCE}`,
   end: `__packetlabEnd_${NONCE}`,
@@ -73,7 +74,14 @@ export type Evaluation =
    * await before it). `failure`: what it threw, or what a top-level call's promise rejected with.
    * `source`: positions in its stack are in this source's terms.
    */
-  | { kind: "done"; ended: boolean; failure?: Failure; source: SourceInfo }
+  | {
+      kind: "done";
+      ended: boolean;
+      /** For a program that did not end: the line it waits at, when known. */
+      waitingLine?: number;
+      failure?: Failure;
+      source: SourceInfo;
+    }
   | { kind: "compile-error"; error: LearnerError }
   /** isolated-vm's own errors only: timeout, memory limit, disposed. */
   | { kind: "thrown"; thrown: unknown };
@@ -128,6 +136,7 @@ export async function evaluate(
 
   const state = { ended: false, pending: 0, failed: false };
   let failure: Failure | undefined;
+  let waitingAt = 0;
   ctx.global.setSync(
     END_GLOBAL,
     new ivm.Callback((kind: string, a?: unknown, b?: unknown, c?: unknown) => {
@@ -139,6 +148,8 @@ export async function evaluate(
         failure = { kind, name: String(a), message: String(b), stack: String(c) };
       } else if (kind === "value") {
         failure = { kind, text: String(a) };
+      } else if (kind === "waiting") {
+        waitingAt = typeof a === "number" ? a : 0;
       }
     }),
   );
@@ -187,8 +198,23 @@ export async function evaluate(
   }
   // A top-level call's promise still pending now never settles: nothing is left to settle it.
   const ended = state.ended && state.pending === 0;
-  if (!state.failed) return { kind: "done", ended, source: wrappedSource };
+  if (!state.failed && ended) return { kind: "done", ended, source: wrappedSource };
+  // Rare paths from here: the end module's namespace is needed (it becomes available once the
+  // module has been evaluated through its own handle; it already was, with the program).
   endModule.evaluateSync({ timeout: limits.wallMs });
+  if (!state.failed) {
+    const waiting = endModule.namespace.getSync("waiting", { reference: true }) as ivm.Reference;
+    try {
+      waiting.applySync(undefined, [], timeout);
+    } catch (thrown) {
+      if (thrown !== MARKER) return { kind: "thrown", thrown };
+    } finally {
+      waiting.release();
+    }
+    const line = waitingAt as number;
+    const at = line > 0 ? wrappedSource.map!({ line, column: 1 }) : null;
+    return { kind: "done", ended, ...(at ? { waitingLine: at.line } : {}), source: wrappedSource };
+  }
   const finish = endModule.namespace.getSync("finish", { reference: true }) as ivm.Reference;
   try {
     if (mode.sync) finish.applySync(undefined, [], timeout);

@@ -198,7 +198,10 @@ export async function executeRun(
         } else if (!result.ended) {
           // Nothing is left that could ever continue it: no timers, no I/O, every host call
           // answered. A program that can never finish would have run out of time.
-          stopReason = { kind: "never-settles" };
+          stopReason = {
+            kind: "never-settles",
+            ...(result.waitingLine !== undefined ? { line: result.waitingLine } : {}),
+          };
           clean = true;
         } else {
           clean = true;
@@ -333,7 +336,7 @@ function stopOutcome(reason: StopReason, limits: RunLimits): { outcome: Outcome;
     case "waited-forever":
       return { outcome: "time-limit", message: messages.waitedForever(reason.local) };
     case "never-settles":
-      return { outcome: "time-limit", message: messages.neverSettles() };
+      return { outcome: "time-limit", message: messages.neverSettles(reason.line) };
     case "cpu-limit":
       return { outcome: "time-limit", message: messages.cpuLimit(limits) };
     case "wall-limit":

@@ -13,8 +13,8 @@ export const messages = {
     `Your program ran for more than ${limits.wallMs} ms and was stopped. Look for a loop that never ends, or a chain of promises that never settles.`,
   waitedForever: (local: string) =>
     `recvFrom() waited forever: no datagram is on its way to ${local}, and none ever will be. Check the address and port you sent to, or call setReadTimeout() so recvFrom() gives up.`,
-  neverSettles: () =>
-    "Your program waits for something that never happens: it stopped at an await (or a then) on a promise that nothing will ever resolve, so the lines after it never ran. Check that every promise you wait for is resolved or rejected.",
+  neverSettles: (line?: number) =>
+    `Your program waits for something that never happens${line === undefined ? "" : ` (line ${line})`}: it stopped at an await (or a then) on a promise that nothing will ever resolve, so the lines after it never ran. Check that every promise you wait for is resolved or rejected.`,
   cancelled: () => "The run was cancelled before it finished.",
   memoryLimit: (limits: RunLimits) =>
     `Your program used more than ${limits.memoryMb} MB of memory and was stopped. Look for a collection that grows without end.`,

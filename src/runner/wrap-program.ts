@@ -17,6 +17,7 @@ export interface WrappedProgram {
 export interface EndBindings {
   specifier: string;
   begin: string;
+  mark: string;
   fail: string;
   watch: string;
   end: string;
@@ -57,6 +58,8 @@ export function wrapProgram(source: string, bindings: EndBindings): WrappedProgr
     }
   };
   const insertions: Insertion[] = [{ offset: 0, text: `try{${bindings.begin}();` }];
+  const lineStarts = lineStartsOf(source);
+  const lineOf = (offset: number) => lineAt(lineStarts, offset);
   const moved: string[] = [];
   // A #! line is only allowed at the very start: it becomes a comment of the same length.
   if (source.startsWith("#!")) blank(0, 2, "//");
@@ -95,9 +98,17 @@ export function wrapProgram(source: string, bindings: EndBindings): WrappedProgr
       default:
         watchCalls(statement, (expression) => {
           insertions.push({ offset: expression.start, text: `${bindings.watch}(` });
-          insertions.push({ offset: expression.end, text: ")" });
+          insertions.push({ offset: expression.end, text: `,${lineOf(expression.start)})` });
         });
     }
+    // Each top-level await notes its line first: where a program that never ended stopped.
+    findAwaits(statement, (argument) => {
+      insertions.push({
+        offset: argument.start,
+        text: `${bindings.mark}(${lineOf(argument.start)},`,
+      });
+      insertions.push({ offset: argument.end, text: ")" });
+    });
   }
 
   let body = "";
@@ -111,11 +122,11 @@ export function wrapProgram(source: string, bindings: EndBindings): WrappedProgr
     body,
     `\n}catch(thrown){${bindings.fail}(thrown)}`,
     ...moved,
-    `import { begin as ${bindings.begin}, fail as ${bindings.fail}, watch as ${bindings.watch}, end as ${bindings.end} } from ${JSON.stringify(bindings.specifier)};`,
+    `import { begin as ${bindings.begin}, mark as ${bindings.mark}, fail as ${bindings.fail}, watch as ${bindings.watch}, end as ${bindings.end} } from ${JSON.stringify(bindings.specifier)};`,
     `${bindings.end}();`,
     "",
   ].join("\n");
-  return { code, shiftBack: shiftBackFor(source, insertions) };
+  return { code, shiftBack: shiftBackFor(lineStarts, insertions) };
 }
 
 /**
@@ -159,6 +170,29 @@ function watchCalls(statement: Positioned, watch: (expression: Positioned) => vo
   }
 }
 
+const FUNCTION_LIKE = new Set([
+  "FunctionDeclaration",
+  "FunctionExpression",
+  "ArrowFunctionExpression",
+  "ClassDeclaration",
+  "ClassExpression",
+]);
+
+/** The awaits of the top level (not those inside functions or classes), by their argument. */
+function findAwaits(node: unknown, found: (argument: Positioned) => void): void {
+  if (node === null || typeof node !== "object") return;
+  if (Array.isArray(node)) {
+    for (const item of node) findAwaits(item, found);
+    return;
+  }
+  const positioned = node as Positioned & Record<string, unknown>;
+  if (typeof positioned.type !== "string" || FUNCTION_LIKE.has(positioned.type)) return;
+  if (positioned.type === "AwaitExpression") found(positioned.argument as Positioned);
+  for (const key of Object.keys(positioned)) {
+    if (key !== "type" && key !== "start" && key !== "end") findAwaits(positioned[key], found);
+  }
+}
+
 function isCall(expression: Positioned): boolean {
   if (expression.type === "CallExpression") return true;
   // `void main();`, `main().then(…);` and the like are calls too.
@@ -169,14 +203,29 @@ function isCall(expression: Positioned): boolean {
   return false;
 }
 
+function lineStartsOf(source: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < source.length; i++) if (source[i] === "\n") starts.push(i + 1);
+  return starts;
+}
+
+/** The 1-based line of an offset. */
+function lineAt(lineStarts: number[], offset: number): number {
+  let low = 0;
+  let high = lineStarts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (lineStarts[middle]! <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low + 1;
+}
+
 /** Columns on a line move right by the insertions before them on that line. */
-function shiftBackFor(source: string, insertions: Insertion[]) {
-  const lineStarts = [0];
-  for (let i = 0; i < source.length; i++) if (source[i] === "\n") lineStarts.push(i + 1);
+function shiftBackFor(lineStarts: number[], insertions: Insertion[]) {
   const byLine = new Map<number, { column: number; length: number }[]>();
   for (const { offset, text } of insertions) {
-    let line = lineStarts.length;
-    while (line > 1 && lineStarts[line - 1]! > offset) line--;
+    const line = lineAt(lineStarts, offset);
     const list = byLine.get(line) ?? [];
     list.push({ column: offset - lineStarts[line - 1]! + 1, length: text.length });
     byLine.set(line, list);

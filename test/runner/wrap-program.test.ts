@@ -8,7 +8,7 @@ import { lines, run, startRunner } from "./helpers.ts";
 const runner = startRunner();
 afterAll(() => runner.close());
 
-const bindings = { specifier: "end", begin: "b", fail: "f", watch: "w", end: "e" };
+const bindings = { specifier: "end", begin: "b", mark: "m", fail: "f", watch: "w", end: "e" };
 
 describe("positions in a wrapped program", () => {
   it("are the learner's own on the first line, inside call statements and inside functions", async () => {
@@ -35,7 +35,7 @@ describe("positions in a wrapped program", () => {
     expect(wrappedLines[0]).toBe("try{b();///usr/bin/env node");
     expect(wrappedLines[1]!.trim()).toBe("");
     expect(wrappedLines[2]).toBe("       const x = 1;");
-    expect(wrappedLines[3]).toBe("w(main());");
+    expect(wrappedLines[3]).toBe("w(main(),4);");
     expect(wrapped.code).toContain(`import { UdpSocket } from "net";`);
     expect(wrapped.shiftBack({ line: 4, column: 3 })).toEqual({ line: 4, column: 1 });
     expect(wrapped.shiftBack({ line: 4, column: 8 })).toEqual({ line: 4, column: 6 });

@@ -7,21 +7,40 @@ import { expectHealthy, lines, run, startRunner } from "../../runner/helpers.ts"
 const runner = startRunner();
 afterAll(() => runner.close());
 
-const programs: Record<string, string> = {
-  "a top-level await of a promise that never settles": `console.log("before");\nawait new Promise(() => {});\nconsole.log("after");`,
-  "a top-level await of a thenable that never calls back": `console.log("before");\nawait { then() {} };\nconsole.log("after");`,
-  "an async main whose last promise never settles": `async function main() {\n  console.log("before");\n  await new Promise(() => {});\n  console.log("after");\n}\nawait main();`,
-  "an async main, called without await, whose last promise never settles": `async function main() {\n  console.log("before");\n  await new Promise(() => {});\n  console.log("after");\n}\nmain();`,
-  "an async main called in a branch, whose last promise never settles": `async function main() {\n  console.log("before");\n  await new Promise(() => {});\n  console.log("after");\n}\nif (true) {\n  main();\n}`,
-  "a chain of awaits ending in one that never settles": `const never = new Promise(() => {});\nconst later = never.then(() => 1);\nconsole.log("before");\nawait later;\nconsole.log("after");`,
+/** Each program, and the line it is left waiting at (the top-level await or call). */
+const programs: Record<string, [string, number]> = {
+  "a top-level await of a promise that never settles": [
+    `console.log("before");\nawait new Promise(() => {});\nconsole.log("after");`,
+    2,
+  ],
+  "a top-level await of a thenable that never calls back": [
+    `console.log("before");\nawait { then() {} };\nconsole.log("after");`,
+    2,
+  ],
+  "an async main whose last promise never settles": [
+    `async function main() {\n  console.log("before");\n  await new Promise(() => {});\n  console.log("after");\n}\nawait main();`,
+    6,
+  ],
+  "an async main, called without await, whose last promise never settles": [
+    `async function main() {\n  console.log("before");\n  await new Promise(() => {});\n  console.log("after");\n}\nmain();`,
+    6,
+  ],
+  "an async main called in a branch, whose last promise never settles": [
+    `async function main() {\n  console.log("before");\n  await new Promise(() => {});\n  console.log("after");\n}\nif (true) {\n  main();\n}`,
+    7,
+  ],
+  "a chain of awaits ending in one that never settles": [
+    `const never = new Promise(() => {});\nconst later = never.then(() => 1);\nconsole.log("before");\nconst x = 1 + (await later);\nconsole.log("after", x);`,
+    4,
+  ],
 };
 
 describe("programs that wait for something that never happens", () => {
-  for (const [name, code] of Object.entries(programs)) {
-    it(`ends ${name} as time-limit, not ok`, async () => {
+  for (const [name, [code, line]] of Object.entries(programs)) {
+    it(`ends ${name} as time-limit at its line, not ok`, async () => {
       const result = await run(runner, code);
       expect(result.outcome).toBe("time-limit");
-      expect(result.message).toMatch(/waits for something that never happens/);
+      expect(result.message).toContain(`waits for something that never happens (line ${line})`);
       expect(lines(result)).toEqual(["before"]);
       await expectHealthy(runner);
     });
@@ -34,6 +53,16 @@ describe("programs that wait for something that never happens", () => {
     );
     expect(result.outcome).toBe("ok");
     expect(lines(result)).toEqual(["7"]);
+  });
+
+  it("names the learner's line in TypeScript too", async () => {
+    const result = await run(
+      runner,
+      `type Never = Promise<void>;\nconst wait: Never = new Promise(() => {});\nconsole.log("before");\nawait wait;`,
+      { language: "typescript" },
+    );
+    expect(result.outcome).toBe("time-limit");
+    expect(result.message).toContain("(line 4)");
   });
 
   it("still finishes an async main called without await once it returns", async () => {
