@@ -121,7 +121,12 @@ export function createNameServer(context: PeerContext, port: number, specs: DnsR
         name: question?.name ?? null,
         type: question ? (TYPE_NAMES[question.type] ?? String(question.type)) : "",
         answer,
-        rcode: rcode === null ? "ignored" : (RCODE_NAMES[rcode] ?? String(rcode)),
+        rcode:
+          rcode === null
+            ? "ignored"
+            : rcode === BADVERS
+              ? "BADVERS"
+              : (RCODE_NAMES[rcode] ?? String(rcode)),
       });
     };
     if (!message || message.flags.qr) {
@@ -129,9 +134,12 @@ export function createNameServer(context: PeerContext, port: number, specs: DnsR
       return;
     }
     const question = message.questions[0];
+    const edns = readEdns(message.additionals);
     let rcode: number;
     let answers: DnsRecord[] = [];
-    if (errors.length > 0 || message.questions.length !== 1 || !question) rcode = DNS_RCODE.FORMERR;
+    if (errors.length > 0 || message.questions.length !== 1 || !question || edns === "malformed")
+      rcode = DNS_RCODE.FORMERR;
+    else if (edns && edns.version > 0) rcode = BADVERS;
     else if (message.flags.opcode !== DNS_OPCODE.QUERY) rcode = DNS_RCODE.NOTIMP;
     else if (question.class !== DNS_CLASS.IN && question.class !== DNS_CLASS.ANY)
       rcode = DNS_RCODE.REFUSED;
@@ -147,12 +155,14 @@ export function createNameServer(context: PeerContext, port: number, specs: DnsR
         rd: message.flags.rd,
         ra: false,
         z: 0,
-        rcode,
+        // RFC 6891 §6.1.3: the header holds the low 4 bits of the rcode, the OPT the rest.
+        rcode: rcode & 0xf,
       },
       questions: rcode === DNS_RCODE.FORMERR || !question ? [] : [question],
       answers,
       authorities: [],
-      additionals: [],
+      // RFC 6891 §6.1.1: a query with an OPT gets one back (even FORMERR, when it was readable).
+      additionals: edns && edns !== "malformed" ? [optRecord(rcode, edns.dnssecOk)] : [],
     });
     context.send(response, datagram.from);
   };
@@ -168,6 +178,40 @@ export function createNameServer(context: PeerContext, port: number, specs: DnsR
       port,
       queries: queries.map((q) => ({ ...q, answer: [...q.answer] })),
     }),
+  };
+}
+
+// RFC 6891 §6.1.3: BADVERS, extended rcode 16 (1 in the OPT's upper rcode bits).
+const BADVERS = 16;
+/** The UDP payload the name server says it can receive (RFC 6891 §6.2.5; DNS Flag Day 2020). */
+const EDNS_UDP_PAYLOAD = 1232;
+
+interface Edns {
+  version: number;
+  /** RFC 3225 §3: the DO bit, copied into the response. */
+  dnssecOk: boolean;
+}
+
+/**
+ * The query's EDNS (RFC 6891 §6.1.1): undefined without an OPT record, "malformed" for more than
+ * one or one whose owner is not the root (FORMERR).
+ */
+function readEdns(additionals: readonly DnsRecord[]): Edns | "malformed" | undefined {
+  const opts = additionals.filter((record) => record.type === DNS_TYPE.OPT);
+  if (opts.length === 0) return undefined;
+  const opt = opts[0]!;
+  if (opts.length > 1 || opt.name !== "") return "malformed";
+  // RFC 6891 §6.1.3: TTL = extended rcode (8 bits), version (8), DO (1), Z (15).
+  return { version: (opt.ttl >>> 16) & 0xff, dnssecOk: (opt.ttl & 0x8000) !== 0 };
+}
+
+function optRecord(rcode: number, dnssecOk: boolean): DnsRecord {
+  return {
+    name: "",
+    type: DNS_TYPE.OPT,
+    class: EDNS_UDP_PAYLOAD,
+    ttl: ((((rcode >> 4) & 0xff) << 24) | (dnssecOk ? 0x8000 : 0)) >>> 0,
+    data: { kind: "raw", bytes: new Uint8Array(0) },
   };
 }
 
