@@ -23,12 +23,16 @@ function python(request: unknown): any {
 
 function topology() {
   const spec = defaultTopology("10.0.0.7");
-  spec.records.push(
+  // Every name in packetlab.test: the zone the name server is authoritative for.
+  spec.records = [
+    { name: "ns.packetlab.test", type: "A", value: "10.0.0.53" },
+    { name: "deep.below.packetlab.test", type: "A", value: "10.0.0.8" },
     { name: "alice.packetlab.test", type: "A", value: "10.0.0.7" },
     { name: "alice.packetlab.test", type: "AAAA", value: "fd00::7" },
     { name: "alice.packetlab.test", type: "TXT", value: "hello from the records" },
     { name: "www.packetlab.test", type: "CNAME", value: "alice.packetlab.test" },
-  );
+    { name: "gone.packetlab.test", type: "CNAME", value: "nobody.packetlab.test" },
+  ];
   return spec;
 }
 
@@ -103,5 +107,61 @@ describe("the name server, as dnspython sees it", () => {
   it("answers an EDNS version it does not speak with BADVERS and its own version 0 (§6.1.3)", () => {
     const [result] = ask([{ name: "alice.packetlab.test", type: "A", edns: 1 }]);
     expect(result).toMatchObject({ matches: true, rcode: "BADVERS", edns: 0, answers: [] });
+  });
+
+  const SOA = [
+    "packetlab.test.",
+    "SOA",
+    60,
+    ["ns.packetlab.test. hostmaster.packetlab.test. 1 3600 600 86400 60"],
+  ];
+
+  it("gives the zone apex its SOA and NS (RFC 1035 §6.1)", () => {
+    const [soa, ns, any] = ask([
+      { name: "packetlab.test", type: "SOA" },
+      { name: "packetlab.test", type: "NS" },
+      { name: "PacketLab.test", type: "ANY" },
+    ]);
+    expect(soa).toMatchObject({ matches: true, rcode: "NOERROR", aa: true, authority: [] });
+    expect(soa.answers).toEqual([
+      [
+        "packetlab.test.",
+        "SOA",
+        ["ns.packetlab.test. hostmaster.packetlab.test. 1 3600 600 86400 60"],
+      ],
+    ]);
+    expect(ns.answers).toEqual([["packetlab.test.", "NS", ["ns.packetlab.test."]]]);
+    expect(any.answers.map((rrset: any[]) => rrset[1]).sort()).toEqual(["NS", "SOA"]);
+  });
+
+  it("puts the zone's SOA in negative answers: NXDOMAIN and NODATA (RFC 2308 §2–3)", () => {
+    const [missing, nodata, mx, viaCname] = ask([
+      { name: "nobody.packetlab.test", type: "A", edns: 0 },
+      { name: "alice.packetlab.test", type: "SRV" },
+      { name: "alice.packetlab.test", type: "MX" },
+      { name: "gone.packetlab.test", type: "A" },
+    ]);
+    expect(missing).toMatchObject({ matches: true, rcode: "NXDOMAIN", aa: true, answers: [] });
+    expect(missing.authority).toEqual([SOA]);
+    for (const result of [nodata, mx]) {
+      expect(result).toMatchObject({ matches: true, rcode: "NOERROR", aa: true, answers: [] });
+      expect(result.authority).toEqual([SOA]);
+    }
+    expect(viaCname).toMatchObject({ matches: true, rcode: "NXDOMAIN" });
+    expect(viaCname.answers).toEqual([
+      ["gone.packetlab.test.", "CNAME", ["nobody.packetlab.test."]],
+    ]);
+    expect(viaCname.authority).toEqual([SOA]);
+  });
+
+  it("answers NOERROR, not NXDOMAIN, for the apex and names with only names below them (RFC 8020)", () => {
+    const [apex, between] = ask([
+      { name: "packetlab.test", type: "A" },
+      { name: "below.packetlab.test", type: "A" },
+    ]);
+    for (const result of [apex, between]) {
+      expect(result).toMatchObject({ matches: true, rcode: "NOERROR", answers: [] });
+      expect(result.authority).toEqual([SOA]);
+    }
   });
 });

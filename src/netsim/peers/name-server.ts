@@ -3,7 +3,10 @@
 //   names answered with an empty payload, see protocols/name-lookup.ts), chosen when every
 //   byte of the request is printable text;
 // - real DNS (RFC 1035) otherwise, answering A, AAAA, CNAME and TXT questions from the
-//   topology's records with the Authoritative Answer flag, following CNAME chains.
+//   topology's records with the Authoritative Answer flag, following CNAME chains. When the
+//   records share a zone (packetlab.test), its apex has SOA and NS records, negative answers
+//   carry the SOA (RFC 2308) and names with only names below them exist (RFC 8020; zone.ts).
+//   A query with EDNS gets an OPT record back (RFC 6891).
 // Malformed DNS: FORMERR (echoing the ID) when the 12-byte header is there; shorter messages
 // and responses (QR set) are ignored, as real servers do, so nobody is answered with garbage.
 import {
@@ -24,6 +27,7 @@ import {
 } from "../../protocols/name-lookup.ts";
 import type { DnsRecordSpec, ReceivedDatagram } from "../types.ts";
 import { formatSocketAddress, payloadText, type Peer, type PeerContext } from "./peer.ts";
+import { createZone, zoneOf } from "./zone.ts";
 
 const DEFAULT_RECORD_TTL = 300;
 const MAX_CNAME_CHAIN = 8;
@@ -66,17 +70,27 @@ export function createNameServer(context: PeerContext, port: number, specs: DnsR
     byName.set(key, [...(byName.get(key) ?? []), record]);
   }
   const queries: NameServerQuery[] = [];
+  const apex = zoneOf([...byName.keys()]);
+  const zone = apex === undefined ? undefined : createZone(apex);
+  /** RFC 8020: a name with names below it exists, even with no records of its own. */
+  const hasDescendants = (key: string) =>
+    key === zone?.apex || [...byName.keys()].some((other) => other.endsWith(`.${key}`));
 
   const resolve = (name: string, type: number): Resolution => {
     const answers: DnsRecord[] = [];
     let owner = name;
     for (let step = 0; step <= MAX_CNAME_CHAIN; step++) {
-      const records = byName.get(normaliseName(owner));
-      if (!records) return { rcode: DNS_RCODE.NXDOMAIN, answers };
+      const key = normaliseName(owner);
+      const records = byName.get(key) ?? [];
+      const apexRecords = key === zone?.apex ? zone.apexRecords : [];
+      if (records.length === 0 && !hasDescendants(key))
+        return { rcode: DNS_RCODE.NXDOMAIN, answers };
       const matching = records.filter((r) => type === TYPE_ANY || DNS_TYPE[r.type] === type);
       const alias = records.find((r) => r.type === "CNAME");
       if (matching.length > 0 || !alias) {
         answers.push(...matching.map((r) => toRecord(owner, r)));
+        for (const record of apexRecords)
+          if (type === TYPE_ANY || record.type === type) answers.push({ ...record, name: owner });
         return { rcode: DNS_RCODE.NOERROR, answers };
       }
       // RFC 1034 §3.6.2: answer with the CNAME, then restart the lookup at its target.
@@ -160,7 +174,17 @@ export function createNameServer(context: PeerContext, port: number, specs: DnsR
       },
       questions: rcode === DNS_RCODE.FORMERR || !question ? [] : [question],
       answers,
-      authorities: [],
+      // RFC 2308 §3: a negative answer (NXDOMAIN, or NOERROR without the data asked for) from
+      // inside the zone carries its SOA, by which a resolver caches the negative answer.
+      authorities:
+        zone &&
+        question &&
+        zone.contains(normaliseName(finalOwner(question.name, answers))) &&
+        (rcode === DNS_RCODE.NXDOMAIN ||
+          (rcode === DNS_RCODE.NOERROR &&
+            !answers.some((r) => r.type === question.type || question.type === TYPE_ANY)))
+          ? [zone.negativeSoa]
+          : [],
       // RFC 6891 §6.1.1: a query with an OPT gets one back (even FORMERR, when it was readable).
       additionals: edns && edns !== "malformed" ? [optRecord(rcode, edns.dnssecOk)] : [],
     });
@@ -213,6 +237,15 @@ function optRecord(rcode: number, dnssecOk: boolean): DnsRecord {
     ttl: ((((rcode >> 4) & 0xff) << 24) | (dnssecOk ? 0x8000 : 0)) >>> 0,
     data: { kind: "raw", bytes: new Uint8Array(0) },
   };
+}
+
+/** Where a CNAME chain in the answers ends: the name whose data was (not) found. */
+function finalOwner(asked: string, answers: readonly DnsRecord[]): string {
+  let owner = asked;
+  for (const record of answers)
+    if (record.data.kind === "CNAME" && normaliseName(record.name) === normaliseName(owner))
+      owner = record.data.name;
+  return owner;
 }
 
 function toRecord(owner: string, spec: DnsRecordSpec): DnsRecord {
