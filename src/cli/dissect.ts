@@ -5,17 +5,19 @@ import type { CliIo } from "./io.ts";
 import { dissectPacket } from "../protocols/dissect.ts";
 import { fromHex, toHex } from "../protocols/hex.ts";
 import { PcapError, readPcap } from "../protocols/pcap.ts";
-import type { Dissection, Field } from "../protocols/types.ts";
+import { formatDetail, formatList, type Dissected } from "./dissect-format.ts";
 
-const HELP = `usage: packetlab dissect [--json] [HEX… | FILE… | --pcap FILE]
+const HELP = `usage: packetlab dissect [-V] [-x] [--json] [HEX… | FILE… | --pcap FILE]
 
-Decodes IPv4 packets (UDP, ICMP, DNS, the lesson's name lookup) and prints every header field
-with its RFC name, value and the problems found in it.
+Decodes IPv4 packets (UDP, TCP, ICMP, DNS, the lesson's name lookup) and lists them one line a
+packet, as tshark does: number, time, source → destination, protocol, length, info.
 
   HEX          a packet as hex; spaces, colons and 0x prefixes are fine ("4500 0021 …")
   FILE         a pcap file (raw IP, IPv4 or Ethernet link type), recognised by its contents
   --pcap FILE  the same, said explicitly
   (none)       read packets from standard input: one hex packet a line, or a pcap file
+  -V           every layer and header field, with its RFC name, bits, value and problems
+  -x           the bytes as a hex dump after each packet
   --json       print a JSON array of {hex, timeUs?, layers, summary}
   --help       show this help
 
@@ -31,6 +33,8 @@ interface Input {
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   let json = false;
+  let verbose = false;
+  let hexDump = false;
   const sources: { kind: "hex" | "file"; text: string }[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -39,6 +43,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       return 0;
     }
     if (arg === "--json") json = true;
+    else if (arg === "-V" || arg === "--verbose") verbose = true;
+    else if (arg === "-x" || arg === "--hex") hexDump = true;
     else if (arg === "--pcap") {
       const file = args[++i];
       if (!file) {
@@ -46,7 +52,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         return 1;
       }
       sources.push({ kind: "file", text: file });
-    } else if (arg.startsWith("--")) {
+    } else if (arg.startsWith("-")) {
       io.err(`packetlab dissect: unknown option ${arg}\n\n${HELP}`);
       return 1;
     } else sources.push({ kind: (await isFile(arg)) ? "file" : "hex", text: arg });
@@ -80,16 +86,21 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
     readCapture(bytes, source.text, inputs, fail, io);
   }
-  const dissections = inputs.map((input) => ({ input, dissection: dissectPacket(input.bytes) }));
+  const dissections: Dissected[] = inputs.map((input) => ({
+    ...input,
+    dissection: dissectPacket(input.bytes),
+  }));
   if (json) {
-    const out = dissections.map(({ input, dissection }) => ({
-      hex: toHex(input.bytes),
-      ...(input.timeUs !== undefined ? { timeUs: input.timeUs } : {}),
+    const out = dissections.map(({ bytes, timeUs, dissection }) => ({
+      hex: toHex(bytes),
+      ...(timeUs !== undefined ? { timeUs } : {}),
       ...dissection,
     }));
     io.out(JSON.stringify(out, null, 2) + "\n");
-  } else {
-    for (const { input, dissection } of dissections) io.out(formatDissection(input, dissection));
+  } else if (verbose) {
+    for (const item of dissections) io.out(formatDetail(item, hexDump));
+  } else if (dissections.length > 0) {
+    io.out(formatList(dissections, hexDump));
   }
   return failed ? 1 : 0;
 }
@@ -141,23 +152,4 @@ function addHex(text: string, label: string, inputs: Input[], fail: (m: string) 
   } catch (error) {
     fail(`${label}: ${(error as Error).message}`);
   }
-}
-
-function formatDissection(input: Input, dissection: Dissection): string {
-  const lines = [`${input.label} (${input.bytes.length} bytes): ${dissection.summary}`];
-  for (const layer of dissection.layers) {
-    const checksum = layer.checksum ? `  [checksum ${layer.checksum}]` : "";
-    lines.push(
-      `  ${layer.title} — bytes ${layer.byteOffset}–${layer.byteOffset + layer.byteLength - 1}${checksum}`,
-    );
-    const visit = (field: Field, depth: number) => {
-      const label = `${"  ".repeat(depth)}${field.name}`.padEnd(24);
-      const bits = `bits ${field.bitOffset}+${field.bitLength}`.padEnd(14);
-      lines.push(`    ${label} ${bits} ${field.title}: ${field.display ?? String(field.value)}`);
-      field.children?.forEach((child) => visit(child, depth + 1));
-    };
-    layer.fields.forEach((field) => visit(field, 0));
-    for (const error of layer.errors) lines.push(`    ! ${error}`);
-  }
-  return lines.join("\n") + "\n\n";
 }

@@ -6,6 +6,8 @@ export interface CliIo {
   readStdin(): Promise<Uint8Array>;
   /** True when standard input is a terminal (nothing piped in). */
   stdinIsTerminal: boolean;
+  /** Colour the output: standard output is a terminal and NO_COLOR is unset. */
+  colour?: boolean;
 }
 
 // A reader that stops early (`packetlab dissect … | head`) closes the pipe: that is not an
@@ -26,4 +28,6 @@ export const processIo: CliIo = {
     return new Uint8Array(Buffer.concat(chunks));
   },
   stdinIsTerminal: Boolean(process.stdin.isTTY),
+  // https://no-color.org: any non-empty NO_COLOR turns colours off.
+  colour: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
 };

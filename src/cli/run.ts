@@ -1,12 +1,16 @@
 // `packetlab run FILE`: runs a learner program in the sandbox against the lesson's network and
-// prints its output and the packets it caused (or the RunResult as JSON).
+// prints its output and the packets it caused (or the RunResult as JSON); with --lesson and
+// --exercise it grades the program as the service would and exits 1 on a failed grade.
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
+import { loadConfig } from "../config.ts";
+import { createGrader, loadLessons } from "../grading/index.ts";
 import { defaultTopology } from "../netsim/index.ts";
-import type { TopologySpec } from "../netsim/types.ts";
 import { compilingRunnerFromEnv } from "../compile/cli-runner.ts";
 import { createRunner } from "../runner/index.ts";
-import type { Language, RunResult } from "../runner/types.ts";
+import type { Language, RunResult, Runner } from "../runner/types.ts";
+import { submissionLimits } from "../run-limits.ts";
+import { formatGrade } from "./grade-table.ts";
 import type { CliIo } from "./io.ts";
 
 const USAGE = `usage: packetlab run FILE [--lesson L --exercise E] [--seed N] [--json]
@@ -14,12 +18,15 @@ const USAGE = `usage: packetlab run FILE [--lesson L --exercise E] [--seed N] [-
 Runs FILE (JavaScript; TypeScript if it ends in .ts; Rust if .rs) in the sandbox against the lesson's
 simulated network: the learner at 10.0.0.2, a name server at 10.0.0.53:53, Alice on port 1000.
 
-  --lesson L --exercise E   use that exercise's network and files (lessons under ./lessons)
+  --lesson L --exercise E   grade FILE on that exercise (lessons under ./lessons) exactly as the
+                            service does, with the service's default limits: its output and
+                            packets, then each check (colours on a terminal)
   --seed N                  the session seed (default 1)
-  --json                    print the RunResult as JSON
+  --json                    print the RunResult (with --lesson: {run, grade}) as JSON
   --help                    show this help
 
-Exit status: 0 when the program finished ("ok"), 1 for any other outcome, 2 for bad usage.
+Exit status: with --lesson, 0 when the grade passed and 1 when it failed; without, 0 when the
+program finished ("ok") and 1 for any other outcome; 2 for bad usage.
 `;
 
 interface Options {
@@ -55,32 +62,39 @@ function parse(args: string[]): Options | { error: string } | "help" {
   return options as Options;
 }
 
-interface Network {
-  topology: TopologySpec;
-  files?: Record<string, Uint8Array>;
-}
-
-/**
- * The exercise's network, from the lessons catalogue. The one narrow import of the lessons
- * module (src/grading/catalogue.ts, `loadLessons(dir).instantiate(lesson, exercise, seed)`) is
- * made here at run time, so this command works (without --lesson) even where it is absent.
- */
-async function lessonNetwork(options: Options): Promise<Network | string> {
-  let catalogue: typeof import("../grading/catalogue.ts");
-  try {
-    catalogue = await import("../grading/catalogue.ts");
-  } catch {
-    return "--lesson is not available yet: this build has no lessons module";
+/** Grades the program on an exercise as the service does: same grader, same default limits. */
+async function gradeOffline(
+  options: Options,
+  code: string,
+  language: Language,
+  runner: Pick<Runner, "run">,
+  io: CliIo,
+) {
+  const config = loadConfig({});
+  const catalogue = await loadLessons(config.LESSONS_DIR).catch((error: Error) => error);
+  if (catalogue instanceof Error) {
+    io.err(`packetlab run: ${catalogue.message}\n`);
+    return 2;
   }
-  let loaded;
-  try {
-    loaded = await catalogue.loadLessons("lessons");
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+  if (!catalogue.instantiate(options.lesson!, options.exercise!, options.seed)) {
+    io.err(`packetlab run: no exercise "${options.exercise}" in lesson "${options.lesson}"\n`);
+    return 2;
   }
-  const instance = loaded.instantiate(options.lesson!, options.exercise!, options.seed);
-  if (!instance) return `no exercise "${options.exercise}" in lesson "${options.lesson}"`;
-  return { topology: instance.topology, files: instance.files };
+  const graded = await createGrader({ catalogue, runner }).gradeSubmission({
+    lessonId: options.lesson!,
+    exerciseId: options.exercise!,
+    code,
+    language,
+    seed: options.seed,
+    limits: submissionLimits(config),
+  });
+  if (options.json) {
+    io.out(`${JSON.stringify({ run: graded.run, grade: graded.grade }, null, 2)}\n`);
+  } else {
+    io.out(formatHuman(graded.run));
+    io.out(`\n${formatGrade(graded.grade, graded, io.colour ?? false)}`);
+  }
+  return graded.grade.passed ? 0 : 1;
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -100,39 +114,46 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.err(`packetlab run: cannot read ${options.file}: ${(error as Error).message}\n`);
     return 2;
   }
-  let network: Network = { topology: defaultTopology() };
-  if (options.lesson !== undefined) {
-    const found = await lessonNetwork(options);
-    if (typeof found === "string") {
-      io.err(`packetlab run: ${found}\n`);
-      return 2;
-    }
-    network = found;
-  }
   const extension = extname(options.file);
   const language: Language =
     extension === ".rs" ? "rust" : extension === ".ts" ? "typescript" : "javascript";
+  // The service's pool limits (from the configuration's defaults) when grading.
+  const config = loadConfig({});
+  const pool = createRunner({
+    workers: 1,
+    ...(options.lesson === undefined
+      ? {}
+      : {
+          limits: {
+            cpuMs: config.RUN_CPU_MS,
+            wallMs: config.RUN_WALL_MS,
+            memoryMb: config.RUN_MEMORY_MB,
+            outputBytes: config.RUN_OUTPUT_BYTES,
+            maxPackets: config.RUN_MAX_PACKETS,
+          },
+        }),
+  });
   const { runner, languages, close } =
     language === "rust"
-      ? await compilingRunnerFromEnv(createRunner({ workers: 1 }), io)
-      : { runner: createRunner({ workers: 1 }), languages: [language] as Language[], close: null };
-  if (!languages.includes(language)) {
-    await (close ?? (() => runner.close()))();
-    io.err("packetlab run: this machine has no Rust toolchain set up (see README, Rust)\n");
-    return 2;
-  }
+      ? await compilingRunnerFromEnv(pool, io)
+      : { runner: pool, languages: [language] as Language[], close: () => pool.close() };
   try {
+    if (!languages.includes(language)) {
+      io.err("packetlab run: this machine has no Rust toolchain set up (see README, Rust)\n");
+      return 2;
+    }
+    if (options.lesson !== undefined)
+      return await gradeOffline(options, code, language, runner, io);
     const result = await runner.run({
       code,
       language,
-      topology: network.topology,
+      topology: defaultTopology(),
       seed: options.seed,
-      ...(network.files ? { files: network.files } : {}),
     });
     io.out(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatHuman(result));
     return result.outcome === "ok" ? 0 : 1;
   } finally {
-    await (close ?? (() => runner.close()))();
+    await close();
   }
 }
 

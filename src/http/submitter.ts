@@ -13,6 +13,7 @@ import type { Metrics } from "./metrics.ts";
 import type { PacketEvent } from "../netsim/types.ts";
 import { createConcurrencyLimit } from "../quotas/concurrency.ts";
 import type { RateLimiter } from "../quotas/rate-limit.ts";
+import { submissionLimits } from "../run-limits.ts";
 
 /** The languages the sandbox can run; the API's Language enum is this list. */
 export const LANGUAGES = [
@@ -205,13 +206,7 @@ export function createSubmitter(deps: SubmitterDeps) {
           code: input.code,
           language,
           seed: input.session.seed,
-          limits: {
-            cpuMs: config.RUN_CPU_MS,
-            wallMs: Math.min(config.RUN_WALL_MS, config.SYNC_WAIT_MS),
-            memoryMb: config.RUN_MEMORY_MB,
-            outputBytes: config.RUN_OUTPUT_BYTES,
-            maxPackets: config.RUN_MAX_PACKETS,
-          },
+          limits: submissionLimits(config),
         },
         {
           signal,

@@ -10,9 +10,9 @@ const REQUEST =
   "45000029123400004011545a0a0000020a000035c000003500155f07616c6963652e6578616d706c65";
 
 describe("packetlab dissect", () => {
-  it("prints the fields of a packet given as hex", async () => {
+  it("prints the fields of a packet given as hex with -V", async () => {
     const io = captureIo();
-    expect(await main(["dissect", REQUEST], io)).toBe(0);
+    expect(await main(["dissect", "-V", REQUEST], io)).toBe(0);
     expect(io.stdout).toContain(
       "10.0.0.2:49152 → 10.0.0.53:53 UDP, 13 bytes: who is alice.example?",
     );
@@ -37,13 +37,37 @@ describe("packetlab dissect", () => {
 
   it("decodes a pcap written by scapy, given as a path or with --pcap", async () => {
     const io = captureIo();
-    expect(await main(["dissect", fixture("corpus.pcap")], io)).toBe(0);
+    expect(await main(["dissect", "--verbose", fixture("corpus.pcap")], io)).toBe(0);
     expect(io.stdout).toContain("Standard query 0xbeef A alice.example");
     expect(io.stdout).toContain("! UDP length 30 exceeds the 12 bytes left in the IP packet");
     const ethernet = captureIo();
     expect(await main(["dissect", "--json", "--pcap", fixture("ethernet.pcap")], ethernet)).toBe(0);
     expect(JSON.parse(ethernet.stdout)).toHaveLength(5);
     expect(ethernet.stderr).toContain("record 2 is ARP, not IPv4: skipped");
+  });
+
+  it("lists one line a packet by default, as tshark does, with a hex dump on -x", async () => {
+    const io = captureIo();
+    expect(await main(["dissect", fixture("corpus.pcap")], io)).toBe(0);
+    const lines = io.stdout.trimEnd().split("\n");
+    const json = captureIo();
+    await main(["dissect", "--json", fixture("corpus.pcap")], json);
+    expect(lines).toHaveLength(JSON.parse(json.stdout).length);
+    expect(lines[0]).toMatch(
+      /^ {4}1 {4}0\.000000 +10\.0\.0\.2 → 10\.0\.1\.7 +UDP +41 port 49152 → 1000/,
+    );
+    expect(io.stdout).toMatch(/10\.0\.0\.53 → 10\.0\.0\.2 +DNS +\d+ Standard query response/);
+    expect(io.stdout).toMatch(/ICMP +\d+ Destination Unreachable/);
+    expect(io.stdout).toContain("[malformed]");
+
+    const dump = captureIo();
+    expect(await main(["dissect", "-x", REQUEST], dump)).toBe(0);
+    expect(dump.stdout).toContain("DNS      41 who is alice.example?");
+    expect(dump.stdout).toContain(
+      "0000  45 00 00 29 12 34 00 00  40 11 54 5a 0a 00 00 02   E..).4..@.TZ....",
+    );
+    expect(dump.stdout).toContain("0020  65 2e 65 78 61 6d 70 6c  65");
+    expect(dump.stdout).toMatch(/ 65 +e\.example$/m);
   });
 
   it("gives every field's Wireshark display-filter name in --json", async () => {

@@ -1,0 +1,78 @@
+// `packetlab run FILE --lesson L --exercise E` grades offline exactly as the service does: the
+// same checks, messages and score for the same seed, a table (coloured only on a terminal), and
+// an exit status a script can test.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../src/cli.ts";
+import { captureIo } from "../helpers/cli-io.ts";
+import { classroom, expectStatus, startTestApp, submit, type TestApp } from "../helpers/app.ts";
+
+const exercise = "lessons/exchanging-messages/05-message-to-alice";
+const grade = ["--lesson", "exchanging-messages", "--exercise", "message-to-alice"];
+const root = new URL("../../", import.meta.url).pathname;
+
+let t: TestApp;
+beforeAll(async () => {
+  process.chdir(root);
+  t = await startTestApp();
+});
+afterAll(async () => t.close());
+
+describe("packetlab run --lesson --exercise", () => {
+  it("fails a wrong program with the service's grade for the same seed, and exits 1", async () => {
+    const { learner } = await classroom(t.app, "Ada");
+    const wrong = await import("node:fs").then((fs) =>
+      fs.readFileSync(`${exercise}/wrong/wrong-port.js`, "utf8"),
+    );
+    const served = expectStatus(
+      await submit(t.app, learner.token, learner.session.id, {
+        code: wrong,
+        language: "javascript",
+      }),
+      201,
+    );
+    const io = captureIo();
+    const status = await main(
+      [
+        "run",
+        `${exercise}/wrong/wrong-port.js`,
+        ...grade,
+        "--seed",
+        String(learner.session.seed),
+        "--json",
+      ],
+      io,
+    );
+    expect(status).toBe(1);
+    const offline = JSON.parse(io.stdout);
+    expect(offline.grade).toEqual(served.grade);
+    expect(offline.run.limits).toMatchObject({ cpuMs: 1000, memoryMb: 64, maxPackets: 1000 });
+  });
+
+  it("prints the checks as a table without colours in a pipe, with them on a terminal", async () => {
+    const plain = captureIo();
+    expect(await main(["run", `${exercise}/wrong/wrong-port.js`, ...grade], plain)).toBe(1);
+    expect(plain.stdout).toMatch(
+      /FAIL\s+A datagram reached Alice's address on port 1000\s+Alice listens on port 1000; you sent to 100\./,
+    );
+    expect(plain.stdout).toContain("hint: Send to her address and port 1000.");
+    expect(plain.stdout).toContain("FAILED exchanging-messages/message-to-alice: score 38/100");
+    expect(plain.stdout).not.toContain("\x1b[");
+
+    const io = Object.assign(captureIo(), { colour: true });
+    expect(await main(["run", `${exercise}/solution.ts`, ...grade], io)).toBe(0);
+    expect(io.stdout).toContain("\x1b[32mok\x1b[0m");
+    expect(io.stdout).toContain("PASSED");
+    expect(io.stdout).toContain("score 100/100, 4 of 4 required checks passed");
+  });
+
+  it("names an unknown exercise and exits 2", async () => {
+    const io = captureIo();
+    expect(
+      await main(
+        ["run", `${exercise}/solution.ts`, "--lesson", "exchanging-messages", "--exercise", "nope"],
+        io,
+      ),
+    ).toBe(2);
+    expect(io.stderr).toContain('no exercise "nope" in lesson "exchanging-messages"');
+  });
+});
