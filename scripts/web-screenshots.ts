@@ -43,7 +43,8 @@ try {
   const wrong = aliceSolution.replace("ALICE_PORT = 1000", "ALICE_PORT = 100");
   for (let i = 0; i < 2; i++) await submit(app, linus.token, linus.session.id, { code: wrong });
 
-  const page = await rig.browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  const page = await rig.browser.newPage();
+  await page.setViewportSize({ width: 1440, height: 1000 });
   await page.goto(`${rig.base}/`);
   await page.getByLabel("Class code").fill(klass.joinCode);
   await page.getByLabel("Your name").fill("Ada");
@@ -63,7 +64,8 @@ try {
     .click();
   await page.screenshot({ path: docs("web-playground.png"), fullPage: true });
 
-  const teacherPage = await rig.browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const teacherPage = await rig.browser.newPage();
+  await teacherPage.setViewportSize({ width: 1440, height: 900 });
   await teacherPage.goto(`${rig.base}/`);
   await teacherPage.evaluate("localStorage.clear()");
   await teacherPage.reload();
