@@ -9,6 +9,7 @@ import { bench as rust } from "./rust.ts";
 import { bench as service } from "./service.ts";
 import { bench as tcp } from "./tcp.ts";
 import { bench as teacher } from "./teacher.ts";
+import { bench as web } from "./web.ts";
 
 const benches: [string, () => Promise<void>][] = [
   ["protocols", protocols],
@@ -20,6 +21,7 @@ const benches: [string, () => Promise<void>][] = [
   ["http", http],
   ["service", service],
   ["teacher", teacher],
+  ["web", web],
 ];
 
 const wanted = process.argv.slice(2);

@@ -11,7 +11,7 @@ import { QrCode } from "./qr-code.tsx";
 const REFRESH_MS = 3000;
 const INACTIVE_MS = 10 * 60_000;
 
-type Filter = "all" | "not-passed" | "inactive";
+type Filter = "all" | "stuck" | "not-passed" | "inactive";
 
 export function ClassView({
   api,
@@ -67,6 +67,7 @@ export function ClassView({
             Show
             <select value={filter} onChange={(e) => setFilter(e.currentTarget.value as Filter)}>
               <option value="all">every learner</option>
+              <option value="stuck">stuck learners</option>
               <option value="not-passed">learners with an exercise not passed</option>
               <option value="inactive">learners inactive for 10 minutes</option>
             </select>
@@ -95,27 +96,36 @@ export function ClassView({
             <tr>
               <th scope="col">Exercise</th>
               <th scope="col">Passed</th>
+              <th scope="col">Stuck</th>
               <th scope="col">Attempts</th>
-              <th scope="col">Average best score</th>
+              <th scope="col">Attempts to pass (median)</th>
               <th scope="col">Most failed check</th>
+              <th scope="col">Common wrong answers</th>
             </tr>
           </thead>
           <tbody>
             {stats.value?.items.map((item) => (
               <tr key={`${item.lessonId}/${item.exerciseId}`}>
-                <th scope="row">
-                  {progress.value?.exercises.find((e) => e.exerciseId === item.exerciseId)?.title ??
-                    item.exerciseId}
-                </th>
+                <th scope="row">{item.title}</th>
                 <td>
                   {item.learnersPassed} of {item.learners} ({Math.round(item.passRate * 100)}%)
                 </td>
+                <td>{item.learnersStuck}</td>
                 <td>{item.attempts}</td>
-                <td>{Math.round(item.averageBestScore)}</td>
+                <td>{item.medianAttemptsToPass ?? "—"}</td>
                 <td>
                   {item.mostFailedCheck
-                    ? `${item.mostFailedCheck.id} (${item.mostFailedCheck.failures}×)`
+                    ? `${item.mostFailedCheck.title} (${item.mostFailedCheck.failures}×)`
                     : "—"}
+                </td>
+                <td>
+                  {item.wrongAnswers.length === 0
+                    ? "—"
+                    : item.wrongAnswers.slice(0, 3).map((answer) => (
+                        <div key={answer.wire}>
+                          <code>{answer.wire}</code> ({answer.learners})
+                        </div>
+                      ))}
                 </td>
               </tr>
             ))}
@@ -137,6 +147,7 @@ function Matrix({
 }) {
   const now = Date.now();
   const learners = progress.learners.filter((learner) => {
+    if (filter === "stuck") return learner.cells.some((c) => c.stuck);
     if (filter === "not-passed") return learner.cells.some((c) => c.status !== "passed");
     if (filter === "inactive") {
       const last = Math.max(

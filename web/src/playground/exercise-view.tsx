@@ -69,7 +69,17 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
   const pending = useRef<{ packets: Packet[]; output: OutputLine[] }>({ packets: [], output: [] });
   const frame = useRef(0);
   const names = useMemo(() => hostNames(session, exercise.id), [session, exercise.id]);
-  const instructions = useMemo(() => renderMarkdown(exercise.instructions), [exercise]);
+  // The page heads the exercise with its title; the instructions' own first heading would
+  // repeat it.
+  const instructions = useMemo(
+    () =>
+      renderMarkdown(
+        exercise.instructions.replace(/^\s*#\s+(.*)\n/, (line, title: string) =>
+          title.trim() === exercise.title ? "" : line,
+        ),
+      ),
+    [exercise],
+  );
 
   // Packets can arrive hundreds at a time: they are drawn once per frame, not once each.
   const flush = () => {
