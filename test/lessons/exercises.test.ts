@@ -98,8 +98,13 @@ for (const lesson of catalogue.lessons()) {
 }
 
 describe("Rust", () => {
-  it("every exercise of every lesson has a Rust reference solution and Rust wrong answers", () => {
+  // The TCP lesson (reliable-conversation) came after the Rust work: std's TcpStream is not in
+  // the facade yet, so it has no Rust files. Any other lesson is in Rust throughout.
+  const withoutRust = new Set(["reliable-conversation"]);
+
+  it("every exercise of the other lessons has a Rust solution, starter and wrong answers", () => {
     for (const lesson of catalogue.lessons()) {
+      if (withoutRust.has(lesson.detail.id)) continue;
       for (const exercise of lesson.exercises) {
         const where = `${lesson.detail.id}/${exercise.detail.id}`;
         expect(exercise.rust.solution, where).not.toBeNull();
