@@ -98,15 +98,14 @@ for (const lesson of catalogue.lessons()) {
 }
 
 describe("Rust", () => {
-  // The TCP lesson (reliable-conversation) came after the Rust work: std's TcpStream is not in
-  // the facade yet, so it has no Rust files. Any other lesson is in Rust throughout.
-  const withoutRust = new Set(["reliable-conversation"]);
+  // The hand-made TCP handshake (raw segments in and out) has no Rust version yet.
+  const withoutRust = new Set(["reliable-conversation/handshake-by-hand"]);
 
-  it("every exercise of the other lessons has a Rust solution, starter and wrong answers", () => {
+  it("every other exercise of every lesson has a Rust solution, starter and wrong answers", () => {
     for (const lesson of catalogue.lessons()) {
-      if (withoutRust.has(lesson.detail.id)) continue;
       for (const exercise of lesson.exercises) {
         const where = `${lesson.detail.id}/${exercise.detail.id}`;
+        if (withoutRust.has(where)) continue;
         expect(exercise.rust.solution, where).not.toBeNull();
         expect(exercise.rust.starter, where).not.toBeNull();
         const rust = exercise.wrongAnswers.filter((wrong) => wrong.language === "rust");
