@@ -19,7 +19,7 @@ import {
   TypedArraySet,
   Uint8ArrayCtor,
 } from "./primordials.ts";
-import { MAX_IPV4_PACKET, MAX_UDP_PAYLOAD, Op } from "./protocol.ts";
+import { MAX_IPV4_PACKET, MAX_TCP_WRITE, MAX_UDP_PAYLOAD, Op } from "./protocol.ts";
 
 interface WasmNamespace {
   Module: new (bytes: ArrayBuffer) => object;
@@ -269,6 +269,56 @@ export function runWasm(wire: ArrayBuffer, settings: { epochMs: number; seed: nu
         const file = readFile(text(name, length));
         const n = TypedArrayLength(file) < capacity ? TypedArrayLength(file) : capacity;
         TypedArraySet(region(out, n), file.subarray(0, n), 0);
+        return n;
+      }),
+    tcp_connect: (ip: number, port: number, addresses: number): number =>
+      guarded(() => {
+        region(addresses, 12);
+        const reply = callHost(runWasm, Op.tcpConnect, ipText(ip), port, null) as [
+          number,
+          string,
+          number,
+          string,
+          number,
+        ];
+        writeAddress(addresses, reply[1], reply[2]);
+        writeAddress(addresses + 6, reply[3], reply[4]);
+        return reply[0];
+      }),
+    tcp_write: (id: number, data: number, length: number): number =>
+      guarded(() => {
+        if (length > MAX_TCP_WRITE) {
+          throw new IoError("InvalidInput", `one write is at most ${MAX_TCP_WRITE} bytes`);
+        }
+        return callHost(runWasm, Op.tcpWrite, id, copyOut(data, length)) as number;
+      }),
+    tcp_read: (id: number, buffer: number, capacity: number, timeoutUs: bigint): number =>
+      guarded(() => {
+        region(buffer, capacity);
+        const timeout = timeoutUs < 0n ? null : NumberCtor(timeoutUs);
+        const data = callHost(runWasm, Op.tcpRead, id, capacity, timeout) as Uint8Array;
+        const n = TypedArrayLength(data) < capacity ? TypedArrayLength(data) : capacity;
+        TypedArraySet(region(buffer, n), data.subarray(0, n), 0);
+        return n;
+      }),
+    tcp_shutdown: (id: number, how: number): number =>
+      guarded(() => {
+        callHost(runWasm, Op.tcpShutdown, id, how === 0 ? "read" : how === 1 ? "write" : "both");
+        return 0;
+      }),
+    tcp_close(id: number): void {
+      guarded(() => {
+        callHost(runWasm, Op.tcpClose, id);
+        return 0;
+      });
+    },
+    receive_packet: (timeoutUs: bigint, buffer: number, capacity: number): number =>
+      guarded(() => {
+        region(buffer, capacity);
+        const timeout = timeoutUs < 0n ? null : NumberCtor(timeoutUs);
+        const packet = callHost(runWasm, Op.receivePacket, timeout) as Uint8Array;
+        const n = TypedArrayLength(packet) < capacity ? TypedArrayLength(packet) : capacity;
+        TypedArraySet(region(buffer, n), packet.subarray(0, n), 0);
         return n;
       }),
     last_error(out: number, capacity: number): number {

@@ -24,6 +24,12 @@ mod host {
         pub fn file_size(name: *const u8, len: usize) -> i64;
         pub fn read_file(name: *const u8, len: usize, out: *mut u8, cap: usize) -> i32;
         pub fn last_error(out: *mut u8, cap: usize) -> i32;
+        pub fn tcp_connect(ip: u32, port: u32, addresses: *mut u8) -> i32;
+        pub fn tcp_write(id: i32, data: *const u8, len: usize) -> i32;
+        pub fn tcp_read(id: i32, buf: *mut u8, cap: usize, timeout_us: i64) -> i32;
+        pub fn tcp_shutdown(id: i32, how: u32) -> i32;
+        pub fn tcp_close(id: i32);
+        pub fn receive_packet(timeout_us: i64, buf: *mut u8, cap: usize) -> i32;
     }
 
     use real::io;
@@ -42,6 +48,9 @@ mod host {
             "WouldBlock" => io::ErrorKind::WouldBlock,
             "TimedOut" => io::ErrorKind::TimedOut,
             "NotFound" => io::ErrorKind::NotFound,
+            "ConnectionRefused" => io::ErrorKind::ConnectionRefused,
+            "ConnectionReset" => io::ErrorKind::ConnectionReset,
+            "BrokenPipe" => io::ErrorKind::BrokenPipe,
             _ => io::ErrorKind::Other,
         };
         io::Error::new(kind, real::string::String::from(message))
@@ -197,6 +206,148 @@ pub mod net {
         fn drop(&mut self) {
             unsafe { host::udp_close(self.id) }
         }
+    }
+
+    fn micros(timeout: Option<Duration>) -> i64 {
+        match timeout {
+            Some(d) => d.as_micros().clamp(1, i64::MAX as u128) as i64,
+            None => -1,
+        }
+    }
+
+    /// A TCP connection from the learner's host, as std::net::TcpStream (the simulated
+    /// network's TCP does the handshake, retransmission and windows).
+    #[derive(Debug)]
+    pub struct TcpStream {
+        id: i32,
+        local: SocketAddrV4,
+        peer: SocketAddrV4,
+        read_timeout: Cell<Option<Duration>>,
+    }
+
+    impl TcpStream {
+        pub fn connect<A: ToSocketAddrs>(addr: A) -> io::Result<TcpStream> {
+            let to = first_v4(addr)?;
+            let mut addresses = [0u8; 12];
+            let id = unsafe {
+                host::tcp_connect(u32::from(*to.ip()), to.port() as u32, addresses.as_mut_ptr())
+            };
+            if id < 0 {
+                return Err(host::error());
+            }
+            let mut local = [0u8; 6];
+            let mut peer = [0u8; 6];
+            local.copy_from_slice(&addresses[..6]);
+            peer.copy_from_slice(&addresses[6..]);
+            Ok(TcpStream {
+                id,
+                local: addr_from(&local),
+                peer: addr_from(&peer),
+                read_timeout: Cell::new(None),
+            })
+        }
+
+        pub fn local_addr(&self) -> io::Result<SocketAddr> {
+            Ok(SocketAddr::V4(self.local))
+        }
+
+        pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+            Ok(SocketAddr::V4(self.peer))
+        }
+
+        pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+            let how = match how {
+                Shutdown::Read => 0,
+                Shutdown::Write => 1,
+                Shutdown::Both => 2,
+            };
+            if unsafe { host::tcp_shutdown(self.id, how) } < 0 {
+                return Err(host::error());
+            }
+            Ok(())
+        }
+
+        pub fn set_read_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
+            if timeout == Some(Duration::ZERO) {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "cannot set a 0 duration timeout",
+                ));
+            }
+            self.read_timeout.set(timeout);
+            Ok(())
+        }
+
+        pub fn read_timeout(&self) -> io::Result<Option<Duration>> {
+            Ok(self.read_timeout.get())
+        }
+
+        pub fn set_nodelay(&self, _nodelay: bool) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl io::Read for &TcpStream {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if buf.is_empty() {
+                return Ok(0);
+            }
+            let timeout = micros(self.read_timeout.get());
+            let n = unsafe { host::tcp_read(self.id, buf.as_mut_ptr(), buf.len(), timeout) };
+            if n < 0 {
+                return Err(host::error());
+            }
+            Ok(n as usize)
+        }
+    }
+
+    impl io::Write for &TcpStream {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            let len = buf.len().min(1 << 20);
+            let n = unsafe { host::tcp_write(self.id, buf.as_ptr(), len) };
+            if n < 0 {
+                return Err(host::error());
+            }
+            Ok(n as usize)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl io::Read for TcpStream {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            (&*self).read(buf)
+        }
+    }
+
+    impl io::Write for TcpStream {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            (&*self).write(buf)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Drop for TcpStream {
+        fn drop(&mut self) {
+            unsafe { host::tcp_close(self.id) }
+        }
+    }
+
+    /// The next IPv4 packet that reaches the learner's host and no socket of theirs (the
+    /// hand-made handshake's answers), waiting at most `timeout` (None: until one comes).
+    pub fn receive_packet(timeout: Option<Duration>) -> io::Result<real::vec::Vec<u8>> {
+        let mut buf = real::vec![0u8; 65_535];
+        let n = unsafe { host::receive_packet(micros(timeout), buf.as_mut_ptr(), buf.len()) };
+        if n < 0 {
+            return Err(host::error());
+        }
+        buf.truncate(n as usize);
+        Ok(buf)
     }
 
     /// Sends a whole IPv4 packet, built byte by byte, from the learner's host.

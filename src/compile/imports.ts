@@ -32,13 +32,19 @@ export const ALLOWED_IMPORTS = {
     "file_size",
     "read_file",
     "last_error",
+    "tcp_connect",
+    "tcp_write",
+    "tcp_read",
+    "tcp_shutdown",
+    "tcp_close",
+    "receive_packet",
   ],
 } as const satisfies Record<string, readonly string[]>;
 
 /** What to tell a learner whose program needs an import nobody serves. */
 export const IMPORT_HINTS: Record<string, string> = {
   path_open: "std::fs::File is not available here: read the lesson's files with std::fs::read",
-  sock_accept: "only std::net::UdpSocket is available here",
-  sock_recv: "only std::net::UdpSocket is available here",
-  sock_send: "only std::net::UdpSocket is available here",
+  sock_accept: "only std::net::UdpSocket and TcpStream (connect) are available here",
+  sock_recv: "only std::net::UdpSocket and TcpStream (connect) are available here",
+  sock_send: "only std::net::UdpSocket and TcpStream (connect) are available here",
 };

@@ -182,6 +182,15 @@ export function createRustCompiler(options: RustCompilerOptions) {
         },
       };
     }
+    if (result.signal === "SIGXFSZ") {
+      return {
+        cacheable: false,
+        error: {
+          name: "CompilerLimit",
+          message: `The compiler's output grew past ${limits.fileMb} MB: a very large static or array?`,
+        },
+      };
+    }
     if (result.exitCode === 0) {
       const wasm = new Uint8Array(await readFile(join(job, OUTPUT_FILE)));
       const verdict = checkModule(wasm, { allowedImports: ALLOWED_IMPORTS, maxMemoryBytes });

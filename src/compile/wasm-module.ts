@@ -3,6 +3,11 @@
 // module must define its own memory with a maximum no larger than the cap (rustc sets it with
 // -C link-arg=--max-memory) and may import only functions the runner serves.
 const WASM_PAGE = 65_536;
+/**
+ * A module's own size: a program with a large static (`[1u8; 50_000_000]`) fits its memory cap
+ * yet makes a module that is cached, sent to a worker, copied into the isolate and compiled.
+ */
+export const MAX_MODULE_BYTES = 16 * 1024 * 1024;
 
 export interface ModuleCheck {
   /** Each import the module asks for is one of these module → names. */
@@ -54,6 +59,13 @@ export function checkModule(bytes: Uint8Array, check: ModuleCheck): ModuleVerdic
 }
 
 function inspect(bytes: Uint8Array, check: ModuleCheck): ModuleVerdict {
+  if (bytes.length > MAX_MODULE_BYTES) {
+    const mb = (bytes.length / 2 ** 20).toFixed(1);
+    return {
+      ok: false,
+      reason: `it is ${mb} MB, over ${MAX_MODULE_BYTES / 2 ** 20} MB (a large static?)`,
+    };
+  }
   const reader = new Reader(bytes);
   const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   for (const expected of header) {

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { loadLessons } from "../../src/grading/index.ts";
 import { defaultTopology } from "../../src/netsim/index.ts";
 import type { RunEvent, RunRequest } from "../../src/runner/types.ts";
 import { HEALTHY_RUST, rustAvailable, rustRunner } from "../helpers/rust.ts";
@@ -125,6 +126,32 @@ fn main() {
       "true",
     ]);
     expect(result.packets.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("std::net::TcpStream talks to the TCP lesson's Alice; a refused connect is ConnectionRefused", async () => {
+    const lessons = await loadLessons("lessons");
+    const instance = lessons.lesson("reliable-conversation")!.topology(3, "stream-to-alice");
+    const code = `use std::io::{Read, Write};
+use std::net::{Shutdown, TcpStream, UdpSocket};
+fn main() -> std::io::Result<()> {
+    let lookup = UdpSocket::bind("0.0.0.0:0")?;
+    lookup.send_to(b"alice.packetlab.test", "10.0.0.53:53")?;
+    let mut a = [0u8; 512];
+    lookup.recv_from(&mut a)?;
+    let mut stream = TcpStream::connect((std::net::Ipv4Addr::new(a[0], a[1], a[2], a[3]), 1000))?;
+    stream.write_all(b"over TCP")?;
+    let mut buf = [0u8; 1024];
+    let n = stream.read(&mut buf)?;
+    println!("{} {}", stream.peer_addr()?.port(), n > 0);
+    stream.shutdown(Shutdown::Write)?;
+    println!("{:?}", TcpStream::connect("10.0.0.53:9").unwrap_err().kind());
+    Ok(())
+}
+`;
+    const result = await runRust(code, { topology: instance.topology });
+    expect(result.message).toBe("Your program finished.");
+    expect(result.lines).toEqual(["1000 true", "ConnectionRefused"]);
+    expect(result.packets.some((p) => p.summary.includes("SYN"))).toBe(true);
   });
 
   it("a cached module runs again without compiling, and the next healthy run works", async () => {

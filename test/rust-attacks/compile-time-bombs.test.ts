@@ -53,6 +53,10 @@ fn main() { println!("{}", deep::<()>(10)); }`,
       'static BIG: [u8; 1 << 28] = [1; 1 << 28];\nfn main() { println!("{}", BIG[12345]); }',
     ],
     [
+      "a 40 MB static that fits the memory cap but makes a huge module",
+      'static BIG: [u8; 40_000_000] = [1; 40_000_000];\nfn main() { println!("{}", BIG[12345]); }',
+    ],
+    [
       "an array type too large for the target",
       'fn main() { let x = [0u8; usize::MAX]; println!("{}", x.len()); }',
     ],

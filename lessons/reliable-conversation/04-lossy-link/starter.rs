@@ -1,0 +1,22 @@
+// Send Alice the letter over TCP on a lossy link.
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, Shutdown, SocketAddrV4, TcpStream, UdpSocket};
+use std::time::Duration;
+
+fn main() -> std::io::Result<()> {
+    // The name server is on a link without loss, but a timeout does no harm.
+    let lookup = UdpSocket::bind("0.0.0.0:0")?;
+    lookup.set_read_timeout(Some(Duration::from_secs(1)))?;
+    lookup.send_to(b"alice.packetlab.test", "10.0.0.53:53")?;
+    let mut answer = [0u8; 512];
+    lookup.recv_from(&mut answer)?;
+    let alice = Ipv4Addr::new(answer[0], answer[1], answer[2], answer[3]);
+
+    let letter = std::fs::read("letter.txt")?;
+    let mut stream = TcpStream::connect(SocketAddrV4::new(alice, 1000))?;
+    // TODO: write the whole letter, shut down your side, read Alice's answers to the end
+    let _ = (&mut stream, Shutdown::Write, |s: &mut TcpStream| s.write(b""), |s: &mut TcpStream| s.read(&mut []));
+    let answers: Vec<u8> = Vec::new();
+    println!("sent {} bytes; Alice answered {} bytes", letter.len(), answers.len());
+    Ok(())
+}
