@@ -78,6 +78,8 @@ const OPTION_NAMES: Record<number, [name: string, title: string, wireshark: stri
 export interface TcpDissection {
   layer: Layer;
   decoded: TcpDecoded;
+  /** The conversation had already carried this segment's bytes (Wireshark's analysis agrees). */
+  retransmission: boolean;
 }
 
 export interface TcpEndpoints {
@@ -110,6 +112,7 @@ export function dissectTcp(
   if (at(16, 16)) fields.push(field(DESTINATION_PORT, offset, u16(bytes, 2)));
   let checksum: ChecksumStatus | undefined;
   let summary = "truncated TCP header";
+  let retransmission = false;
   if (available >= 13) {
     const dataOffset = bytes[12]! >>> 4;
     const headerLength = dataOffset * 4;
@@ -218,6 +221,7 @@ export function dissectTcp(
       summary += " (header cut short)";
     }
     if (analysis) summary += ` [${analysis}]`;
+    retransmission = analysis === "retransmission";
   } else {
     // An ICMP error quotes 8 bytes of the segment (RFC 792): the ports and the sequence number.
     if (available >= 8) {
@@ -229,6 +233,7 @@ export function dissectTcp(
   const headerBytes = available >= 13 ? Math.max((bytes[12]! >>> 4) * 4, TCP_HEADER_BYTES) : 0;
   return {
     decoded,
+    retransmission,
     layer: {
       protocol: "tcp",
       title: "Transmission Control Protocol",
