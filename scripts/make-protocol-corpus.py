@@ -471,6 +471,11 @@ def tcp_cases():
                                      proto=6, flags=1, ident=0x4444)
     quoted = ip_tcp(50016, 8098, seq=0x01020304, flags=SYN, **m)
     yield "tcp-in-icmp-unreachable", ip_icmp(icmp(3, 3, data=quoted[:28]), src=ALICE)
+    # The simulated network's own TCP over a lossy link (scripts/make-tcp-engine-trace.ts):
+    # its handshake, data, retransmissions, duplicate ACKs and FINs, in trace order.
+    with open(os.path.join(OUT, "engine-conversation.hex")) as f:
+        for i, line in enumerate(l for l in f.read().split() if l):
+            yield f"engine-{i + 1:02d}", bytes.fromhex(line)
 
 
 def zero_sum_payload(sport, dport):

@@ -78,6 +78,8 @@ const OPTION_NAMES: Record<number, [name: string, title: string, wireshark: stri
 export interface TcpDissection {
   layer: Layer;
   decoded: TcpDecoded;
+  /** The conversation had already carried this segment's bytes (Wireshark's analysis agrees). */
+  retransmission: boolean;
 }
 
 export interface TcpEndpoints {
@@ -110,6 +112,7 @@ export function dissectTcp(
   if (at(16, 16)) fields.push(field(DESTINATION_PORT, offset, u16(bytes, 2)));
   let checksum: ChecksumStatus | undefined;
   let summary = "truncated TCP header";
+  let retransmission = false;
   if (available >= 13) {
     const dataOffset = bytes[12]! >>> 4;
     const headerLength = dataOffset * 4;
@@ -138,6 +141,10 @@ export function dissectTcp(
         )
       : { sender: null, receiver: null };
     if (sender && receiver && !bogus) learn(sender, receiver, seq, flags, ack, options);
+    const analysis =
+      sender && !bogus
+        ? analyse(sender, seq, flags, ack, u16(bytes, 14), available - headerLength)
+        : null;
     if (sender && bogus && sender.base === null) sender.base = (seq - 1) >>> 0;
     const relativeSeq = sender?.base != null ? (seq - sender.base) >>> 0 : seq;
     const relativeAck = ackSet && receiver?.base != null ? (ack - receiver.base) >>> 0 : ack;
@@ -213,6 +220,8 @@ export function dissectTcp(
     if (short && partial === undefined && available >= TCP_HEADER_BYTES) {
       summary += " (header cut short)";
     }
+    if (analysis) summary += ` [${analysis}]`;
+    retransmission = analysis === "retransmission";
   } else {
     // An ICMP error quotes 8 bytes of the segment (RFC 792): the ports and the sequence number.
     if (available >= 8) {
@@ -224,6 +233,7 @@ export function dissectTcp(
   const headerBytes = available >= 13 ? Math.max((bytes[12]! >>> 4) * 4, TCP_HEADER_BYTES) : 0;
   return {
     decoded,
+    retransmission,
     layer: {
       protocol: "tcp",
       title: "Transmission Control Protocol",
@@ -262,6 +272,40 @@ function learn(
     sender.base = (seq - 1) >>> 0;
   }
   if (flags & TCP_FLAG.ACK && receiver.base === null) receiver.base = (ack - 1) >>> 0;
+}
+
+/**
+ * What Wireshark's TCP analysis would call the segment, for the packet list: a retransmission
+ * (data or SYN/FIN this side had sent before) or a duplicate ACK (RFC 5681 §2: no data, same
+ * acknowledgment number and window as the previous ACK). Only where the trace shows both.
+ */
+function analyse(
+  sender: TcpDirection,
+  seq: number,
+  flags: number,
+  ack: number,
+  window: number,
+  length: number,
+): string | null {
+  const control = flags & (TCP_FLAG.SYN | TCP_FLAG.FIN) ? 1 : 0;
+  const end = (seq + length + control) >>> 0;
+  let result: string | null = null;
+  if (length + control > 0) {
+    if (sender.nextSeq !== null && ((end - sender.nextSeq) | 0) <= 0) result = "retransmission";
+    if (sender.nextSeq === null || ((end - sender.nextSeq) | 0) > 0) sender.nextSeq = end;
+    sender.lastAck = null;
+    sender.duplicateAcks = 0;
+  } else if (flags & TCP_FLAG.ACK && !(flags & TCP_FLAG.RST)) {
+    if (sender.lastAck === ack && sender.lastWindow === window) {
+      sender.duplicateAcks++;
+      result = `duplicate ACK #${sender.duplicateAcks}`;
+    } else {
+      sender.duplicateAcks = 0;
+    }
+    sender.lastAck = ack;
+    sender.lastWindow = window;
+  }
+  return result;
 }
 
 function windowField(

@@ -178,7 +178,10 @@ function tcpDissection(
     tcp.layer.summary.replace(/^port \d+ → \d+ /, "");
   if (data.length === 0) return finish([ipLayer, tcp.layer], summary);
   const application = dissectPayload(data, offset + tcp.layer.byteLength);
+  // Wireshark hands neither a retransmission's data nor a known application port's data to its
+  // data dissector; we show the bytes all the same, unnamed.
   if (
+    tcp.retransmission ||
     WIRESHARK_TCP_APPLICATION_PORTS.has(tcpHeader.sourcePort) ||
     WIRESHARK_TCP_APPLICATION_PORTS.has(tcpHeader.destinationPort)
   ) {

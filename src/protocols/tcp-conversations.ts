@@ -7,6 +7,12 @@ export interface TcpDirection {
   base: number | null;
   /** Window scale shift (≥ 0); -1 unknown (no SYN seen); -2 not in use. */
   scale: number;
+  /** The sequence number after the highest byte (or SYN/FIN) this side has sent, once seen. */
+  nextSeq: number | null;
+  /** This side's last pure ACK: its acknowledgment number and window (duplicate-ACK test). */
+  lastAck: number | null;
+  lastWindow: number;
+  duplicateAcks: number;
 }
 
 export interface TcpConversation {
@@ -47,7 +53,14 @@ export function createTcpConversations(): TcpConversations {
 function direction(conversation: TcpConversation, endpoint: string): TcpDirection {
   let found = conversation.directions.get(endpoint);
   if (!found) {
-    found = { base: null, scale: -1 };
+    found = {
+      base: null,
+      scale: -1,
+      nextSeq: null,
+      lastAck: null,
+      lastWindow: -1,
+      duplicateAcks: 0,
+    };
     conversation.directions.set(endpoint, found);
   }
   return found;

@@ -184,7 +184,7 @@ export async function evaluate(
   try {
     module.instantiateSync(ctx, (specifier) => facades.get(specifier)!);
   } catch (thrown) {
-    // A name the facades do not export (`import { TcpStream } from "net"`, a default import):
+    // A name the facades do not export (`import { QuicStream } from "net"`, a default import):
     // V8 finds it only when linking. The learner's mistake, not an internal error.
     if (!(thrown instanceof SyntaxError)) throw thrown;
     return { kind: "compile-error", error: linkErrorFrom(thrown, source.code, source) };

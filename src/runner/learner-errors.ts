@@ -27,7 +27,7 @@ export function compileErrorFrom(error: unknown, source: SourceInfo): LearnerErr
 
 /**
  * V8's SyntaxError from linking, which has no position: "The requested module 'net' does not
- * provide an export named 'TcpStream'". Placed on the first import or export line naming it.
+ * provide an export named 'QuicStream'". Placed on the first import or export line naming it.
  */
 export function linkErrorFrom(error: SyntaxError, code: string, source: SourceInfo): LearnerError {
   const message = error.message.replace(COMPILE_POSITION, "");

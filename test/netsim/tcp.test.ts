@@ -2,7 +2,8 @@
 // link model's loss, duplication and reordering, checked through the packet trace.
 import { describe, expect, it } from "vitest";
 import { decodeIpv4 } from "../../src/protocols/ipv4.ts";
-import { decodeTcp, TCP_FLAG, type TcpHeader } from "../../src/protocols/tcp.ts";
+import { decodeTcp, encodeTcp, TCP_FLAG, type TcpHeader } from "../../src/protocols/tcp.ts";
+import { encodeIpv4, IP_PROTOCOL } from "../../src/protocols/ipv4.ts";
 import { fromHex } from "../../src/protocols/hex.ts";
 import type { Network, PacketEvent, TopologySpec } from "../../src/netsim/index.ts";
 import { bytes, open, text } from "./helpers.ts";
@@ -207,5 +208,34 @@ describe("TCP in the simulated network", () => {
     expect(segments(network).filter((s) => s.tcp.flags === TCP_FLAG.SYN)).toHaveLength(5);
     expect(network.nowUs).toBe(31_000_000);
     expect(network.limitReached).toBeNull();
+  });
+
+  it("bounds what a flood of hand-made SYNs can hold open at a listener", () => {
+    const network = open(topology());
+    for (let port = 30000; port < 30040; port++) {
+      const addresses = { source: "10.0.0.2", destination: ALICE };
+      const syn = encodeTcp(
+        { sourcePort: port, destinationPort: 1000, syn: true },
+        new Uint8Array(0),
+        addresses,
+      );
+      network.learner.sendRaw(encodeIpv4({ ...addresses, protocol: IP_PROTOCOL.TCP }, syn));
+    }
+    network.settle();
+    const full = network.events.filter(
+      (e) => e.fate.status === "dropped" && e.fate.reason === "receive-queue-full",
+    );
+    expect(full).toHaveLength(40 - 16);
+    expect(network.limitReached).toBeNull();
+  });
+
+  it("counts streams and listeners against the socket limit", () => {
+    const network = open(topology(), { limits: { maxSockets: 3 } });
+    network.learner.listenTcp({ address: "0.0.0.0", port: 7000 });
+    network.learner.connectTcp({ address: ALICE, port: 1000 }, null);
+    network.learner.connectTcp({ address: ALICE, port: 1000 }, null);
+    expect(() => network.learner.connectTcp({ address: ALICE, port: 1000 }, null)).toThrow(
+      expect.objectContaining({ code: "SOCKET_LIMIT" }),
+    );
   });
 });

@@ -98,4 +98,27 @@ describe("TCP segments (RFC 9293 §3.1)", () => {
     expect(synAck.topProtocol).toBe("tcp");
     expect(synAck.summary).toContain("[SYN, ACK] seq 4000 ack 1001");
   });
+
+  it("marks retransmissions and duplicate ACKs in the summary, as Wireshark's analysis does", () => {
+    const conversations = createTcpConversations();
+    const a = "10.0.0.2";
+    const b = "10.0.1.7";
+    const send = (from: string, to: string, fields: Parameters<typeof encodeTcp>[0], data = "") =>
+      dissectPacket(
+        encodeIpv4(
+          { source: from, destination: to, protocol: IP_PROTOCOL.TCP },
+          encodeTcp(fields, new TextEncoder().encode(data), { source: from, destination: to }),
+        ),
+        conversations,
+      ).summary;
+    const data = { sourcePort: 80, destinationPort: 5, acknowledgmentNumber: 1, ack: true };
+    const ack = { sourcePort: 5, destinationPort: 80, sequenceNumber: 1, ack: true };
+    send(b, a, { ...data, sequenceNumber: 100 }, "x".repeat(10));
+    expect(send(a, b, { ...ack, acknowledgmentNumber: 110 })).not.toContain("duplicate");
+    send(b, a, { ...data, sequenceNumber: 120 }, "x".repeat(10));
+    expect(send(a, b, { ...ack, acknowledgmentNumber: 110 })).toContain("[duplicate ACK #1]");
+    expect(send(b, a, { ...data, sequenceNumber: 110 }, "x".repeat(10))).toContain(
+      "[retransmission]",
+    );
+  });
 });

@@ -99,6 +99,19 @@ const KNOWN_DIFFERENCES: Record<string, { names: RegExp; reason: string }> = {
       "in a quoted segment Wireshark shows the sequence number only as tcp.seq; we show the raw " +
       "number as in every other segment, with the relative one (the same number here) below it",
   },
+  "engine-13": {
+    names: /^data\./,
+    reason:
+      "the data of a segment Wireshark's analysis calls a retransmission is not handed on as " +
+      "data.data; Wireshark counts this one as such because a pure ACK that arrived earlier " +
+      "carried a higher sequence number, which our analysis does not count",
+  },
+  "engine-29": {
+    names: /^data\./,
+    reason:
+      "a fast retransmission whose data Wireshark still hands on as data.data, while we show the " +
+      "data of every segment we mark as a retransmission unnamed",
+  },
   "ip-trailing-bytes": {
     names: /^data\./,
     reason: "bytes after the IP total length are link-layer padding to us; Wireshark shows them",

@@ -26,11 +26,11 @@ describe("module specifiers", () => {
   it('reports a name that "net" does not export as a compile error at its line', async () => {
     const result = await run(
       runner,
-      `// a TCP client\nimport { UdpSocket, TcpStream } from "net";\nconsole.log(TcpStream);`,
+      `// a QUIC client\nimport { UdpSocket, QuicStream } from "net";\nconsole.log(QuicStream);`,
     );
     expect(result.outcome).toBe("compile-error");
     expect(result.error).toMatchObject({ name: "SyntaxError", line: 2, column: 21 });
-    expect(result.error?.message).toContain("TcpStream");
+    expect(result.error?.message).toContain("QuicStream");
     await expectHealthy(runner);
   });
 
