@@ -14,6 +14,10 @@ import type { Config } from "./config.ts";
 import type { Grader, LessonCatalogue } from "./grading/types.ts";
 import { createAddressPolicy } from "./integrations/address-policy.ts";
 import { createOutboundHttp, type OutboundHttp } from "./integrations/outbound-http.ts";
+import { createScoreDeliverer } from "./integrations/lti/ags.ts";
+import { createPlatformKeys } from "./integrations/lti/platform-keys.ts";
+import { createServiceTokens } from "./integrations/lti/service-tokens.ts";
+import { createToolKeys } from "./integrations/lti/tool-keys.ts";
 import { createRelay } from "./integrations/relay.ts";
 import { createWebhookDeliverer } from "./integrations/webhook-deliverer.ts";
 import type { Database } from "./progress/database.ts";
@@ -32,6 +36,7 @@ import { installErrorHandler } from "./http/error-handler.ts";
 import { lazySerializers } from "./http/lazy-serializers.ts";
 import { healthRoutes } from "./http/health.ts";
 import { lessonRoutes } from "./http/lessons.ts";
+import { ltiRoutes } from "./http/lti.ts";
 import { meRoutes } from "./http/me.ts";
 import { createMetrics } from "./http/metrics.ts";
 import { progressRoutes } from "./http/progress.ts";
@@ -145,9 +150,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const outboundHttp =
     deps.outboundHttp ??
     createOutboundHttp({ policy: addressPolicy, timeoutMs: config.OUTBOUND_TIMEOUT_MS });
+  const toolKeys = createToolKeys(store.lti);
+  const ltiTokens = createServiceTokens({ http: outboundHttp, toolKeys });
+  const lti = {
+    toolKeys,
+    platformKeys: createPlatformKeys({
+      http: outboundHttp,
+      cooldownMs: config.LTI_JWKS_COOLDOWN_MS,
+    }),
+    tokens: ltiTokens,
+    http: outboundHttp,
+  };
   const relay = createRelay({
     outbox: store.outbox,
     deliverers: {
+      "lti-score": createScoreDeliverer({
+        store: store.lti,
+        http: outboundHttp,
+        tokens: ltiTokens,
+      }),
       webhook: createWebhookDeliverer({
         store,
         http: outboundHttp,
@@ -200,6 +221,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     shutdown: shutdown.signal,
     downloadLinks,
     addressPolicy,
+    lti,
     wakeRelay: () => relay.wake(),
   };
   for (const routes of [
@@ -219,6 +241,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     downloadRoutes,
     webAppRoutes,
     webhookRoutes,
+    ltiRoutes,
   ]) {
     await app.register(routes, routeDeps);
   }

@@ -440,6 +440,23 @@ const definitions = {
     default: "64",
     parse: integer(0, 16_384),
   },
+  LTI_PUBLIC_URL: {
+    description:
+      "The address LMSs reach packetlab at (https://lessons.example.org), for the LTI redirect and launch URLs. Unset: taken from each request's Host (behind a proxy, set TRUST_PROXY).",
+    default: "",
+    parse: optionalUrl(["https:", "http:"]),
+  },
+  LTI_CLOCK_SKEW_S: {
+    description: "Clock difference tolerated on an LTI id_token's exp and iat (seconds).",
+    default: "60",
+    parse: integer(0, 600),
+  },
+  LTI_JWKS_COOLDOWN_MS: {
+    description:
+      "Least time between two fetches of a platform's key set caused by an unknown kid (ms).",
+    default: "10000",
+    parse: integer(0, 3_600_000),
+  },
 } satisfies Record<string, Option<unknown>>;
 
 type Definitions = typeof definitions;

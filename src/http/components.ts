@@ -21,6 +21,7 @@ import { packetSchemas, Trace } from "./packet-schemas.ts";
 import { progressSchemas } from "./progress.ts";
 import { sessionRequestSchemas } from "./sessions.ts";
 import { streamSchemas } from "./stream-messages.ts";
+import { ltiSchemas } from "./lti.ts";
 import { webhookSchemas } from "./webhook-schemas.ts";
 import {
   CheckResult,
@@ -54,6 +55,7 @@ export const namedSchemas = [
   ...downloadSchemas,
   ...streamSchemas,
   ...webhookSchemas,
+  ...ltiSchemas,
   ErrorCode,
   ErrorResponse,
   ...packetSchemas,

@@ -1,6 +1,10 @@
 // What the route plugins receive: narrow capabilities, built once in buildApp.
 import type { Config } from "../config.ts";
 import type { AddressPolicy } from "../integrations/address-policy.ts";
+import type { PlatformKeys } from "../integrations/lti/platform-keys.ts";
+import type { ServiceTokens } from "../integrations/lti/service-tokens.ts";
+import type { ToolKeys } from "../integrations/lti/tool-keys.ts";
+import type { OutboundHttp } from "../integrations/outbound-http.ts";
 import type { LessonCatalogue } from "../grading/types.ts";
 import type { Store } from "../progress/store.ts";
 import type { Runner } from "../runner/types.ts";
@@ -27,6 +31,13 @@ export interface RouteDeps {
   downloadLinks: Pick<DownloadLinks, "sign">;
   /** Which addresses outgoing requests may reach (webhook URLs are checked against it). */
   addressPolicy: AddressPolicy;
+  /** LTI 1.3: the tool's keys, platforms' keys, service tokens, outgoing requests. */
+  lti: {
+    toolKeys: ToolKeys;
+    platformKeys: PlatformKeys;
+    tokens: ServiceTokens;
+    http: OutboundHttp;
+  };
   /** Tells the outbox relay that a delivery is due now. */
   wakeRelay(): void;
 }

@@ -30,6 +30,22 @@ export const errorCodes = {
     title:
       "The URL may not be called: not http(s), or a private address (see OUTBOUND_ALLOW_PRIVATE).",
   },
+  LTI_UNKNOWN_PLATFORM: {
+    status: 400,
+    title: "No LMS is registered with this issuer, client_id and deployment.",
+  },
+  LTI_LAUNCH_REFUSED: {
+    status: 401,
+    title: "The LTI launch is refused: its state or id_token did not pass validation.",
+  },
+  LTI_REGISTRATION_EXISTS: {
+    status: 409,
+    title: "An LMS with this issuer and client_id is registered already.",
+  },
+  LTI_ROSTER_UNAVAILABLE: {
+    status: 409,
+    title: "The class's roster cannot be read from its LMS.",
+  },
   NOT_DOWNLOADABLE: { status: 400, title: "The path is not a download a link can be made for." },
   ORIGIN_NOT_ALLOWED: {
     status: 403,

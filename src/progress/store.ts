@@ -5,6 +5,7 @@ import type { Database } from "./database.ts";
 import { guardStore } from "./errors.ts";
 import { createReports } from "./reports.ts";
 import { createRoster } from "./roster.ts";
+import { createLtiStore } from "./lti.ts";
 import { createOutbox } from "./outbox.ts";
 import { createSecrets } from "./secrets.ts";
 import { createSubmissions } from "./submissions.ts";
@@ -19,6 +20,7 @@ export function createStore(db: Pick<Database, "prisma" | "sql">) {
     roster: guardStore(createRoster(db.prisma)),
     outbox: guardStore(createOutbox(db.prisma, db.sql)),
     webhooks: guardStore(createWebhooks(db.prisma)),
+    lti: guardStore(createLtiStore(db.prisma)),
   };
 }
 

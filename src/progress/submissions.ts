@@ -135,6 +135,19 @@ const outboxDeliveries = `INSERT INTO outbox (id, kind, target_id, ordering_key,
         SELECT 1 FROM enrolments en JOIN classes c ON c.id = en.class_id
         WHERE en.learner_id = $2::uuid AND c.teacher_id = w.teacher_id)`;
 
+// LTI AGS: when the learner's progress on the exercise changed, one score delivery per line item
+// of that exercise in a class of theirs, for LMS users who are this learner (never instructors:
+// they map to teachers, who do not submit). The score itself is read when sent.
+const outboxScores = `INSERT INTO outbox (id, kind, target_id, ordering_key, event_type, payload)
+      SELECT gen_random_uuid(), 'lti-score', li.id, li.id::text || ':' || $2::uuid::text, 'lti.score',
+        jsonb_build_object('lineItemId', li.id, 'learnerId', $2::uuid)
+      FROM lti_line_items li
+      JOIN enrolments en ON en.class_id = li.class_id AND en.learner_id = $2::uuid
+      WHERE li.lesson_id = $4 AND li.exercise_id = $5
+        AND EXISTS (SELECT 1 FROM events WHERE type = 'progress.changed')
+        AND EXISTS (SELECT 1 FROM lti_users u
+          WHERE u.registration_id = li.registration_id AND u.learner_id = $2::uuid)`;
+
 function isoMillis(column: string): string {
   return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }
@@ -198,6 +211,8 @@ const recordStatement: Statement = {
       ${outboxEvents}
     ), deliveries AS (
       ${outboxDeliveries}
+    ), scores AS (
+      ${outboxScores}
     )
     SELECT created_at AS "createdAt" FROM submission`,
 };

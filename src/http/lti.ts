@@ -1,0 +1,521 @@
+// LTI 1.3: the tool's key set, OIDC login and launch (browser-facing, form-encoded), the Deep
+// Linking picker, and the operator's registrations. The flow is LTI Core §5 and the Security
+// Framework §5.1.1: /lti/login gets the platform's third-party login, stores a CSPRNG state and
+// nonce bound to this browser by a cookie, and redirects to the platform; the platform posts an
+// id_token to /lti/launch, which is verified in full before anything is stored.
+import { randomBytes } from "node:crypto";
+import cookie from "@fastify/cookie";
+import formbody from "@fastify/formbody";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { Type } from "typebox";
+import { checkOutboundUrl } from "../integrations/outbound-http.ts";
+import {
+  deepLinkingResponse,
+  pickerToken,
+  readPickerToken,
+} from "../integrations/lti/deep-linking.ts";
+import { completeLaunch } from "../integrations/lti/launch.ts";
+import { syncRoster } from "../integrations/lti/nrps.ts";
+import { LaunchRefused, validateLaunch } from "../integrations/lti/validate-launch.ts";
+import type { RegistrationRecord } from "../progress/lti.ts";
+import { teacherIdOf } from "./auth.ts";
+import type { RouteDeps } from "./deps.ts";
+import { apiError, quote } from "./errors.ts";
+import { autoPostForm, escapeHtml, sendPage } from "./lti-pages.ts";
+import { ref } from "./schema-kit.ts";
+import { responses, Uuid } from "./schemas.ts";
+
+const BROWSER_COOKIE = "packetlab_lti_browser";
+const STATE_LIFETIME_MS = 10 * 60_000;
+
+const Url = Type.String({ minLength: 8, maxLength: 2000 });
+const registrationExample = {
+  name: "Canvas (district)",
+  issuer: "https://canvas.instructure.com",
+  clientId: "10000000000001",
+  deploymentIds: ["1:4dde05e8ca1973bcca9bffc13e1548820eee93a3"],
+  authLoginUrl: "https://sso.canvaslms.com/api/lti/authorize_redirect",
+  tokenUrl: "https://sso.canvaslms.com/login/oauth2/token",
+  jwksUrl: "https://sso.canvaslms.com/api/lti/security/jwks",
+};
+const DeploymentIds = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+  minItems: 1,
+  maxItems: 100,
+});
+const RegistrationBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    issuer: Type.String({
+      minLength: 1,
+      maxLength: 500,
+      description: "The platform's iss, exactly.",
+    }),
+    clientId: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: "The client_id it gave packetlab.",
+    }),
+    deploymentIds: DeploymentIds,
+    authLoginUrl: Url,
+    tokenUrl: Url,
+    jwksUrl: Url,
+  },
+  { $id: "LtiRegistrationRequest", examples: [registrationExample] },
+);
+const DeploymentsBody = Type.Object(
+  { deploymentIds: DeploymentIds },
+  { $id: "LtiDeploymentsRequest", examples: [{ deploymentIds: ["1:abc"] }] },
+);
+const Registration = Type.Object(
+  { id: Uuid, ...RegistrationBody.properties, createdAt: Type.String({ format: "date-time" }) },
+  { $id: "LtiRegistration" },
+);
+const RegistrationList = Type.Object(
+  { items: Type.Array(ref(Registration)) },
+  { $id: "LtiRegistrationList" },
+);
+const RosterSync = Type.Object(
+  { members: Type.Integer(), learnersAdded: Type.Integer(), pages: Type.Integer() },
+  { $id: "LtiRosterSync" },
+);
+
+export const ltiSchemas = [
+  RegistrationBody,
+  DeploymentsBody,
+  Registration,
+  RegistrationList,
+  RosterSync,
+];
+
+const registrationView = (row: RegistrationRecord) => ({
+  id: row.id,
+  name: row.name,
+  issuer: row.issuer,
+  clientId: row.clientId,
+  deploymentIds: row.deploymentIds,
+  authLoginUrl: row.authLoginUrl,
+  tokenUrl: row.tokenUrl,
+  jwksUrl: row.jwksUrl,
+  createdAt: row.createdAt.toISOString(),
+});
+
+const LoginParams = Type.Object({
+  iss: Type.String({ minLength: 1, maxLength: 500 }),
+  login_hint: Type.String({ minLength: 1, maxLength: 2000 }),
+  target_link_uri: Type.String({ minLength: 1, maxLength: 2000 }),
+  lti_message_hint: Type.Optional(Type.String({ maxLength: 4000 })),
+  client_id: Type.Optional(Type.String({ maxLength: 200 })),
+  lti_deployment_id: Type.Optional(Type.String({ maxLength: 200 })),
+});
+
+export const ltiRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
+  await app.register(formbody, { bodyLimit: 65_536 });
+  await app.register(cookie);
+  const { lti } = deps.store;
+  const { toolKeys, platformKeys, tokens, http } = deps.lti;
+  const publicUrl = (request: FastifyRequest) =>
+    (deps.config.LTI_PUBLIC_URL ?? `${request.protocol}://${request.host}`).replace(/\/$/, "");
+
+  app.get(
+    "/lti/jwks",
+    {
+      schema: {
+        tags: ["lti"],
+        operationId: "ltiJwks",
+        summary: "The tool's public keys (current, next and previous), for platforms to verify it.",
+      },
+    },
+    async (_request, reply) =>
+      reply.header("cache-control", "public, max-age=3600").send(await toolKeys.jwks()),
+  );
+
+  app.get(
+    "/lti/config",
+    {
+      schema: {
+        tags: ["lti"],
+        operationId: "ltiConfig",
+        summary: "The URLs to enter when registering packetlab in an LMS.",
+      },
+    },
+    async (request) => {
+      const base = publicUrl(request);
+      return {
+        oidcLoginUrl: `${base}/lti/login`,
+        redirectUrl: `${base}/lti/launch`,
+        targetLinkUri: `${base}/lti/launch`,
+        deepLinkingUrl: `${base}/lti/launch`,
+        jwksUrl: `${base}/lti/jwks`,
+        scopes: [
+          "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
+          "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+          "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
+        ],
+      };
+    },
+  );
+
+  // Third-party initiated login (Security Framework §5.1.1.1): GET or form POST.
+  const login = async (request: FastifyRequest, params: Record<string, string | undefined>) => {
+    const iss = params.iss;
+    if (!iss || !params.login_hint || !params.target_link_uri)
+      throw apiError("VALIDATION_FAILED", "A login needs iss, login_hint and target_link_uri.");
+    const candidates = await lti.registrationsOf(iss, params.client_id);
+    if (candidates.length === 0)
+      throw apiError(
+        "LTI_UNKNOWN_PLATFORM",
+        `No platform is registered with issuer ${quote(iss)}${params.client_id ? ` and client_id ${quote(params.client_id)}` : ""}.`,
+      );
+    if (candidates.length > 1)
+      throw apiError(
+        "LTI_UNKNOWN_PLATFORM",
+        `Several registrations share issuer ${quote(iss)}; the platform must send client_id.`,
+      );
+    const registration = candidates[0]!;
+    if (params.lti_deployment_id && !registration.deploymentIds.includes(params.lti_deployment_id))
+      throw apiError(
+        "LTI_UNKNOWN_PLATFORM",
+        `Deployment ${quote(params.lti_deployment_id)} is not registered.`,
+      );
+    const state = randomBytes(32).toString("base64url");
+    const nonce = randomBytes(32).toString("base64url");
+    const browser =
+      (request.cookies[BROWSER_COOKIE] as string | undefined) ??
+      randomBytes(32).toString("base64url");
+    await lti.createLaunchState({
+      state,
+      nonce,
+      registrationId: registration.id,
+      browser,
+      expiresAt: new Date(Date.now() + STATE_LIFETIME_MS),
+    });
+    const auth = new URL(registration.authLoginUrl);
+    const query = {
+      scope: "openid",
+      response_type: "id_token",
+      response_mode: "form_post",
+      prompt: "none",
+      client_id: registration.clientId,
+      redirect_uri: `${publicUrl(request)}/lti/launch`,
+      login_hint: params.login_hint,
+      state,
+      nonce,
+      ...(params.lti_message_hint ? { lti_message_hint: params.lti_message_hint } : {}),
+    };
+    for (const [name, value] of Object.entries(query)) auth.searchParams.set(name, value);
+    return { location: auth.toString(), browser };
+  };
+
+  const loginSchema = {
+    tags: ["lti"],
+    summary: "OIDC login initiation from an LMS; redirects to the platform's authorisation URL.",
+  };
+  app.get(
+    "/lti/login",
+    { schema: { ...loginSchema, operationId: "ltiLoginGet", querystring: LoginParams } },
+    async (request, reply) => redirectWithCookie(reply, await login(request, request.query)),
+  );
+  app.post(
+    "/lti/login",
+    {
+      schema: { ...loginSchema, operationId: "ltiLoginPost", body: LoginParams },
+    },
+    async (request, reply) => redirectWithCookie(reply, await login(request, request.body)),
+  );
+
+  function redirectWithCookie(reply: FastifyReply, target: { location: string; browser: string }) {
+    // SameSite=None: the launch is a cross-site POST from the LMS, which must carry it back.
+    return reply
+      .setCookie(BROWSER_COOKIE, target.browser, {
+        path: "/lti",
+        httpOnly: true,
+        secure: true,
+        sameSite: "none",
+        maxAge: STATE_LIFETIME_MS / 1000,
+      })
+      .redirect(target.location, 302);
+  }
+
+  app.post(
+    "/lti/launch",
+    {
+      schema: {
+        tags: ["lti"],
+        operationId: "ltiLaunch",
+        summary: "The platform's form post of the id_token; opens packetlab as that user.",
+        body: Type.Object({
+          id_token: Type.Optional(Type.String({ maxLength: 65_536 })),
+          state: Type.Optional(Type.String({ maxLength: 200 })),
+          error: Type.Optional(Type.String({ maxLength: 200 })),
+          error_description: Type.Optional(Type.String({ maxLength: 2000 })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { id_token: idToken, state, error } = request.body;
+      if (error) throw apiError("LTI_LAUNCH_REFUSED", `The platform answered ${quote(error)}.`);
+      if (!state || !idToken)
+        throw apiError("LTI_LAUNCH_REFUSED", "The launch needs id_token and state.");
+      const spent = await lti.consumeLaunchState(state, request.cookies[BROWSER_COOKIE]);
+      if (!spent.ok) throw apiError("LTI_LAUNCH_REFUSED", `The state is refused: ${spent.reason}.`);
+      const registration = await lti.findRegistration(spent.registrationId);
+      if (!registration)
+        throw apiError("LTI_LAUNCH_REFUSED", "The platform's registration was deleted.");
+      let claims;
+      try {
+        claims = await validateLaunch(idToken, {
+          registration,
+          nonce: spent.nonce,
+          keys: platformKeys.keysAt(registration.jwksUrl),
+          clockSkewS: deps.config.LTI_CLOCK_SKEW_S,
+        });
+      } catch (refused) {
+        if (refused instanceof LaunchRefused)
+          throw apiError("LTI_LAUNCH_REFUSED", `The id_token is refused: ${refused.message}.`);
+        throw refused;
+      }
+      if (claims.messageType === "LtiDeepLinkingRequest") {
+        const context = await pickerToken(toolKeys, {
+          registrationId: registration.id,
+          deploymentId: claims.deploymentId,
+          returnUrl: claims.deepLinking!.returnUrl,
+          data: claims.deepLinking!.data,
+        });
+        return sendPage(reply, "Choose an exercise", () => pickerPage(context));
+      }
+      const result = await completeLaunch(
+        { store: lti, catalogue: deps.catalogue, http, tokens },
+        registration,
+        claims,
+      ).catch((failure: Error) => {
+        throw apiError("LTI_LAUNCH_REFUSED", failure.message);
+      });
+      const launch = {
+        role: result.role,
+        token: result.token,
+        classId: result.classId ?? null,
+        lessonId: result.lessonId ?? null,
+        exerciseId: result.exerciseId ?? null,
+        scoresPassedBack: result.lineItemId !== undefined,
+      };
+      const json = JSON.stringify(launch).replace(/</g, "\\u003c");
+      return sendPage(
+        reply,
+        "packetlab",
+        (nonce) =>
+          `<h1>packetlab</h1><p>Signed in as <strong>${escapeHtml(result.name)}</strong> (${result.role}).</p>` +
+          (result.lessonId
+            ? `<p>Lesson <code>${escapeHtml(result.lessonId)}</code>${result.exerciseId ? `, exercise <code>${escapeHtml(result.exerciseId)}</code>` : ""}.</p>`
+            : "") +
+          `<p><a href="/">Open packetlab</a></p>` +
+          `<script type="application/json" id="packetlab-launch">${json}</script>` +
+          `<script nonce="${nonce}">try{sessionStorage.setItem("packetlab-launch",document.getElementById("packetlab-launch").textContent)}catch(e){}</script>`,
+      );
+    },
+  );
+
+  function pickerPage(context: string): string {
+    const items = deps.catalogue
+      .list()
+      .flatMap((lesson) =>
+        lesson.exercises.map(
+          (exercise) =>
+            `<li><form method="post" action="/lti/deep-linking/select">` +
+            `<input type="hidden" name="context" value="${escapeHtml(context)}">` +
+            `<input type="hidden" name="lessonId" value="${escapeHtml(lesson.id)}">` +
+            `<input type="hidden" name="exerciseId" value="${escapeHtml(exercise.id)}">` +
+            `<button type="submit">${escapeHtml(lesson.title)}: ${escapeHtml(exercise.title)}</button></form></li>`,
+        ),
+      )
+      .join("");
+    return `<h1>Choose an exercise</h1><ul>${items}</ul>`;
+  }
+
+  app.post(
+    "/lti/deep-linking/select",
+    {
+      schema: {
+        tags: ["lti"],
+        operationId: "ltiDeepLinkingSelect",
+        summary:
+          "The picker's choice: answers with the signed LtiDeepLinkingResponse, posted to the LMS.",
+        body: Type.Object({
+          context: Type.String({ maxLength: 8000 }),
+          lessonId: Type.String({ maxLength: 100 }),
+          exerciseId: Type.String({ maxLength: 100 }),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { context, lessonId, exerciseId } = request.body;
+      const picker = await readPickerToken(toolKeys, context);
+      if (!picker)
+        throw apiError("LTI_LAUNCH_REFUSED", "The picker's context is invalid or expired.");
+      const registration = await lti.findRegistration(picker.registrationId);
+      if (!registration)
+        throw apiError("LTI_LAUNCH_REFUSED", "The platform's registration was deleted.");
+      const lesson = deps.catalogue.get(lessonId);
+      const exercise = lesson?.exercises.find((entry) => entry.id === exerciseId);
+      if (!lesson || !exercise)
+        throw apiError(
+          "EXERCISE_NOT_FOUND",
+          `No exercise ${quote(exerciseId)} in lesson ${quote(lessonId)}.`,
+        );
+      const jwt = await deepLinkingResponse(toolKeys, registration, picker, {
+        title: `${lesson.title}: ${exercise.title}`,
+        launchUrl: `${publicUrl(request)}/lti/launch`,
+        lessonId,
+        exerciseId,
+      });
+      return sendPage(reply, "Returning to the LMS", (nonce) =>
+        autoPostForm(nonce, picker.returnUrl, { JWT: jwt }),
+      );
+    },
+  );
+
+  // The operator's registrations.
+  const operatorOnly = { preHandler: app.requireRole("operator") };
+  app.post(
+    "/v1/lti/registrations",
+    {
+      ...operatorOnly,
+      schema: {
+        tags: ["lti"],
+        operationId: "createLtiRegistration",
+        summary: "Register an LMS (LTI 1.3 platform).",
+        body: ref(RegistrationBody),
+        response: responses({ 201: ref(Registration) }, 400, 401, 403, 409, 503),
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      for (const field of ["authLoginUrl", "tokenUrl", "jwksUrl"] as const) {
+        const refused = checkOutboundUrl(body[field], deps.addressPolicy);
+        if (refused)
+          throw apiError("URL_NOT_ALLOWED", `${field} ${quote(body[field])}: ${refused}.`);
+      }
+      if ((await lti.registrationsOf(body.issuer, body.clientId)).length > 0)
+        throw apiError(
+          "LTI_REGISTRATION_EXISTS",
+          `Issuer ${quote(body.issuer)} with client_id ${quote(body.clientId)} is registered already.`,
+        );
+      const created = await lti.createRegistration({
+        ...body,
+        deploymentIds: [...new Set(body.deploymentIds)],
+      });
+      return reply.status(201).send(registrationView(created));
+    },
+  );
+
+  app.get(
+    "/v1/lti/registrations",
+    {
+      ...operatorOnly,
+      schema: {
+        tags: ["lti"],
+        operationId: "listLtiRegistrations",
+        summary: "The registered LMSs.",
+        response: responses(
+          { 200: Type.Object({ items: Type.Array(Registration) }) },
+          401,
+          403,
+          503,
+        ),
+      },
+    },
+    async () => ({ items: (await lti.listRegistrations()).map(registrationView) }),
+  );
+
+  app.put(
+    "/v1/lti/registrations/:registrationId/deployments",
+    {
+      ...operatorOnly,
+      schema: {
+        tags: ["lti"],
+        operationId: "setLtiDeployments",
+        summary: "Replace a registration's deployment ids.",
+        params: Type.Object({ registrationId: Uuid }),
+        body: ref(DeploymentsBody),
+        response: responses(
+          { 204: { type: "null", description: "Replaced." } },
+          400,
+          401,
+          403,
+          404,
+          503,
+        ),
+      },
+    },
+    async (request, reply) => {
+      if (!(await lti.updateDeployments(request.params.registrationId, request.body.deploymentIds)))
+        throw apiError("NOT_FOUND", `No registration ${quote(request.params.registrationId)}.`);
+      return reply.status(204).send();
+    },
+  );
+
+  app.delete(
+    "/v1/lti/registrations/:registrationId",
+    {
+      ...operatorOnly,
+      schema: {
+        tags: ["lti"],
+        operationId: "deleteLtiRegistration",
+        summary: "Forget an LMS; its classes and learners stay.",
+        params: Type.Object({ registrationId: Uuid }),
+        response: responses(
+          { 204: { type: "null", description: "Deleted." } },
+          400,
+          401,
+          403,
+          404,
+          503,
+        ),
+      },
+    },
+    async (request, reply) => {
+      if (!(await lti.deleteRegistration(request.params.registrationId)))
+        throw apiError("NOT_FOUND", `No registration ${quote(request.params.registrationId)}.`);
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    "/v1/lti/keys/rotate",
+    {
+      ...operatorOnly,
+      schema: {
+        tags: ["lti"],
+        operationId: "rotateLtiKeys",
+        summary: "Rotate the tool's keys: next becomes current, a new next is published.",
+        response: responses({ 204: { type: "null", description: "Rotated." } }, 401, 403, 503),
+      },
+    },
+    async (_request, reply) => {
+      await toolKeys.rotate();
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    "/v1/classes/:classId/lti-roster",
+    {
+      preHandler: app.requireRole("teacher"),
+      schema: {
+        tags: ["lti"],
+        operationId: "syncLtiRoster",
+        summary: "Bring the class roster from the LMS (Names and Role Provisioning Services).",
+        params: Type.Object({ classId: Uuid }),
+        response: responses({ 200: ref(RosterSync) }, 400, 401, 403, 404, 409, 503),
+      },
+    },
+    async (request) => {
+      const { classId } = request.params;
+      if (!(await deps.store.accounts.findTeachersClass(teacherIdOf(request), classId)))
+        throw apiError("NOT_FOUND", `You have no class ${quote(classId)}.`);
+      const synced = await syncRoster({ store: lti, http, tokens }, classId);
+      if ("refused" in synced) throw apiError("LTI_ROSTER_UNAVAILABLE", synced.refused);
+      return synced;
+    },
+  );
+};
