@@ -137,11 +137,13 @@ const outboxDeliveries = `INSERT INTO outbox (id, kind, target_id, ordering_key,
 
 // LTI AGS: when the learner's progress on the exercise changed, one score delivery per line item
 // of that exercise in a class of theirs, for LMS users who are this learner (never instructors:
-// they map to teachers, who do not submit). The score itself is read when sent.
+// they map to teachers, who do not submit). Each carries the progress it reports, so the
+// platform sees every change in order even when an earlier delivery was retried.
 const outboxScores = `INSERT INTO outbox (id, kind, target_id, ordering_key, event_type, payload)
       SELECT gen_random_uuid(), 'lti-score', li.id, li.id::text || ':' || $2::uuid::text, 'lti.score',
-        jsonb_build_object('lineItemId', li.id, 'learnerId', $2::uuid)
-      FROM lti_line_items li
+        jsonb_build_object('lineItemId', li.id, 'learnerId', $2::uuid, 'bestScore', p.best_score,
+          'passed', p.passed)
+      FROM lti_line_items li CROSS JOIN progress_row p
       JOIN enrolments en ON en.class_id = li.class_id AND en.learner_id = $2::uuid
       WHERE li.lesson_id = $4 AND li.exercise_id = $5
         AND EXISTS (SELECT 1 FROM events WHERE type = 'progress.changed')

@@ -1,6 +1,6 @@
 // Assignment and Grade Services: a learner's score, posted when it changes, through the outbox
-// (kind "lti-score"). The score is read from progress/ when sent, so a retry sends the latest
-// best score. Platform quirks handled here: timestamps that only increase and are at least a
+// (kind "lti-score"). Each message carries the learner's progress as the grade's statement
+// wrote it (progress/), so the platform sees the changes in order. Platform quirks handled here: timestamps that only increase and are at least a
 // second apart (Canvas refuses earlier ones, Moodle answers 409 to one not later in whole
 // seconds), FullyGraded always (Canvas ignores scoreGiven otherwise), never for instructors
 // (Canvas answers 422), the exact content type (Moodle is strict), Retry-After on 429/403.
@@ -27,14 +27,18 @@ export function createScoreDeliverer(deps: {
   tokens: Pick<ServiceTokens, "get" | "forget">;
 }) {
   return async (message: OutboxMessage): Promise<DeliveryResult> => {
-    const { lineItemId, learnerId } = message.payload as { lineItemId: string; learnerId: string };
+    const { lineItemId, learnerId, bestScore, passed } = message.payload as {
+      lineItemId: string;
+      learnerId: string;
+      bestScore: number;
+      passed: boolean;
+    };
     const target = await deps.store.scoreTarget(lineItemId, learnerId);
     if (!target)
       return { ok: false, status: null, error: "line item or LMS user is gone", permanent: true };
-    const { lineItem, registration, user, progress } = target;
+    const { lineItem, registration, user } = target;
     if (!user.learnerId || user.teacherId)
       return { ok: false, status: null, error: "not sent for instructors", permanent: true };
-    if (!progress) return { ok: false, status: null, error: "no progress yet", permanent: true };
     if (!lineItem.scopes.includes(SCOPES.score))
       return {
         ok: false,
@@ -54,9 +58,9 @@ export function createScoreDeliverer(deps: {
     const scoreMaximum = lineItem.scoreMaximum;
     const body = JSON.stringify({
       userId: user.sub,
-      scoreGiven: Math.min(scoreMaximum, (progress.bestScore / 100) * scoreMaximum),
+      scoreGiven: Math.min(scoreMaximum, (bestScore / 100) * scoreMaximum),
       scoreMaximum,
-      activityProgress: progress.passed ? "Completed" : "Submitted",
+      activityProgress: passed ? "Completed" : "Submitted",
       gradingProgress: "FullyGraded",
       timestamp: timestamp.toISOString(),
     });
