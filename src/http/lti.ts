@@ -291,13 +291,23 @@ export const ltiRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps)
       ).catch((failure: Error) => {
         throw apiError("LTI_LAUNCH_REFUSED", failure.message);
       });
+      // The web app's hash routes (web/src/route.ts): the exercise for a learner, the class for
+      // a teacher. The app reads the account from localStorage (web/src/account.ts).
+      const route =
+        result.role === "learner" && result.lessonId && result.exerciseId
+          ? `#/learn/${encodeURIComponent(result.lessonId)}/${encodeURIComponent(result.exerciseId)}`
+          : result.role === "teacher" && result.classId
+            ? `#/teach/${encodeURIComponent(result.classId)}`
+            : "#/";
       const launch = {
         role: result.role,
         token: result.token,
+        name: result.name,
         classId: result.classId ?? null,
         lessonId: result.lessonId ?? null,
         exerciseId: result.exerciseId ?? null,
         scoresPassedBack: result.lineItemId !== undefined,
+        open: `/${route}`,
       };
       const json = JSON.stringify(launch).replace(/</g, "\\u003c");
       return sendPage(
@@ -308,9 +318,11 @@ export const ltiRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps)
           (result.lessonId
             ? `<p>Lesson <code>${escapeHtml(result.lessonId)}</code>${result.exerciseId ? `, exercise <code>${escapeHtml(result.exerciseId)}</code>` : ""}.</p>`
             : "") +
-          `<p><a href="/">Open packetlab</a></p>` +
+          `<p><a href="${escapeHtml(launch.open)}">Open packetlab</a></p>` +
           `<script type="application/json" id="packetlab-launch">${json}</script>` +
-          `<script nonce="${nonce}">try{sessionStorage.setItem("packetlab-launch",document.getElementById("packetlab-launch").textContent)}catch(e){}</script>`,
+          `<script nonce="${nonce}">try{var l=JSON.parse(document.getElementById("packetlab-launch").textContent);` +
+          `localStorage.setItem("packetlab.account",JSON.stringify({role:l.role,token:l.token,name:l.name}));` +
+          `location.replace(l.open)}catch(e){}</script>`,
       );
     },
   );

@@ -268,6 +268,13 @@ describe("valid launches", () => {
     );
     const result = launched(response);
     expect(result.role).toBe(expected);
+    // Opens the web app where it matters: the exercise, or the teacher's class.
+    expect(result.open).toBe(
+      expected === "learner"
+        ? "/#/learn/exchanging-messages/message-to-alice"
+        : `/#/teach/${result.classId}`,
+    );
+    expect(response.body).toContain('localStorage.setItem("packetlab.account"');
     expect(result.lessonId).toBe("exchanging-messages");
     expect(result.exerciseId).toBe("message-to-alice");
     const me = expectStatus(
