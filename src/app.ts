@@ -36,6 +36,7 @@ import { installErrorHandler } from "./http/error-handler.ts";
 import { lazySerializers } from "./http/lazy-serializers.ts";
 import { healthRoutes } from "./http/health.ts";
 import { lessonRoutes } from "./http/lessons.ts";
+import { ltiAdminRoutes } from "./http/lti-admin.ts";
 import { ltiRoutes } from "./http/lti.ts";
 import { meRoutes } from "./http/me.ts";
 import { createMetrics } from "./http/metrics.ts";
@@ -242,6 +243,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     webAppRoutes,
     webhookRoutes,
     ltiRoutes,
+    ltiAdminRoutes,
   ]) {
     await app.register(routes, routeDeps);
   }

@@ -23,6 +23,10 @@ const commands: Record<string, Command> = {
     summary: "create a teacher and print their token",
     load: () => import("./cli/create-teacher.ts"),
   },
+  lti: {
+    summary: "register LMSs (LTI 1.3), list them, rotate the tool's keys",
+    load: () => import("./cli/lti.ts"),
+  },
   config: {
     summary: "show the configuration, or its reference (--markdown)",
     load: () => import("./cli/config.ts"),

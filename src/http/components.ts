@@ -21,7 +21,7 @@ import { packetSchemas, Trace } from "./packet-schemas.ts";
 import { progressSchemas } from "./progress.ts";
 import { sessionRequestSchemas } from "./sessions.ts";
 import { streamSchemas } from "./stream-messages.ts";
-import { ltiSchemas } from "./lti.ts";
+import { ltiSchemas } from "./lti-admin.ts";
 import { webhookSchemas } from "./webhook-schemas.ts";
 import {
   CheckResult,

@@ -2,103 +2,27 @@
 // Linking picker, and the operator's registrations. The flow is LTI Core §5 and the Security
 // Framework §5.1.1: /lti/login gets the platform's third-party login, stores a CSPRNG state and
 // nonce bound to this browser by a cookie, and redirects to the platform; the platform posts an
-// id_token to /lti/launch, which is verified in full before anything is stored.
+// id_token to /lti/launch, which is verified in full before anything is stored. The operator's
+// and teachers' LTI routes are in lti-admin.ts.
 import { randomBytes } from "node:crypto";
 import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
-import { checkOutboundUrl } from "../integrations/outbound-http.ts";
 import {
   deepLinkingResponse,
   pickerToken,
   readPickerToken,
 } from "../integrations/lti/deep-linking.ts";
 import { completeLaunch } from "../integrations/lti/launch.ts";
-import { syncRoster } from "../integrations/lti/nrps.ts";
 import { LaunchRefused, validateLaunch } from "../integrations/lti/validate-launch.ts";
-import type { RegistrationRecord } from "../progress/lti.ts";
-import { teacherIdOf } from "./auth.ts";
 import type { RouteDeps } from "./deps.ts";
 import { apiError, quote } from "./errors.ts";
 import { autoPostForm, escapeHtml, sendPage } from "./lti-pages.ts";
-import { ref } from "./schema-kit.ts";
-import { responses, Uuid } from "./schemas.ts";
 
 const BROWSER_COOKIE = "packetlab_lti_browser";
 const STATE_LIFETIME_MS = 10 * 60_000;
-
-const Url = Type.String({ minLength: 8, maxLength: 2000 });
-const registrationExample = {
-  name: "Canvas (district)",
-  issuer: "https://canvas.instructure.com",
-  clientId: "10000000000001",
-  deploymentIds: ["1:4dde05e8ca1973bcca9bffc13e1548820eee93a3"],
-  authLoginUrl: "https://sso.canvaslms.com/api/lti/authorize_redirect",
-  tokenUrl: "https://sso.canvaslms.com/login/oauth2/token",
-  jwksUrl: "https://sso.canvaslms.com/api/lti/security/jwks",
-};
-const DeploymentIds = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
-  minItems: 1,
-  maxItems: 100,
-});
-const RegistrationBody = Type.Object(
-  {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    issuer: Type.String({
-      minLength: 1,
-      maxLength: 500,
-      description: "The platform's iss, exactly.",
-    }),
-    clientId: Type.String({
-      minLength: 1,
-      maxLength: 200,
-      description: "The client_id it gave packetlab.",
-    }),
-    deploymentIds: DeploymentIds,
-    authLoginUrl: Url,
-    tokenUrl: Url,
-    jwksUrl: Url,
-  },
-  { $id: "LtiRegistrationRequest", examples: [registrationExample] },
-);
-const DeploymentsBody = Type.Object(
-  { deploymentIds: DeploymentIds },
-  { $id: "LtiDeploymentsRequest", examples: [{ deploymentIds: ["1:abc"] }] },
-);
-const Registration = Type.Object(
-  { id: Uuid, ...RegistrationBody.properties, createdAt: Type.String({ format: "date-time" }) },
-  { $id: "LtiRegistration" },
-);
-const RegistrationList = Type.Object(
-  { items: Type.Array(ref(Registration)) },
-  { $id: "LtiRegistrationList" },
-);
-const RosterSync = Type.Object(
-  { members: Type.Integer(), learnersAdded: Type.Integer(), pages: Type.Integer() },
-  { $id: "LtiRosterSync" },
-);
-
-export const ltiSchemas = [
-  RegistrationBody,
-  DeploymentsBody,
-  Registration,
-  RegistrationList,
-  RosterSync,
-];
-
-const registrationView = (row: RegistrationRecord) => ({
-  id: row.id,
-  name: row.name,
-  issuer: row.issuer,
-  clientId: row.clientId,
-  deploymentIds: row.deploymentIds,
-  authLoginUrl: row.authLoginUrl,
-  tokenUrl: row.tokenUrl,
-  jwksUrl: row.jwksUrl,
-  createdAt: row.createdAt.toISOString(),
-});
 
 const LoginParams = Type.Object({
   iss: Type.String({ minLength: 1, maxLength: 500 }),
@@ -291,13 +215,23 @@ export const ltiRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps)
       ).catch((failure: Error) => {
         throw apiError("LTI_LAUNCH_REFUSED", failure.message);
       });
+      // The web app's hash routes (web/src/route.ts): the exercise for a learner, the class for
+      // a teacher. The app reads the account from localStorage (web/src/account.ts).
+      const route =
+        result.role === "learner" && result.lessonId && result.exerciseId
+          ? `#/learn/${encodeURIComponent(result.lessonId)}/${encodeURIComponent(result.exerciseId)}`
+          : result.role === "teacher" && result.classId
+            ? `#/teach/${encodeURIComponent(result.classId)}`
+            : "#/";
       const launch = {
         role: result.role,
         token: result.token,
+        name: result.name,
         classId: result.classId ?? null,
         lessonId: result.lessonId ?? null,
         exerciseId: result.exerciseId ?? null,
         scoresPassedBack: result.lineItemId !== undefined,
+        open: `/${route}`,
       };
       const json = JSON.stringify(launch).replace(/</g, "\\u003c");
       return sendPage(
@@ -308,9 +242,11 @@ export const ltiRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps)
           (result.lessonId
             ? `<p>Lesson <code>${escapeHtml(result.lessonId)}</code>${result.exerciseId ? `, exercise <code>${escapeHtml(result.exerciseId)}</code>` : ""}.</p>`
             : "") +
-          `<p><a href="/">Open packetlab</a></p>` +
+          `<p><a href="${escapeHtml(launch.open)}">Open packetlab</a></p>` +
           `<script type="application/json" id="packetlab-launch">${json}</script>` +
-          `<script nonce="${nonce}">try{sessionStorage.setItem("packetlab-launch",document.getElementById("packetlab-launch").textContent)}catch(e){}</script>`,
+          `<script nonce="${nonce}">try{var l=JSON.parse(document.getElementById("packetlab-launch").textContent);` +
+          `localStorage.setItem("packetlab.account",JSON.stringify({role:l.role,token:l.token,name:l.name}));` +
+          `location.replace(l.open)}catch(e){}</script>`,
       );
     },
   );
@@ -371,151 +307,6 @@ export const ltiRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps)
       return sendPage(reply, "Returning to the LMS", (nonce) =>
         autoPostForm(nonce, picker.returnUrl, { JWT: jwt }),
       );
-    },
-  );
-
-  // The operator's registrations.
-  const operatorOnly = { preHandler: app.requireRole("operator") };
-  app.post(
-    "/v1/lti/registrations",
-    {
-      ...operatorOnly,
-      schema: {
-        tags: ["lti"],
-        operationId: "createLtiRegistration",
-        summary: "Register an LMS (LTI 1.3 platform).",
-        body: ref(RegistrationBody),
-        response: responses({ 201: ref(Registration) }, 400, 401, 403, 409, 503),
-      },
-    },
-    async (request, reply) => {
-      const body = request.body;
-      for (const field of ["authLoginUrl", "tokenUrl", "jwksUrl"] as const) {
-        const refused = checkOutboundUrl(body[field], deps.addressPolicy);
-        if (refused)
-          throw apiError("URL_NOT_ALLOWED", `${field} ${quote(body[field])}: ${refused}.`);
-      }
-      if ((await lti.registrationsOf(body.issuer, body.clientId)).length > 0)
-        throw apiError(
-          "LTI_REGISTRATION_EXISTS",
-          `Issuer ${quote(body.issuer)} with client_id ${quote(body.clientId)} is registered already.`,
-        );
-      const created = await lti.createRegistration({
-        ...body,
-        deploymentIds: [...new Set(body.deploymentIds)],
-      });
-      return reply.status(201).send(registrationView(created));
-    },
-  );
-
-  app.get(
-    "/v1/lti/registrations",
-    {
-      ...operatorOnly,
-      schema: {
-        tags: ["lti"],
-        operationId: "listLtiRegistrations",
-        summary: "The registered LMSs.",
-        response: responses(
-          { 200: Type.Object({ items: Type.Array(Registration) }) },
-          401,
-          403,
-          503,
-        ),
-      },
-    },
-    async () => ({ items: (await lti.listRegistrations()).map(registrationView) }),
-  );
-
-  app.put(
-    "/v1/lti/registrations/:registrationId/deployments",
-    {
-      ...operatorOnly,
-      schema: {
-        tags: ["lti"],
-        operationId: "setLtiDeployments",
-        summary: "Replace a registration's deployment ids.",
-        params: Type.Object({ registrationId: Uuid }),
-        body: ref(DeploymentsBody),
-        response: responses(
-          { 204: { type: "null", description: "Replaced." } },
-          400,
-          401,
-          403,
-          404,
-          503,
-        ),
-      },
-    },
-    async (request, reply) => {
-      if (!(await lti.updateDeployments(request.params.registrationId, request.body.deploymentIds)))
-        throw apiError("NOT_FOUND", `No registration ${quote(request.params.registrationId)}.`);
-      return reply.status(204).send();
-    },
-  );
-
-  app.delete(
-    "/v1/lti/registrations/:registrationId",
-    {
-      ...operatorOnly,
-      schema: {
-        tags: ["lti"],
-        operationId: "deleteLtiRegistration",
-        summary: "Forget an LMS; its classes and learners stay.",
-        params: Type.Object({ registrationId: Uuid }),
-        response: responses(
-          { 204: { type: "null", description: "Deleted." } },
-          400,
-          401,
-          403,
-          404,
-          503,
-        ),
-      },
-    },
-    async (request, reply) => {
-      if (!(await lti.deleteRegistration(request.params.registrationId)))
-        throw apiError("NOT_FOUND", `No registration ${quote(request.params.registrationId)}.`);
-      return reply.status(204).send();
-    },
-  );
-
-  app.post(
-    "/v1/lti/keys/rotate",
-    {
-      ...operatorOnly,
-      schema: {
-        tags: ["lti"],
-        operationId: "rotateLtiKeys",
-        summary: "Rotate the tool's keys: next becomes current, a new next is published.",
-        response: responses({ 204: { type: "null", description: "Rotated." } }, 401, 403, 503),
-      },
-    },
-    async (_request, reply) => {
-      await toolKeys.rotate();
-      return reply.status(204).send();
-    },
-  );
-
-  app.post(
-    "/v1/classes/:classId/lti-roster",
-    {
-      preHandler: app.requireRole("teacher"),
-      schema: {
-        tags: ["lti"],
-        operationId: "syncLtiRoster",
-        summary: "Bring the class roster from the LMS (Names and Role Provisioning Services).",
-        params: Type.Object({ classId: Uuid }),
-        response: responses({ 200: ref(RosterSync) }, 400, 401, 403, 404, 409, 503),
-      },
-    },
-    async (request) => {
-      const { classId } = request.params;
-      if (!(await deps.store.accounts.findTeachersClass(teacherIdOf(request), classId)))
-        throw apiError("NOT_FOUND", `You have no class ${quote(classId)}.`);
-      const synced = await syncRoster({ store: lti, http, tokens }, classId);
-      if ("refused" in synced) throw apiError("LTI_ROSTER_UNAVAILABLE", synced.refused);
-      return synced;
     },
   );
 };

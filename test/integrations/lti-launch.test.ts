@@ -268,6 +268,13 @@ describe("valid launches", () => {
     );
     const result = launched(response);
     expect(result.role).toBe(expected);
+    // Opens the web app where it matters: the exercise, or the teacher's class.
+    expect(result.open).toBe(
+      expected === "learner"
+        ? "/#/learn/exchanging-messages/message-to-alice"
+        : `/#/teach/${result.classId}`,
+    );
+    expect(response.body).toContain('localStorage.setItem("packetlab.account"');
     expect(result.lessonId).toBe("exchanging-messages");
     expect(result.exerciseId).toBe("message-to-alice");
     const me = expectStatus(
@@ -364,6 +371,62 @@ describe("valid launches", () => {
       custom: { lesson: "exchanging-messages", exercise: "message-to-alice" },
       lineItem: { scoreMaximum: 100 },
     });
+  });
+
+  it("NRPS: an instructor syncs the roster, following Link rel=next across pages", async () => {
+    const contextId = `roster-course-${Date.now()}`;
+    const membershipsUrl = `${platform.base}/nrps/${platform.contextId}`;
+    const teacher = launched(
+      await launch((nonce) =>
+        platform.sign(
+          platform.claims(
+            { sub: "roster-teacher", roles: [ROLE.instructor] },
+            {
+              [`${LTI}context`]: { id: contextId, title: "Roster course" },
+              "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice": {
+                context_memberships_url: membershipsUrl,
+                service_versions: ["2.0"],
+              },
+            },
+          ),
+          nonce,
+        ),
+      ),
+    );
+    platform.roster = [
+      { user_id: "r-1", name: "Ada", roles: [ROLE.learner], status: "Active" },
+      { user_id: "r-2", given_name: "Bo", family_name: "Lin", roles: ["Learner"] },
+      { user_id: "roster-teacher", name: "Teach", roles: [ROLE.instructor] },
+      { user_id: "r-3", name: "Gone", roles: [ROLE.learner], status: "Inactive" },
+      { user_id: "r-4", name: "Cy", roles: [ROLE.student] },
+    ];
+    const synced = expectStatus(
+      await test.app.inject({
+        method: "POST",
+        url: `/v1/classes/${teacher.classId}/lti-roster`,
+        headers: bearer(teacher.token),
+      }),
+      200,
+    );
+    expect(synced).toEqual({ members: 5, learnersAdded: 3, pages: 3 });
+    const progress = expectStatus(
+      await test.app.inject({
+        url: `/v1/classes/${teacher.classId}/progress`,
+        headers: bearer(teacher.token),
+      }),
+      200,
+    );
+    expect(JSON.stringify(progress)).toContain("Bo Lin");
+    // Again: nobody new.
+    const again = expectStatus(
+      await test.app.inject({
+        method: "POST",
+        url: `/v1/classes/${teacher.classId}/lti-roster`,
+        headers: bearer(teacher.token),
+      }),
+      200,
+    );
+    expect(again.learnersAdded).toBe(0);
   });
 
   it("after the platform rotates its keys mid-test, refetches its JWKS on the unknown kid", async () => {
