@@ -36,6 +36,8 @@ interface RunView {
   submissionId?: string;
   label: string;
   running: boolean;
+  /** What a running run is waiting for, in words. */
+  phase?: string;
   packets: Packet[];
   output: OutputLine[];
   grade?: Grade;
@@ -100,6 +102,25 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
     if (message.type === "ready") return;
     if ("runId" in message && message.runId !== currentRun.current) return;
     switch (message.type) {
+      case "compiling":
+        setRun((now) => now && { ...now, phase: "Compiling…" });
+        break;
+      case "run-queued":
+        setRun(
+          (now) =>
+            now && {
+              ...now,
+              // position 1 means next in line.
+              phase:
+                message.position <= 1
+                  ? "Waiting for a sandbox: you are next…"
+                  : `Waiting for a sandbox: ${message.position - 1} run(s) ahead of yours…`,
+            },
+        );
+        break;
+      case "run-started":
+        setRun((now) => now && { ...now, phase: "Running…" });
+        break;
       case "packet":
         pending.current.packets.push(message.packet);
         schedule();
@@ -271,7 +292,7 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
             <span class="muted">Ctrl+Enter runs</span>
           </div>
           <p role="status" class="run-status">
-            {run?.running ? "Running…" : (run?.message ?? "")}
+            {run?.running ? (run.phase ?? "Running…") : (run?.message ?? "")}
           </p>
         </section>
       </div>
