@@ -4,13 +4,13 @@ import { Type } from "typebox";
 import { nullable, ref, stringEnum } from "./schema-kit.ts";
 import { Timestamp, Uuid } from "./schemas.ts";
 
-export const WEBHOOK_EVENTS = ["submission.graded", "progress.changed"] as const;
+export const WEBHOOK_EVENTS = ["submission.graded", "progress.changed", "learner.joined"] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 
 export const WebhookEventType = stringEnum(WEBHOOK_EVENTS, {
   $id: "WebhookEventType",
   description:
-    "submission.graded: every stored submission. progress.changed: a learner's best score on an exercise rose, or it became passed.",
+    "submission.graded: every stored submission. progress.changed: a learner's best score on an exercise rose, or it became passed. learner.joined: a learner joined a class with its code.",
 });
 
 export const CreateWebhookRequest = Type.Object(
@@ -129,7 +129,22 @@ export const ProgressChangedEvent = Type.Object(
   { $id: "ProgressChangedEvent" },
 );
 
+export const LearnerJoinedEvent = Type.Object(
+  {
+    type: Type.Literal("learner.joined"),
+    timestamp: Timestamp,
+    data: Type.Object({
+      learnerId: Uuid,
+      classId: Uuid,
+      displayName: Type.String(),
+      joinedAt: Timestamp,
+    }),
+  },
+  { $id: "LearnerJoinedEvent" },
+);
+
 export const webhookSchemas = [
+  LearnerJoinedEvent,
   WebhookEventType,
   CreateWebhookRequest,
   WebhookEndpoint,
@@ -181,6 +196,7 @@ export const webhookCallbacks = Object.fromEntries(
     [
       ["submission.graded", "SubmissionGradedEvent"],
       ["progress.changed", "ProgressChangedEvent"],
+      ["learner.joined", "LearnerJoinedEvent"],
     ] as const
   ).map(([event, schemaId]) => [
     event,
@@ -205,4 +221,5 @@ export const webhookCallbacks = Object.fromEntries(
 export const webhooksDocument = {
   "submission.graded": eventOperation("submission.graded", "SubmissionGradedEvent"),
   "progress.changed": eventOperation("progress.changed", "ProgressChangedEvent"),
+  "learner.joined": eventOperation("learner.joined", "LearnerJoinedEvent"),
 };

@@ -22,6 +22,7 @@ import {
   WebhookEndpoint,
   WebhookEndpointList,
   webhookCallbacks,
+  type WebhookEventType,
 } from "./webhook-schemas.ts";
 
 /** How long a rotated-out secret keeps signing beside the new one. */
@@ -40,7 +41,7 @@ function ownerOf(request: FastifyRequest): WebhookOwner {
 const view = (row: WebhookEndpointRecord) => ({
   id: row.id,
   url: row.url,
-  events: row.events as ("submission.graded" | "progress.changed")[],
+  events: row.events as WebhookEventType[],
   description: row.description,
   scope: row.teacherId ? ("teacher" as const) : ("operator" as const),
   enabled: row.enabled,

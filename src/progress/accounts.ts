@@ -1,5 +1,6 @@
 // Who may do what: teachers, classes, learners joining with a code, bearer tokens and the
 // short-lived tickets a browser trades for a WebSocket.
+import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { isUniqueViolation } from "./errors.ts";
 import { hashToken, newJoinCode, newToken, normaliseJoinCode } from "./tokens.ts";
@@ -56,11 +57,45 @@ export function createAccounts(prisma: PrismaClient) {
     found: { id: string; name: string },
     displayName: string,
   ): Promise<JoinedClass> {
-    const learner = await prisma.learner.create({
-      data: { displayName, enrolments: { create: { classId: found.id } } },
+    // The learner.joined webhook deliveries are written in the same transaction as the learner:
+    // one outbox row per enabled endpoint that wants them (the operator's, the class teacher's).
+    const learnerId = randomUUID();
+    const joinedAt = new Date();
+    const event = JSON.stringify({
+      type: "learner.joined",
+      timestamp: joinedAt.toISOString(),
+      data: {
+        learnerId,
+        classId: found.id,
+        // jsonb refuses NUL and lone surrogates, which a name may hold: U+FFFD stands in.
+        displayName: displayName
+          .replaceAll("\u0000", "\uFFFD")
+          .replace(
+            /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+            "\uFFFD",
+          ),
+        joinedAt: joinedAt.toISOString(),
+      },
     });
-    const token = await issueToken({ learnerId: learner.id });
-    return { learnerId: learner.id, classId: found.id, className: found.name, token };
+    await prisma.$transaction([
+      prisma.learner.create({
+        data: {
+          id: learnerId,
+          displayName,
+          createdAt: joinedAt,
+          enrolments: { create: { classId: found.id, joinedAt } },
+        },
+      }),
+      prisma.$executeRaw`INSERT INTO outbox (id, kind, target_id, ordering_key, event_type, payload)
+        SELECT gen_random_uuid(), 'webhook', w.id, w.id::text || ':' || ${learnerId}, 'learner.joined',
+          ${event}::jsonb
+        FROM webhook_endpoints w
+        WHERE w.enabled AND 'learner.joined' = ANY (w.events)
+          AND (w.teacher_id IS NULL
+            OR w.teacher_id = (SELECT teacher_id FROM classes WHERE id = ${found.id}::uuid))`,
+    ]);
+    const token = await issueToken({ learnerId });
+    return { learnerId, classId: found.id, className: found.name, token };
   }
 
   async function issueToken(owner: { teacherId: string } | { learnerId: string }): Promise<string> {

@@ -179,6 +179,39 @@ describe("webhooks, delivered", () => {
     }
   });
 
+  it("learner.joined: written with the join, signed and delivered to the class's teacher", async () => {
+    const receiver = await startReceiver();
+    try {
+      const { teacher, klass } = await classroom(test.app);
+      const endpoint = expectStatus(
+        await test.app.inject({
+          method: "POST",
+          url: "/v1/webhooks",
+          headers: bearer(teacher.token),
+          payload: { url: receiver.url, events: ["learner.joined"] },
+        }),
+        201,
+      );
+      const joined = expectStatus(
+        await test.app.inject({
+          method: "POST",
+          url: "/v1/classes/join",
+          payload: { joinCode: klass.joinCode, displayName: "Grace" },
+        }),
+        201,
+      );
+      await until(() => receiver.received.length >= 1, "learner.joined");
+      const [delivery] = receiver.received;
+      expect(verifyWebhook(endpoint.secret, delivery!.headers, delivery!.body).ok).toBe(true);
+      expect(delivery!.json).toMatchObject({
+        type: "learner.joined",
+        data: { learnerId: joined.learnerId, classId: klass.id, displayName: "Grace" },
+      });
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it("keeps each owner to their own endpoints", async () => {
     const { teacher } = await classroom(test.app);
     const other = await classroom(test.app);
@@ -216,7 +249,11 @@ describe("webhook URLs and SSRF", () => {
   it("documents the events: callbacks of createWebhook and x-webhooks, with the signed headers", async () => {
     const doc = (await test.app.inject({ url: "/docs/json" })).json();
     const callbacks = doc.paths["/v1/webhooks"].post.callbacks;
-    expect(Object.keys(callbacks)).toEqual(["submission.graded", "progress.changed"]);
+    expect(Object.keys(callbacks)).toEqual([
+      "submission.graded",
+      "progress.changed",
+      "learner.joined",
+    ]);
     expect(
       callbacks["submission.graded"]["{$request.body#/url}"].post.requestBody.content[
         "application/json"
