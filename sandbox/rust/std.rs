@@ -29,6 +29,7 @@ mod host {
         pub fn tcp_read(id: i32, buf: *mut u8, cap: usize, timeout_us: i64) -> i32;
         pub fn tcp_shutdown(id: i32, how: u32) -> i32;
         pub fn tcp_close(id: i32);
+        pub fn tcp_connect_timeout(ip: u32, port: u32, timeout_us: i64, addresses: *mut u8) -> i32;
         pub fn tcp_listen(ip: u32, port: u32, bound: *mut u8) -> i32;
         pub fn tcp_accept(id: i32, addresses: *mut u8) -> i32;
         pub fn receive_packet(timeout_us: i64, buf: *mut u8, cap: usize) -> i32;
@@ -233,6 +234,28 @@ pub mod net {
             let mut addresses = [0u8; 12];
             let id = unsafe {
                 host::tcp_connect(u32::from(*to.ip()), to.port() as u32, addresses.as_mut_ptr())
+            };
+            TcpStream::opened(id, &addresses)
+        }
+
+        /// Like connect, giving up with TimedOut after `timeout` of virtual time.
+        pub fn connect_timeout(addr: &SocketAddr, timeout: Duration) -> io::Result<TcpStream> {
+            if timeout == Duration::ZERO {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "cannot set a 0 duration timeout",
+                ));
+            }
+            let to = first_v4(*addr)?;
+            let micros = timeout.as_micros().clamp(1, i64::MAX as u128) as i64;
+            let mut addresses = [0u8; 12];
+            let id = unsafe {
+                host::tcp_connect_timeout(
+                    u32::from(*to.ip()),
+                    to.port() as u32,
+                    micros,
+                    addresses.as_mut_ptr(),
+                )
             };
             TcpStream::opened(id, &addresses)
         }

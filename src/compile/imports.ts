@@ -37,6 +37,7 @@ export const ALLOWED_IMPORTS = {
     "tcp_read",
     "tcp_shutdown",
     "tcp_close",
+    "tcp_connect_timeout",
     "tcp_listen",
     "tcp_accept",
     "receive_packet",

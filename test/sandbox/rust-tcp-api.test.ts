@@ -77,6 +77,25 @@ fn main() -> std::io::Result<()> {
     ]);
   });
 
+  it("connect_timeout connects within its time, gives up with TimedOut, refuses a zero duration", async () => {
+    const output = await outputOf(`
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+fn main() -> std::io::Result<()> {
+    let alice: SocketAddr = "10.0.0.7:1000".parse().unwrap();
+    let stream = TcpStream::connect_timeout(&alice, Duration::from_secs(1))?;
+    println!("{}", stream.peer_addr()?);
+    let zero = TcpStream::connect_timeout(&alice, Duration::ZERO).unwrap_err();
+    println!("{:?}", zero.kind());
+    let nobody: SocketAddr = "10.0.0.99:1000".parse().unwrap();
+    println!("{:?}", TcpStream::connect_timeout(&nobody, Duration::from_millis(200)).unwrap_err().kind());
+    Ok(())
+}
+`);
+    expect(output).toEqual(["10.0.0.7:1000", "InvalidInput", "TimedOut"]);
+  });
+
   it("accepts a connection from a peer", async () => {
     const output = await outputOf(`
 use std::io::{Read, Write};
