@@ -312,6 +312,43 @@ export function runWasm(wire: ArrayBuffer, settings: { epochMs: number; seed: nu
         return 0;
       });
     },
+    tcp_connect_timeout: (ip: number, port: number, timeoutUs: bigint, addresses: number): number =>
+      guarded(() => {
+        region(addresses, 12);
+        // A timeout below 1 µs cannot be waited for; Rust refuses a zero Duration before this.
+        const timeout = timeoutUs < 1n ? 1 : NumberCtor(timeoutUs);
+        const reply = callHost(runWasm, Op.tcpConnect, ipText(ip), port, timeout) as [
+          number,
+          string,
+          number,
+          string,
+          number,
+        ];
+        writeAddress(addresses, reply[1], reply[2]);
+        writeAddress(addresses + 6, reply[3], reply[4]);
+        return reply[0];
+      }),
+    tcp_listen: (ip: number, port: number, bound: number): number =>
+      guarded(() => {
+        region(bound, 6);
+        const reply = callHost(runWasm, Op.tcpListen, ipText(ip), port) as [number, string, number];
+        writeAddress(bound, reply[1], reply[2]);
+        return reply[0];
+      }),
+    tcp_accept: (id: number, addresses: number): number =>
+      guarded(() => {
+        region(addresses, 12);
+        const reply = callHost(runWasm, Op.tcpAccept, id, null) as [
+          number,
+          string,
+          number,
+          string,
+          number,
+        ];
+        writeAddress(addresses, reply[1], reply[2]);
+        writeAddress(addresses + 6, reply[3], reply[4]);
+        return reply[0];
+      }),
     receive_packet: (timeoutUs: bigint, buffer: number, capacity: number): number =>
       guarded(() => {
         region(buffer, capacity);

@@ -29,6 +29,9 @@ mod host {
         pub fn tcp_read(id: i32, buf: *mut u8, cap: usize, timeout_us: i64) -> i32;
         pub fn tcp_shutdown(id: i32, how: u32) -> i32;
         pub fn tcp_close(id: i32);
+        pub fn tcp_connect_timeout(ip: u32, port: u32, timeout_us: i64, addresses: *mut u8) -> i32;
+        pub fn tcp_listen(ip: u32, port: u32, bound: *mut u8) -> i32;
+        pub fn tcp_accept(id: i32, addresses: *mut u8) -> i32;
         pub fn receive_packet(timeout_us: i64, buf: *mut u8, cap: usize) -> i32;
     }
 
@@ -232,6 +235,33 @@ pub mod net {
             let id = unsafe {
                 host::tcp_connect(u32::from(*to.ip()), to.port() as u32, addresses.as_mut_ptr())
             };
+            TcpStream::opened(id, &addresses)
+        }
+
+        /// Like connect, giving up with TimedOut after `timeout` of virtual time.
+        pub fn connect_timeout(addr: &SocketAddr, timeout: Duration) -> io::Result<TcpStream> {
+            if timeout == Duration::ZERO {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "cannot set a 0 duration timeout",
+                ));
+            }
+            let to = first_v4(*addr)?;
+            let micros = timeout.as_micros().clamp(1, i64::MAX as u128) as i64;
+            let mut addresses = [0u8; 12];
+            let id = unsafe {
+                host::tcp_connect_timeout(
+                    u32::from(*to.ip()),
+                    to.port() as u32,
+                    micros,
+                    addresses.as_mut_ptr(),
+                )
+            };
+            TcpStream::opened(id, &addresses)
+        }
+
+        /// A stream from a host call that wrote its local then peer address into `addresses`.
+        fn opened(id: i32, addresses: &[u8; 12]) -> io::Result<TcpStream> {
             if id < 0 {
                 return Err(host::error());
             }
@@ -335,6 +365,64 @@ pub mod net {
     impl Drop for TcpStream {
         fn drop(&mut self) {
             unsafe { host::tcp_close(self.id) }
+        }
+    }
+
+    /// A listening TCP port on the learner's host, as std::net::TcpListener.
+    #[derive(Debug)]
+    pub struct TcpListener {
+        id: i32,
+        local: SocketAddrV4,
+    }
+
+    impl TcpListener {
+        /// Listens on a port (0 picks a free one).
+        pub fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<TcpListener> {
+            let local = first_v4(addr)?;
+            let mut bound = [0u8; 6];
+            let id = unsafe {
+                host::tcp_listen(u32::from(*local.ip()), local.port() as u32, bound.as_mut_ptr())
+            };
+            if id < 0 {
+                return Err(host::error());
+            }
+            Ok(TcpListener { id, local: addr_from(&bound) })
+        }
+
+        /// Waits for the next connection (in virtual time); the stream and who connected.
+        pub fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
+            let mut addresses = [0u8; 12];
+            let id = unsafe { host::tcp_accept(self.id, addresses.as_mut_ptr()) };
+            let stream = TcpStream::opened(id, &addresses)?;
+            let peer = SocketAddr::V4(stream.peer);
+            Ok((stream, peer))
+        }
+
+        pub fn incoming(&self) -> Incoming<'_> {
+            Incoming { listener: self }
+        }
+
+        pub fn local_addr(&self) -> io::Result<SocketAddr> {
+            Ok(SocketAddr::V4(self.local))
+        }
+    }
+
+    impl Drop for TcpListener {
+        fn drop(&mut self) {
+            unsafe { host::tcp_close(self.id) }
+        }
+    }
+
+    /// The connections a listener accepts, one by one, as std's Incoming.
+    #[derive(Debug)]
+    pub struct Incoming<'a> {
+        listener: &'a TcpListener,
+    }
+
+    impl<'a> Iterator for Incoming<'a> {
+        type Item = io::Result<TcpStream>;
+        fn next(&mut self) -> Option<io::Result<TcpStream>> {
+            Some(self.listener.accept().map(|(stream, _)| stream))
         }
     }
 

@@ -37,6 +37,9 @@ export const ALLOWED_IMPORTS = {
     "tcp_read",
     "tcp_shutdown",
     "tcp_close",
+    "tcp_connect_timeout",
+    "tcp_listen",
+    "tcp_accept",
     "receive_packet",
   ],
 } as const satisfies Record<string, readonly string[]>;
@@ -44,7 +47,7 @@ export const ALLOWED_IMPORTS = {
 /** What to tell a learner whose program needs an import nobody serves. */
 export const IMPORT_HINTS: Record<string, string> = {
   path_open: "std::fs::File is not available here: read the lesson's files with std::fs::read",
-  sock_accept: "only std::net::UdpSocket and TcpStream (connect) are available here",
-  sock_recv: "only std::net::UdpSocket and TcpStream (connect) are available here",
-  sock_send: "only std::net::UdpSocket and TcpStream (connect) are available here",
+  sock_accept: "only std::net::UdpSocket, TcpStream and TcpListener are available here",
+  sock_recv: "only std::net::UdpSocket, TcpStream and TcpListener are available here",
+  sock_send: "only std::net::UdpSocket, TcpStream and TcpListener are available here",
 };

@@ -69,6 +69,39 @@ fn main() {
   });
 
   it.each([
+    [
+      "tcp_connect told to write the addresses outside memory",
+      `#[link(wasm_import_module = "packetlab")]
+extern "C" { fn tcp_connect(ip: u32, port: u32, addresses: *mut u8) -> i32; }
+fn main() { unsafe { tcp_connect(0x0a000007, 1000, 0x7fff_fff0 as *mut u8); } }`,
+    ],
+    [
+      "tcp_read into a buffer past the end of memory",
+      `#[link(wasm_import_module = "packetlab")]
+extern "C" { fn tcp_read(id: i32, buf: *mut u8, cap: usize, timeout_us: i64) -> i32; }
+fn main() { unsafe { tcp_read(1, 16 as *mut u8, 0x7fff_0000, -1); } }`,
+    ],
+    [
+      "tcp_listen told to write its address outside memory",
+      `#[link(wasm_import_module = "packetlab")]
+extern "C" { fn tcp_listen(ip: u32, port: u32, bound: *mut u8) -> i32; }
+fn main() { unsafe { tcp_listen(0, 5000, 0x7fff_fff0 as *mut u8); } }`,
+    ],
+    [
+      "tcp_accept told to write the addresses outside memory",
+      `#[link(wasm_import_module = "packetlab")]
+extern "C" { fn tcp_accept(id: i32, addresses: *mut u8) -> i32; }
+fn main() { unsafe { tcp_accept(1, 0x7fff_fff0 as *mut u8); } }`,
+    ],
+  ])("%s: a runtime error before anything is sent", async (_name, source) => {
+    const result = await runRust(runner, source);
+    expect(result.outcome).toBe("runtime-error");
+    expect(result.error?.message).toMatch(/outside its memory/);
+    expect(result.packets).toHaveLength(0);
+    await expectHealthyRust(runner);
+  });
+
+  it.each([
     ["a memory without a maximum", module([0x00, 1]), /no maximum/],
     ["a memory that may grow to 4 GB", module([0x01, 1, 0x80, 0x80, 0x04]), /4096 MB/],
     ["an import nobody serves", module([0x01, 1, 1], ["env", "abort"]), /env\.abort/],
