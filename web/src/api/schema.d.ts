@@ -1355,11 +1355,32 @@ export interface components {
         };
         /** @description What the server sends on the session stream. */
         StreamServerMessage: components["schemas"]["StreamReady"] | components["schemas"]["StreamCompiling"] | components["schemas"]["StreamRunStarted"] | components["schemas"]["StreamRunQueued"] | components["schemas"]["StreamPacket"] | components["schemas"]["StreamOutput"] | components["schemas"]["StreamRunFinished"] | components["schemas"]["StreamRunCancelled"] | components["schemas"]["StreamError"];
+        LearnerJoinedEvent: {
+            /** @enum {string} */
+            type: "learner.joined";
+            /** Format: date-time */
+            timestamp: string;
+            data: {
+                /**
+                 * Format: uuid
+                 * @description A UUID.
+                 */
+                learnerId: string;
+                /**
+                 * Format: uuid
+                 * @description A UUID.
+                 */
+                classId: string;
+                displayName: string;
+                /** Format: date-time */
+                joinedAt: string;
+            };
+        };
         /**
-         * @description submission.graded: every stored submission. progress.changed: a learner's best score on an exercise rose, or it became passed.
+         * @description submission.graded: every stored submission. progress.changed: a learner's best score on an exercise rose, or it became passed. learner.joined: a learner joined a class with its code.
          * @enum {string}
          */
-        WebhookEventType: "submission.graded" | "progress.changed";
+        WebhookEventType: "submission.graded" | "progress.changed" | "learner.joined";
         /**
          * @example {
          *       "url": "https://lms.example.org/packetlab-hook",
