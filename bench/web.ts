@@ -4,7 +4,7 @@
 //   the longest main-thread task (Long Tasks API) while rendering and while scrolling (budget:
 //   no frame over 50 ms).
 import { gzipSync } from "node:zlib";
-import { bearer, expectStatus, joinAndStart, OPERATOR_TOKEN } from "../test/helpers/app.ts";
+import { classroom } from "../test/helpers/app.ts";
 import { startWebRig } from "../test/web/browser.ts";
 
 // Each name query is answered: two packets a loop, until the run's packet limit stops it.
@@ -19,25 +19,7 @@ export async function bench(): Promise<void> {
   const rig = await startWebRig();
   try {
     const { app } = rig.t;
-    const teacher = expectStatus(
-      await app.inject({
-        method: "POST",
-        url: "/v1/teachers",
-        headers: bearer(OPERATOR_TOKEN),
-        payload: { name: "Bench" },
-      }),
-      201,
-    );
-    const klass = expectStatus(
-      await app.inject({
-        method: "POST",
-        url: "/v1/classes",
-        headers: bearer(teacher.token),
-        payload: { name: "Bench" },
-      }),
-      201,
-    );
-    const learner = await joinAndStart(app, klass.joinCode, "Bench");
+    const { learner } = await classroom(app, "Bench");
     const page = await rig.browser.newPage();
     await page.goto(`${rig.base}/`);
     await page.evaluate(
