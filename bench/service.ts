@@ -106,6 +106,9 @@ async function startService(dir: string, env: Record<string, string>): Promise<S
       LOG_LEVEL: "warn",
       OPERATOR_TOKEN: OPERATOR,
       SUBMISSION_RATE_LIMIT: "0",
+      // Every simulated learner joins from 127.0.0.1, 500 of them into one class for the burst.
+      JOIN_LIMIT_PER_ADDRESS: "0",
+      JOIN_LIMIT_PER_CLASS: "0",
       // BENCH_SERVICE_PROFILE_DIR: a V8 CPU profile of every node process of the service (the
       // API and each worker) over each measured load, written there (cpu-profile-preload.mjs).
       ...(PROFILE_DIR
