@@ -91,6 +91,21 @@ export function runWasm(wire: ArrayBuffer, settings: { epochMs: number; seed: nu
     out[5] = port & 255;
   }
 
+  /** Connects (timeout in µs, null: the default); writes local then peer address; the stream id. */
+  function tcpConnect(ip: number, port: number, timeout: number | null, addresses: number): number {
+    region(addresses, 12);
+    const reply = callHost(runWasm, Op.tcpConnect, ipText(ip), port, timeout) as [
+      number,
+      string,
+      number,
+      string,
+      number,
+    ];
+    writeAddress(addresses, reply[1], reply[2]);
+    writeAddress(addresses + 6, reply[3], reply[4]);
+    return reply[0];
+  }
+
   /** A host call whose refusal becomes -1 and a last_error the facade turns into io::Error. */
   function guarded(call: () => number): number {
     try {
@@ -272,19 +287,7 @@ export function runWasm(wire: ArrayBuffer, settings: { epochMs: number; seed: nu
         return n;
       }),
     tcp_connect: (ip: number, port: number, addresses: number): number =>
-      guarded(() => {
-        region(addresses, 12);
-        const reply = callHost(runWasm, Op.tcpConnect, ipText(ip), port, null) as [
-          number,
-          string,
-          number,
-          string,
-          number,
-        ];
-        writeAddress(addresses, reply[1], reply[2]);
-        writeAddress(addresses + 6, reply[3], reply[4]);
-        return reply[0];
-      }),
+      guarded(() => tcpConnect(ip, port, null, addresses)),
     tcp_write: (id: number, data: number, length: number): number =>
       guarded(() => {
         if (length > MAX_TCP_WRITE) {
@@ -313,21 +316,8 @@ export function runWasm(wire: ArrayBuffer, settings: { epochMs: number; seed: nu
       });
     },
     tcp_connect_timeout: (ip: number, port: number, timeoutUs: bigint, addresses: number): number =>
-      guarded(() => {
-        region(addresses, 12);
-        // A timeout below 1 µs cannot be waited for; Rust refuses a zero Duration before this.
-        const timeout = timeoutUs < 1n ? 1 : NumberCtor(timeoutUs);
-        const reply = callHost(runWasm, Op.tcpConnect, ipText(ip), port, timeout) as [
-          number,
-          string,
-          number,
-          string,
-          number,
-        ];
-        writeAddress(addresses, reply[1], reply[2]);
-        writeAddress(addresses + 6, reply[3], reply[4]);
-        return reply[0];
-      }),
+      // A timeout below 1 µs cannot be waited for; Rust refuses a zero Duration before this.
+      guarded(() => tcpConnect(ip, port, timeoutUs < 1n ? 1 : NumberCtor(timeoutUs), addresses)),
     tcp_listen: (ip: number, port: number, bound: number): number =>
       guarded(() => {
         region(bound, 6);
