@@ -25,6 +25,7 @@ import { createStore } from "./progress/store.ts";
 import type { Language, Runner } from "./runner/types.ts";
 import { asyncApiRoutes } from "./http/asyncapi.ts";
 import { authPlugin, securitySchemes } from "./http/auth.ts";
+import { localGenerations, sharedGenerations } from "./http/token-cache.ts";
 import { classRoutes } from "./http/classes.ts";
 import { rosterRoutes } from "./http/roster.ts";
 import { activityRoutes } from "./http/activity.ts";
@@ -42,7 +43,8 @@ import { meRoutes } from "./http/me.ts";
 import { createMetrics } from "./http/metrics.ts";
 import { progressRoutes } from "./http/progress.ts";
 import { createJoinQuotas } from "./quotas/join-quotas.ts";
-import { createRateLimiter } from "./quotas/rate-limit.ts";
+import { createMemoryWindows, createRateLimiter } from "./quotas/rate-limit.ts";
+import { createSharedWindows } from "./quotas/shared-windows.ts";
 import { sessionRoutes } from "./http/sessions.ts";
 import { streamRoutes } from "./http/stream.ts";
 import { submissionRoutes } from "./http/submissions.ts";
@@ -55,7 +57,7 @@ import { webhookRoutes } from "./http/webhooks.ts";
 
 export interface AppDeps {
   config: Config;
-  db: Pick<Database, "prisma" | "sql" | "ping">;
+  db: Pick<Database, "kind" | "prisma" | "sql" | "ping">;
   catalogue: LessonCatalogue;
   grader: Pick<Grader, "gradeSubmission">;
   runner: Pick<Runner, "stats">;
@@ -135,6 +137,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(websocket, { options: { maxPayload: config.MAX_CODE_BYTES * 6 + 16_384 } });
 
   const store = createStore(deps.db);
+  // Rate limits and token revocations shared by every replica, or kept by this process: the
+  // embedded database is only ever opened by one process (README "Quotas").
+  const shared =
+    config.SHARED_STATE === "database" ||
+    (config.SHARED_STATE === "auto" && deps.db.kind === "postgresql");
+  const rateWindows = shared
+    ? createSharedWindows(store.rateWindows, (error) =>
+        app.log.warn({ err: error }, "pruning ended rate windows failed"),
+      )
+    : createMemoryWindows();
   const downloadLinks = createDownloadLinks(async () =>
     config.DOWNLOAD_LINK_SECRET
       ? Buffer.from(config.DOWNLOAD_LINK_SECRET, "utf8")
@@ -144,6 +156,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     accounts: store.accounts,
     operatorToken: config.OPERATOR_TOKEN,
     downloadLinks,
+    generations: shared ? sharedGenerations(store.authGeneration) : localGenerations(),
   });
 
   // Outgoing deliveries: the outbox relay and what it delivers to (src/integrations).
@@ -200,7 +213,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     catalogue: deps.catalogue,
     grader: deps.grader,
     metrics,
-    limiter: createRateLimiter({ limit: config.SUBMISSION_RATE_LIMIT, windowMs: 60_000 }),
+    limiter: createRateLimiter({
+      name: "submissions",
+      limit: config.SUBMISSION_RATE_LIMIT,
+      windowMs: 60_000,
+      windows: rateWindows,
+    }),
     shutdown: shutdown.signal,
     ...(deps.languages ? { languages: deps.languages } : {}),
     onStored: () => relay.wake(),
@@ -214,6 +232,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       failuresPerMinute: config.JOIN_FAILURE_LIMIT,
       joinsPerAddressPerHour: config.JOIN_LIMIT_PER_ADDRESS,
       joinsPerClassPerHour: config.JOIN_LIMIT_PER_CLASS,
+      windows: rateWindows,
     }),
     metrics,
     runner: deps.runner,

@@ -159,7 +159,7 @@ export function createSubmitter(deps: SubmitterDeps) {
   async function gradeAndStoreEntered(input: SubmitInput, language: Language): Promise<Submitted> {
     // Keyed on the learner, not the token or connection: HTTP and every WebSocket (token- or
     // ticket-opened) draw on one allowance.
-    const allowed = deps.limiter.take(input.learnerId);
+    const allowed = await deps.limiter.take(input.learnerId);
     if (!allowed.allowed) {
       throw apiError(
         "RATE_LIMITED",
@@ -177,7 +177,9 @@ export function createSubmitter(deps: SubmitterDeps) {
       // A run the service could not grade or store (sandboxes busy, the database down or
       // refusing the row, shutdown) is given back to the learner's allowance. A run the learner
       // cancelled used a sandbox: it counts, or cancelling would lift the limit.
-      if (!(error instanceof CancelledError)) deps.limiter.release(input.learnerId);
+      // (A release that fails too, the database being down, leaves the error that got here.)
+      if (!(error instanceof CancelledError))
+        await deps.limiter.release(input.learnerId).catch(() => {});
       throw error;
     } finally {
       running--;

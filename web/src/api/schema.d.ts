@@ -63,7 +63,7 @@ export interface paths {
         post?: never;
         /**
          * Revoke the token this request is made with; it stops working at once.
-         * @description Later requests with it get 401. Behind several replicas, another replica may still accept it for up to 30 s (its token cache). Open WebSocket connections stay open; tickets already issued stay valid for their 60 s.
+         * @description Later requests with it get 401, from every replica (README "Quotas": with SHARED_STATE=memory, other replicas may accept it for up to 30 s). Open WebSocket connections stay open; tickets already issued stay valid for their 60 s.
          */
         delete: operations["revokeCurrentToken"];
         options?: never;
