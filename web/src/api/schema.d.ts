@@ -270,8 +270,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The class's submissions, live, as Server-Sent Events.
-         * @description text/event-stream: one `submission` event per submission (data: ActivityEvent, oldest first), the last 20 first, then each new one within about 1 s; a comment line every 15 s keeps proxies from closing it. Reconnecting with Last-Event-ID resumes after that event (an event may come twice around it: dedupe by submissionId). A browser's EventSource cannot send a token: open it with a signed link (POST /v1/download-links).
+         * The class's submissions and joins, live, as Server-Sent Events.
+         * @description text/event-stream, oldest first: one `submission` event per submission (data: ActivityEvent, with the learner's matrix cell as it is now) and one `learner-joined` event per learner who joins (data: ActivityJoinEvent); the last 20 first, then each new one within about 1 s; a comment line every 15 s keeps proxies from closing it. Reconnecting with Last-Event-ID (or lastEventId) resumes after that event (an event may come twice around it: dedupe by submissionId or learnerId). A browser's EventSource cannot send a token: open it with a signed link (POST /v1/download-links); when the link has expired (401), ask for a new one and open it with lastEventId.
          */
         get: operations["streamClassActivity"];
         put?: never;
@@ -1040,7 +1040,24 @@ export interface components {
             firstFailedCheck: components["schemas"]["CheckRef"] | (never | null);
             /** Format: date-time */
             createdAt: string;
+            /** @description The learner's cell of the class matrix for this exercise as it is when the event is sent (so an older event sent again carries the latest state): replace the cell with it. Null if the exercise is no longer in the lessons. */
+            cell: components["schemas"]["ProgressCell"] | (never | null);
         };
+        /** @description The data of one `learner-joined` event of a class's activity feed: a new row of the matrix, nothing started (its SSE id: joinedAt and learnerId). */
+        ActivityJoinEvent: {
+            /** @enum {string} */
+            type: "learner-joined";
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            learnerId: string;
+            displayName: string;
+            /** Format: date-time */
+            joinedAt: string;
+        };
+        /** @description The data of an event of a class's activity feed; `type` is the SSE event name. */
+        ActivityFeedEvent: components["schemas"]["ActivityEvent"] | components["schemas"]["ActivityJoinEvent"];
         /** @description The lessons on offer, in order. */
         LessonList: {
             items: components["schemas"]["LessonSummary"][];
@@ -3319,6 +3336,8 @@ export interface operations {
                 expires?: string;
                 /** @description Of a signed link. */
                 principal?: string;
+                /** @description Resume after this event id, as the Last-Event-ID header does (which wins when both are sent): for a new EventSource opened with a fresh signed link after the last one expired. */
+                lastEventId?: string;
             };
             header?: never;
             path: {
@@ -3329,13 +3348,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Server-Sent Events; each event's data is an ActivityEvent. */
+            /** @description Server-Sent Events; each event's data is an ActivityEvent or a ActivityJoinEvent. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["ActivityEvent"];
+                    "text/event-stream": components["schemas"]["ActivityFeedEvent"];
                 };
             };
             /** @description Every error response has this shape; the session stream's `error` message too. */
