@@ -7,6 +7,7 @@ import { createReports } from "./reports.ts";
 import { createRoster } from "./roster.ts";
 import { createLtiStore } from "./lti.ts";
 import { createOutbox } from "./outbox.ts";
+import { createPendingSubmissions } from "./pending-submissions.ts";
 import { createSecrets } from "./secrets.ts";
 import { createSubmissions } from "./submissions.ts";
 import { createWebhooks } from "./webhooks.ts";
@@ -15,6 +16,7 @@ export function createStore(db: Pick<Database, "prisma" | "sql">) {
   return {
     accounts: guardStore(createAccounts(db.prisma)),
     submissions: guardStore(createSubmissions(db.prisma, db.sql)),
+    pending: guardStore(createPendingSubmissions(db.prisma, db.sql)),
     reports: guardStore(createReports(db.prisma, db.sql)),
     secrets: guardStore(createSecrets(db.prisma)),
     roster: guardStore(createRoster(db.prisma)),
