@@ -34,7 +34,8 @@ export class ApiError extends Error {
   override name = "ApiError";
   constructor(
     readonly status: number,
-    readonly code: ErrorCode | "NETWORK",
+    /** PENDING: a submission sent with `Prefer: respond-async` elsewhere, not graded yet. */
+    readonly code: ErrorCode | "NETWORK" | "PENDING",
     message: string,
   ) {
     super(message);
@@ -91,8 +92,17 @@ export function createApi(token?: string, baseUrl = location.origin) {
     progress: () => unwrap(client.GET("/v1/progress")),
     submissions: (query: { lessonId?: string; exerciseId?: string; cursor?: string }) =>
       unwrap(client.GET("/v1/submissions", { params: { query } })),
-    submission: (submissionId: string) =>
-      unwrap(client.GET("/v1/submissions/{submissionId}", { params: { path: { submissionId } } })),
+    submission: async (submissionId: string): Promise<Submission> => {
+      const answer = await unwrap(
+        client.GET("/v1/submissions/{submissionId}", { params: { path: { submissionId } } }),
+      );
+      if ("grade" in answer) return answer;
+      throw new ApiError(
+        202,
+        "PENDING",
+        "This submission is still being graded; try again shortly.",
+      );
+    },
     trace: (submissionId: string) =>
       unwrap(
         client.GET("/v1/submissions/{submissionId}/trace", {

@@ -366,6 +366,8 @@ export interface paths {
         /**
          * Submit a program for an exercise; returns its grade, output and packets once stored.
          * @description Send an `Idempotency-Key` header to retry safely: the same key returns the stored submission instead of grading again. Waits at most SYNC_WAIT_MS for a sandbox (503 RUNNER_BUSY past it).
+         *
+         *     With `Prefer: respond-async` (RFC 7240) it answers 202 once the submission is stored and its run is queued, with `Location` to poll (GET /v1/submissions/{id}: 202 while pending, then 200 with the graded submission, same id) and `Preference-Applied: respond-async`. Refusals are the same as without it (429, 503 when the queue is full), before any 202. `Prefer: respond-async, wait=N` answers 201 with the graded submission if it is graded within N seconds (at most SYNC_WAIT_MS), else 202. A key whose submission is still pending answers 202 for it.
          */
         post: operations["createSubmission"];
         delete?: never;
@@ -398,7 +400,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One submission with its code, grade and output. */
+        /**
+         * One submission with its code, grade and output.
+         * @description An asynchronous submission (POST …/submissions with `Prefer: respond-async`) answers 202 with its pending state and `Retry-After` until it is graded, then 200 like any other. One that could not be graded answers 410 SUBMISSION_NOT_GRADED, saying why.
+         */
         get: operations["getSubmission"];
         put?: never;
         post?: never;
@@ -1594,10 +1599,41 @@ export interface components {
             pages: number;
         };
         /**
+         * @description queued: waiting for a sandbox (learners are served in turn); running: in a sandbox (or its compiler).
+         * @enum {string}
+         */
+        PendingStatus: "queued" | "running";
+        /** @description A submission accepted asynchronously and not graded yet. Poll its Location (GET /v1/submissions/{id}): 202 with this body until it is graded, then 200 with the Submission (same id). */
+        PendingSubmission: {
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            sessionId: string;
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            learnerId: string;
+            lessonId: string;
+            exerciseId: string;
+            language: components["schemas"]["Language"];
+            status: components["schemas"]["PendingStatus"];
+            /** @description Its place in the sandbox queue (1 = next) when the replica answering knows it; else null. */
+            queuePosition: number | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /**
          * @description Stable codes of the error registry (src/http/errors.ts): clients branch on them, never on messages.
          * @enum {string}
          */
-        ErrorCode: "INVALID_JSON" | "VALIDATION_FAILED" | "INVALID_CURSOR" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "LESSON_NOT_FOUND" | "EXERCISE_NOT_FOUND" | "CLASS_NOT_FOUND" | "SESSION_NOT_FOUND" | "SUBMISSION_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INVALID_MESSAGE" | "URL_NOT_ALLOWED" | "LTI_UNKNOWN_PLATFORM" | "LTI_LAUNCH_REFUSED" | "LTI_REGISTRATION_EXISTS" | "LTI_ROSTER_UNAVAILABLE" | "NOT_DOWNLOADABLE" | "ORIGIN_NOT_ALLOWED" | "RUN_NOT_FOUND" | "RUN_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "CODE_TOO_LARGE" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_LANGUAGE" | "RATE_LIMITED" | "JOIN_RATE_LIMITED" | "TOO_MANY_JOINS" | "CLASS_CLOSED" | "TOO_MANY_RUNS" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "RUNNER_BUSY" | "COMPILER_BUSY" | "SHUTTING_DOWN";
+        ErrorCode: "INVALID_JSON" | "VALIDATION_FAILED" | "INVALID_CURSOR" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "LESSON_NOT_FOUND" | "EXERCISE_NOT_FOUND" | "CLASS_NOT_FOUND" | "SESSION_NOT_FOUND" | "SUBMISSION_NOT_FOUND" | "SUBMISSION_NOT_GRADED" | "METHOD_NOT_ALLOWED" | "INVALID_MESSAGE" | "URL_NOT_ALLOWED" | "LTI_UNKNOWN_PLATFORM" | "LTI_LAUNCH_REFUSED" | "LTI_REGISTRATION_EXISTS" | "LTI_ROSTER_UNAVAILABLE" | "NOT_DOWNLOADABLE" | "ORIGIN_NOT_ALLOWED" | "RUN_NOT_FOUND" | "RUN_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "CODE_TOO_LARGE" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_LANGUAGE" | "RATE_LIMITED" | "JOIN_RATE_LIMITED" | "TOO_MANY_JOINS" | "CLASS_CLOSED" | "TOO_MANY_RUNS" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "RUNNER_BUSY" | "COMPILER_BUSY" | "SHUTTING_DOWN";
         /**
          * @description Every error response has this shape; the session stream's `error` message too.
          * @example {
@@ -3676,6 +3712,8 @@ export interface operations {
             query?: never;
             header?: {
                 "idempotency-key"?: string;
+                /** @description RFC 7240 preferences: `respond-async` and `wait=N` (seconds) are honoured; anything else is ignored. */
+                prefer?: string;
             };
             path: {
                 /** @description A UUID. */
@@ -3705,6 +3743,21 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SubmissionResult"];
+                };
+            };
+            /** @description Accepted (`Prefer: respond-async`): stored and queued, not graded yet. */
+            202: {
+                headers: {
+                    /** @description The submission: GET it to poll (/v1/submissions/{id}). */
+                    location?: string;
+                    /** @description Seconds to wait before polling again. */
+                    "retry-after"?: string;
+                    /** @description RFC 7240 §3: `respond-async` (and `wait=N` when one was sent). */
+                    "preference-applied"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingSubmission"];
                 };
             };
             /** @description Every error response has this shape; the session stream's `error` message too. */
@@ -3883,6 +3936,19 @@ export interface operations {
                     "application/json": components["schemas"]["Submission"];
                 };
             };
+            /** @description Accepted asynchronously, not graded yet: poll again. */
+            202: {
+                headers: {
+                    /** @description The submission: GET it to poll (/v1/submissions/{id}). */
+                    location?: string;
+                    /** @description Seconds to wait before polling again. */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingSubmission"];
+                };
+            };
             /** @description Every error response has this shape; the session stream's `error` message too. */
             400: {
                 headers: {
@@ -3912,6 +3978,15 @@ export interface operations {
             };
             /** @description Every error response has this shape; the session stream's `error` message too. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
