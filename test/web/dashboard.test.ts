@@ -3,6 +3,7 @@
 // submit, without asking for the matrix again; the stuck and inactive filters; a learner's
 // attempts show their code, grade and packets; without the feed the matrix is polled. axe-core
 // checks the page.
+import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -167,6 +168,20 @@ describe("the teacher's dashboard", () => {
       await expectAccessible(page);
     },
   );
+
+  it("exports the matrix as CSV through a signed link", { timeout: 60_000 }, async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export CSV" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^class-[0-9a-f-]{36}-progress\.csv$/);
+    const csv = readFileSync((await download.path())!, "utf8");
+    const lines = csv.trim().split(/\r?\n/);
+    expect(lines.filter((line) => line.includes("Ada")).length).toBeGreaterThan(0);
+    expect(
+      lines.some((line) => line.includes("Bob") && line.includes("Sent the same program")),
+    ).toBe(true);
+  });
 
   it("polls for the matrix when the live feed cannot be opened", { timeout: 120_000 }, async () => {
     const polled = await rig.browser.newPage();
