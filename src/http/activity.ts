@@ -171,7 +171,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
           {
             200: {
               description:
-                "Server-Sent Events; each event's data is an ActivityEvent or a ActivityJoinEvent.",
+                "Server-Sent Events; each event's data is an ActivityEvent or an ActivityJoinEvent.",
               content: { "text/event-stream": { schema: ref(ActivityFeedEvent) } },
             },
           },

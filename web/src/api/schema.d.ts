@@ -3384,7 +3384,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Server-Sent Events; each event's data is an ActivityEvent or a ActivityJoinEvent. */
+            /** @description Server-Sent Events; each event's data is an ActivityEvent or an ActivityJoinEvent. */
             200: {
                 headers: {
                     [name: string]: unknown;
