@@ -31,6 +31,7 @@ export type ErrorCode = Schemas["ErrorCode"];
 export type StreamServerMessage = Schemas["StreamServerMessage"];
 export type StreamClientMessage = Schemas["StreamClientMessage"];
 export type RunFinished = Schemas["StreamRunFinished"];
+export type LearnerError = Schemas["LearnerError"];
 
 /** An error answer of the API, with its stable code. */
 export class ApiError extends Error {
