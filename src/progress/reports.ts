@@ -191,8 +191,11 @@ export interface JoinRow {
   joinedAt: Date;
 }
 
-// The progress row comes along (read now, so it is the cell's latest state even for an older
-// submission): a teacher's matrix replaces the cell with it instead of asking for the matrix.
+// The newest submissions are found per learner first (a few index probes of learner_id,
+// created_at each), so opening a feed on a class with tens of thousands of submissions does not
+// sort them all. The progress row comes along (read now, so it is the cell's latest state even
+// for an older submission): a teacher's matrix replaces the cell with it instead of asking for
+// the matrix.
 const classActivityStatement: Statement = {
   name: "packetlab_class_activity",
   text: `SELECT s.id AS "submissionId", s.learner_id AS "learnerId", l.display_name AS "displayName",
@@ -206,14 +209,23 @@ const classActivityStatement: Statement = {
       p.last_score AS "lastScore", p.last_outcome AS "lastOutcome",
       p.last_failed_check AS "lastFailedCheck", p.same_code_streak AS "sameCodeStreak",
       p.same_failure_streak AS "sameFailureStreak"
-    FROM enrolments e
-    JOIN submissions s ON s.learner_id = e.learner_id
-    JOIN learners l ON l.id = e.learner_id
+    FROM (
+      SELECT recent.id FROM enrolments e
+      CROSS JOIN LATERAL (
+        SELECT r.id, r.created_at FROM submissions r
+        WHERE r.learner_id = e.learner_id AND r.created_at >= $2::timestamptz
+        ORDER BY r.created_at DESC, r.id DESC
+        LIMIT $3::integer
+      ) recent
+      WHERE e.class_id = $1::uuid
+      ORDER BY recent.created_at DESC, recent.id DESC
+      LIMIT $3::integer
+    ) newest
+    JOIN submissions s ON s.id = newest.id
+    JOIN learners l ON l.id = s.learner_id
     LEFT JOIN progress p ON p.learner_id = s.learner_id AND p.lesson_id = s.lesson_id
       AND p.exercise_id = s.exercise_id
-    WHERE e.class_id = $1::uuid AND s.created_at >= $2::timestamptz
-    ORDER BY s.created_at DESC, s.id DESC
-    LIMIT $3::integer`,
+    ORDER BY s.created_at DESC, s.id DESC`,
 };
 
 type ActivityQueryRow = Omit<ActivityRow, "progress"> &

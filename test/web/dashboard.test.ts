@@ -10,6 +10,7 @@ import {
   ALICE,
   aliceSolution,
   bearer,
+  classroom,
   expectStatus,
   joinAndStart,
   OPERATOR_TOKEN,
@@ -196,4 +197,59 @@ describe("the teacher's dashboard", () => {
     await expectAccessible(polled);
     await polled.close();
   });
+
+  it(
+    "opens the feed again on a fresh link, resuming after the last event, when it is refused",
+    { timeout: 120_000 },
+    async () => {
+      const { teacher, klass, learner } = await classroom(rig.t.app, "Eve");
+      const lastId = `${new Date(0).toISOString()},${learner.learnerId}`;
+      const seen: URL[] = [];
+      const feed = await rig.browser.newPage();
+      // 1: a stream that ends after one event (as a restart would end it); 2: the browser's own
+      // reconnection, refused as an expired link is; 3 on: the real feed.
+      await feed.route(/\/v1\/classes\/[^/]+\/activity/, async (route) => {
+        seen.push(new URL(route.request().url()));
+        if (seen.length === 1) {
+          const data = {
+            type: "learner-joined",
+            learnerId: learner.learnerId,
+            displayName: "Eve",
+            joinedAt: new Date(0).toISOString(),
+          };
+          await route.fulfill({
+            status: 200,
+            contentType: "text/event-stream",
+            body: `retry: 50\nid: ${lastId}\nevent: learner-joined\ndata: ${JSON.stringify(data)}\n\n`,
+          });
+        } else if (seen.length === 2) {
+          await route.fulfill({
+            status: 401,
+            contentType: "application/json",
+            body: JSON.stringify({ error: { code: "UNAUTHENTICATED", message: "expired" } }),
+          });
+        } else {
+          await route.continue();
+        }
+      });
+      await feed.goto(`${rig.base}/`);
+      const account = { role: "teacher", token: teacher.token, name: "Ms Frizzle" };
+      await feed.evaluate(
+        `localStorage.setItem("packetlab.account", ${JSON.stringify(JSON.stringify(account))})`,
+      );
+      await feed.goto(`${rig.base}/#/teach/${klass.id}`);
+      await feed.reload(); // the account is read when the app starts
+      await expect.poll(() => seen.length, { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+      await feed.locator('.live-state[data-state="live"]').waitFor({ timeout: 30_000 });
+
+      // (The browser's own reconnection sends Last-Event-ID, which interception does not show.)
+      expect(seen[2]!.searchParams.get("expires")).not.toBe(seen[0]!.searchParams.get("expires"));
+      expect(seen[2]!.searchParams.get("lastEventId")).toBe(lastId);
+      expect(seen[2]!.searchParams.get("signature")).toBeTruthy();
+      const cell = feed.locator("tr", { hasText: "Eve" }).locator(`td[data-exercise="${ALICE}"]`);
+      expectStatus(await submit(rig.t.app, learner.token, learner.session.id, {}), 201);
+      await expect.poll(() => cell.getAttribute("data-status"), { timeout: 30_000 }).toBe("passed");
+      await feed.close();
+    },
+  );
 });
