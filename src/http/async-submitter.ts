@@ -121,6 +121,8 @@ export function createAsyncSubmitter(deps: AsyncSubmitterDeps) {
       }
       // Another replica took it over (a renewal came late) and stored it: nothing lost.
       if (await store.submissions.findSubmission(job.id)) return await store.pending.remove(job.id);
+      // Deleted with its learner (a teacher removed them) while it ran: nothing to settle.
+      if (!(await store.pending.find(job.id))) return;
       if (error instanceof ApiError && error.statusCode < 500)
         return await store.pending.fail(job.id, error.code, error.message);
       log.error({ err: error, submissionId: job.id }, "asynchronous grading failed; retrying");
