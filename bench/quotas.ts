@@ -125,12 +125,13 @@ async function measure(
   const seconds = (performance.now() - started) / 1000;
   const pids = [...new Set([...pidsBefore, ...(await backends(admin))])];
   const used = cpuBetween(before, sampleCpu(process.pid, pids));
-  if (result.notOk > 0 || result.errors > 0)
-    throw new Error(`${app.mode}: ${result.notOk} non-2xx, ${result.errors} errors`);
+  if (result.notOk > 0) throw new Error(`${app.mode}: ${result.notOk} answers were not 2xx`);
+  // Timeouts (autocannon's 10 s) on an overloaded machine: said, not counted as requests.
+  if (result.errors > 0) console.log(`  (${app.mode}: ${result.errors} requests timed out)`);
   const statements = app.counts.prisma - counts.prisma + app.counts.otherSql - counts.otherSql;
   const shared = app.counts.shared - counts.shared;
   return {
-    requests: result.total,
+    requests: result.ok,
     seconds,
     apiUs: result.cpuUs,
     pgUs: used.postgres * 1000,
@@ -174,11 +175,13 @@ async function compare(
   }
   const memory = totals.get("memory")!;
   const database = totals.get("database")!;
-  const delta = (key: "apiUs" | "pgUs" | "statements") =>
-    database[key] / database.requests - memory[key] / memory.requests;
+  const delta = (key: "apiUs" | "pgUs" | "statements", digits: number) => {
+    const value = database[key] / database.requests - memory[key] / memory.requests;
+    return `${value >= 0 ? "+" : ""}${value.toFixed(digits)}`;
+  };
   console.log(
-    `  = database − memory: API CPU ${delta("apiUs") >= 0 ? "+" : ""}${delta("apiUs").toFixed(0)} µs/req, PostgreSQL CPU ${delta("pgUs") >= 0 ? "+" : ""}${delta("pgUs").toFixed(0)} µs/req, ` +
-      `+${delta("statements").toFixed(2)} statements/req; throughput ${((100 * database.requests) / database.seconds / (memory.requests / memory.seconds)).toFixed(0)}% of memory's`,
+    `  = database − memory: API CPU ${delta("apiUs", 0)} µs/req, PostgreSQL CPU ${delta("pgUs", 0)} µs/req, ` +
+      `${delta("statements", 2)} statements/req; throughput ${((100 * database.requests) / database.seconds / (memory.requests / memory.seconds)).toFixed(0)}% of memory's`,
   );
 }
 
