@@ -4,6 +4,7 @@ import { bench as grading } from "./grading.ts";
 import { bench as http } from "./http.ts";
 import { bench as netsim } from "./netsim.ts";
 import { bench as protocols } from "./protocols.ts";
+import { bench as quotas } from "./quotas.ts";
 import { bench as runner } from "./runner.ts";
 import { bench as rust } from "./rust.ts";
 import { bench as service } from "./service.ts";
@@ -20,6 +21,7 @@ const benches: [string, () => Promise<void>][] = [
   ["grading", grading],
   ["http", http],
   ["service", service],
+  ["quotas", quotas],
   ["teacher", teacher],
   ["web", web],
 ];

@@ -253,7 +253,7 @@ const definitions = {
   },
   RUNS_PER_LEARNER: {
     description:
-      "Runs one learner may have at once (HTTP and WebSocket together); more get 429 TOO_MANY_RUNS.",
+      "Runs one learner may have at once (HTTP and WebSocket together), per replica; more get 429 TOO_MANY_RUNS.",
     default: "2",
     parse: integer(1, 1_000),
   },
