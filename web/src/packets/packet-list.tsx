@@ -19,14 +19,22 @@ interface Props {
 }
 
 // Every row is one line of a fixed height (styles.css), the header's too, so the header's height
-// measured once is every row's: no row is measured as it is drawn.
+// is every row's: only the header is measured (again when it changes, as when the text is
+// zoomed), no row as it is drawn.
 const ROW_ESTIMATE = 24;
 
 export function PacketList({ packets, names, selected, onSelect }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const header = useRef<HTMLDivElement>(null);
   const [headerHeight, setHeaderHeight] = useState(0);
-  useLayoutEffect(() => setHeaderHeight(header.current?.offsetHeight ?? 0), []);
+  useLayoutEffect(() => {
+    const head = header.current!;
+    const measure = () => setHeaderHeight(head.offsetHeight);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(head);
+    return () => observer.disconnect();
+  }, []);
   const rowHeight = headerHeight || ROW_ESTIMATE;
   const index = selected === undefined ? -1 : packets.findIndex((p) => p.seq === selected);
   const rows = useVirtualizer<HTMLDivElement, HTMLDivElement>({
