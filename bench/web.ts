@@ -95,7 +95,65 @@ interface Phase {
   frames: number[];
   longTasks: number[];
   loafs: Loaf[];
+  /** The page's main-thread tasks from a Chrome trace: [wall ms, thread CPU ms] each. */
+  tasks: [number, number][];
   dom: string;
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string };
+}
+
+/**
+ * Traces the page while `act` runs and returns its renderer main thread's tasks: a task's thread
+ * CPU time (tdur) is what it cost, however long the busy machine kept it off a core.
+ */
+async function traceTasks<T>(page: Page, act: () => Promise<T>): Promise<[T, [number, number][]]> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on("Tracing.dataCollected", ({ value }) =>
+    events.push(...(value as unknown as TraceEvent[])),
+  );
+  await cdp.send("Tracing.start", {
+    traceConfig: {
+      includedCategories: ["toplevel", "disabled-by-default-devtools.timeline", "__metadata"],
+    },
+    transferMode: "ReportEvents",
+  });
+  try {
+    const result = await act();
+    const complete = new Promise((resolve) => cdp.once("Tracing.tracingComplete", resolve));
+    await cdp.send("Tracing.end");
+    await complete;
+    const mains = new Set(
+      events
+        .filter(
+          (e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain",
+        )
+        .map((e) => `${e.pid}:${e.tid}`),
+    );
+    const byThread = new Map<string, [number, number][]>();
+    for (const e of events) {
+      const thread = `${e.pid}:${e.tid}`;
+      if (e.ph !== "X" || e.name !== "RunTask" || !mains.has(thread)) continue;
+      const list = byThread.get(thread) ?? [];
+      list.push([(e.dur ?? 0) / 1000, (e.tdur ?? 0) / 1000]);
+      byThread.set(thread, list);
+    }
+    // The page's renderer is the one that worked most.
+    const tasks = [...byThread.values()].sort(
+      (a, b) => b.reduce((t, x) => t + x[1], 0) - a.reduce((t, x) => t + x[1], 0),
+    )[0];
+    return [result, tasks ?? []];
+  } finally {
+    await cdp.detach();
+  }
 }
 
 const browserCpu = () => treeCpuMs(process.pid, (comm) => /chrom/i.test(comm));
@@ -107,14 +165,17 @@ async function measure(page: Page, name: string, act: () => Promise<string>): Pr
   );
   const cpu = browserCpu();
   const started = Date.now();
-  const dom = await act();
-  await page.evaluate(nextFrames);
+  const [dom, tasks] = await traceTasks(page, async () => {
+    const dom = await act();
+    await page.evaluate(nextFrames);
+    return dom;
+  });
   const wallMs = Date.now() - started;
   const cpuMs = browserCpu() - cpu;
   const taken = (await page.evaluate(
     "({ frames: window.__frames.frames.splice(0), longTasks: window.__frames.longTasks.splice(0), loafs: window.__frames.loafs.splice(0) })",
   )) as Pick<Phase, "frames" | "longTasks" | "loafs">;
-  return { name, wallMs, cpuMs, dom, ...taken };
+  return { name, wallMs, cpuMs, dom, tasks, ...taken };
 }
 
 const worst = (values: number[]) => (values.length ? Math.max(...values) : 0);
@@ -131,6 +192,15 @@ function report(phases: Phase[], baselineMs: number): void {
       )
         .toFixed(0)
         .padStart(4)}ms  ${p.dom}`,
+    );
+  }
+  console.log(
+    "  the page's main-thread tasks (Chrome trace): longest by wall time and by thread CPU time:",
+  );
+  for (const p of phases) {
+    const cpu = p.tasks.map(([, thread]) => thread);
+    console.log(
+      `  ${p.name.padEnd(44)} ${`${p.tasks.length}`.padStart(5)} tasks, longest ${worst(p.tasks.map(([wall]) => wall)).toFixed(0)} ms wall, ${worst(cpu).toFixed(1)} ms CPU; over 50 ms CPU: ${cpu.filter((c) => c > 50).length}; CPU in all ${cpu.reduce((t, c) => t + c, 0).toFixed(0)} ms`,
     );
   }
   console.log("  the longest Long Animation Frame of each phase, where its time went:");

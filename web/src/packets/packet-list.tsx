@@ -18,19 +18,29 @@ interface Props {
   onSelect: (seq: number) => void;
 }
 
-// A row's height before it is measured: one line of the list's monospace text.
-const ROW_ESTIMATE = 22;
+// Every row is one line of a fixed height (styles.css), the header's too, so the header's height
+// is every row's: only the header is measured (again when it changes, as when the text is
+// zoomed), no row as it is drawn.
+const ROW_ESTIMATE = 24;
 
 export function PacketList({ packets, names, selected, onSelect }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const header = useRef<HTMLDivElement>(null);
   const [headerHeight, setHeaderHeight] = useState(0);
-  useLayoutEffect(() => setHeaderHeight(header.current?.offsetHeight ?? 0), []);
+  useLayoutEffect(() => {
+    const head = header.current!;
+    const measure = () => setHeaderHeight(head.offsetHeight);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(head);
+    return () => observer.disconnect();
+  }, []);
+  const rowHeight = headerHeight || ROW_ESTIMATE;
   const index = selected === undefined ? -1 : packets.findIndex((p) => p.seq === selected);
   const rows = useVirtualizer<HTMLDivElement, HTMLDivElement>({
     count: packets.length,
     getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_ESTIMATE,
+    estimateSize: () => rowHeight,
     getItemKey: (i) => packets[i]?.seq ?? i,
     overscan: 10,
     // The rows start below the header, which stays over them when they scroll.
@@ -42,13 +52,15 @@ export function PacketList({ packets, names, selected, onSelect }: Props) {
     followOnAppend: true,
   });
 
+  // The estimate is read again only when told to.
+  useLayoutEffect(() => rows.measure(), [rowHeight]);
+
   // A selection made elsewhere (the keyboard, the ladder, a link from a check) is scrolled to.
   useLayoutEffect(() => {
     if (index >= 0) rows.scrollToIndex(index, { align: "auto" });
   }, [selected]);
 
   const onKeyDown = (event: KeyboardEvent) => {
-    const rowHeight = rows.getVirtualItems()[0]?.size ?? ROW_ESTIMATE;
     const view = (scroller.current?.clientHeight ?? 0) - headerHeight;
     const page = Math.max(1, Math.floor(view / rowHeight) - 1);
     const next = moveSelection(event.key, index, packets.length, page);
@@ -86,8 +98,6 @@ export function PacketList({ packets, names, selected, onSelect }: Props) {
           return (
             <div
               key={packet.seq}
-              ref={rows.measureElement}
-              data-index={item.index}
               id={`packet-row-${packet.seq}`}
               data-seq={packet.seq}
               role="row"
