@@ -7,6 +7,7 @@ import { bench as protocols } from "./protocols.ts";
 import { bench as runner } from "./runner.ts";
 import { bench as rust } from "./rust.ts";
 import { bench as service } from "./service.ts";
+import { bench as store } from "./store.ts";
 import { bench as tcp } from "./tcp.ts";
 import { bench as teacher } from "./teacher.ts";
 import { bench as web } from "./web.ts";
@@ -20,6 +21,7 @@ const benches: [string, () => Promise<void>][] = [
   ["grading", grading],
   ["http", http],
   ["service", service],
+  ["store", store],
   ["teacher", teacher],
   ["web", web],
 ];
