@@ -91,7 +91,11 @@ export function editorDiagnostics({ language, declarations }: Options): Extensio
     if (update.docChanged || (update.focusChanged && update.view.hasFocus)) {
       if (startTypeChecking()) {
         // A new transaction may not be dispatched from inside this update.
-        queueMicrotask(() => update.view.dispatch({ effects: checkerStarted.of(null) }));
+        queueMicrotask(() => {
+          if (update.view.dom.isConnected) {
+            update.view.dispatch({ effects: checkerStarted.of(null) });
+          }
+        });
       }
     }
   });
