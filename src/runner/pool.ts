@@ -265,6 +265,11 @@ export function createRunner(config: RunnerConfig = {}) {
   function start(worker: Worker, job: Job): void {
     worker.job = job;
     job.startedAt = performance.now();
+    try {
+      job.options.onStarted?.();
+    } catch {
+      // a listener's failure is the listener's
+    }
     const message: ParentMessage = {
       type: "run",
       id: job.id,
