@@ -11,6 +11,8 @@
 // out, reading `message`, `stack` and `name` with no timer running; the marker, being first, is
 // what it copies, so it never reads anything the learner rejected (see evaluate.ts).
 
+import { API_GLOBAL } from "../../sandbox/protocol.ts";
+
 /**
  * Set on the context's global before the evaluation: the host callback `report("state", ended,
  * pending, failed)`, `report("error", name, message, stack)`, `report("value", text)`,
@@ -31,6 +33,9 @@ export function endModuleSource(marker: string): string {
   return `
 const report = globalThis[${global}];
 delete globalThis[${global}];
+// The facade modules were evaluated before this one (the wrapped program imports them first):
+// the API they read goes before the program's first line, whether it imported any or not.
+delete globalThis[${JSON.stringify(API_GLOBAL)}];
 const PromiseCtor = Promise;
 const PromiseReject = Promise.reject;
 const PromiseThen = Promise.prototype.then;

@@ -155,15 +155,20 @@ export async function evaluate(
       }
     }),
   );
-  // Evaluated with the learner's module (one call into the isolate fewer); evaluated on its own
-  // afterwards only when its namespace is needed, to read a failure.
+  // The end module is evaluated with the learner's module, and evaluated on its own afterwards
+  // only when its namespace is needed, to read a failure. It is instantiated through its own
+  // handle: isolated-vm crashes (SIGSEGV) evaluating a module, or reading its namespace, that
+  // was only instantiated as another module's dependency.
   const endModule = isolate.compileModuleSync(END_MODULE, { filename: "packetlab:end" });
   context.modules.push(endModule);
   endModule.instantiateSync(ctx, () => {
     throw new Error("the end module imports nothing");
   });
-  // Only the facades the program imports (most import "net" alone): each is a module compiled,
-  // linked and evaluated in this context.
+  // The facades the program imports (most import "net" alone) are only compiled here, then
+  // linked and evaluated with the learner's module: three calls into the isolate fewer (each a
+  // few to tens of µs). The wrapped program imports them first and the end module last, and V8
+  // evaluates imports in that order, before the program's first line: the facades read the API
+  // global, then the end module deletes it.
   const facades = new Map<string, ivm.Module>([[BINDINGS.specifier, endModule]]);
   for (const specifier of module.dependencySpecifiers) {
     if (specifier === BINDINGS.specifier) continue;
@@ -175,16 +180,14 @@ export async function evaluate(
       filename: `packetlab:${specifier}`,
     });
     context.modules.push(facade);
-    facade.instantiateSync(ctx, () => {
-      throw new Error("facades import nothing");
-    });
-    facade.evaluateSync({ timeout: limits.wallMs });
     facades.set(specifier, facade);
   }
-  // The API global goes before any learner code runs, imported or not.
-  lease.cleanup.runSync(ctx);
   try {
-    module.instantiateSync(ctx, (specifier) => facades.get(specifier)!);
+    module.instantiateSync(ctx, (specifier) => {
+      const found = facades.get(specifier);
+      if (!found) throw new Error(`no module "${specifier}" to link`);
+      return found;
+    });
   } catch (thrown) {
     // A name the facades do not export (`import { QuicStream } from "net"`, a default import):
     // V8 finds it only when linking. The learner's mistake, not an internal error.

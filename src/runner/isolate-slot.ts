@@ -8,7 +8,6 @@
 // CPU time is read when a run releases it and again before the next run (and while idle): an
 // isolate that used CPU with no run in it is disposed, ending whatever it was running.
 import ivm from "isolated-vm";
-import { API_GLOBAL } from "../../sandbox/protocol.ts";
 import { SANDBOX_FILENAME } from "./sandbox-bundle.ts";
 
 const HEAP_CHECK_EVERY = 8;
@@ -21,8 +20,6 @@ export interface IsolateSlotOptions {
 export interface Lease {
   isolate: ivm.Isolate;
   bootstrap: ivm.Script;
-  /** Deletes the API global once the facade modules have read it. */
-  cleanup: ivm.Script;
 }
 
 /** Past this, an idle isolate ran real code (a GC pass of a small heap takes far less). */
@@ -72,11 +69,7 @@ export function createIsolateSlot(options: IsolateSlotOptions) {
       });
       const produced = (bootstrap as ivm.Script & ivm.CachedDataResult).cachedData;
       if (!cachedData && produced) cachedData = produced;
-      const cleanup = isolate.compileScriptSync(
-        `delete globalThis[${JSON.stringify(API_GLOBAL)}];`,
-        { filename: SANDBOX_FILENAME },
-      );
-      current = { isolate, bootstrap, cleanup, memoryMb, runs: 0, idleCpu: null };
+      current = { isolate, bootstrap, memoryMb, runs: 0, idleCpu: null };
     }
     current.runs++;
     current.idleCpu = null;

@@ -369,7 +369,10 @@ export function createRunner(config: RunnerConfig = {}) {
     return { workers: workers.size, busy, queued: queue.size, restarts };
   }
 
-  /** Resident memory of each worker, as it sent with its last result (read at most every 0.5 s; 0 before its first). */
+  /**
+   * Resident memory of each worker, as it sent with its last result (it reads it at most every
+   * 0.5 s; 0 before its first).
+   */
   function workerRss(): number[] {
     return [...workers].map((worker) => worker.rssBytes);
   }

@@ -122,6 +122,8 @@ export function wrapProgram(source: string, bindings: EndBindings): WrappedProgr
     body,
     `\n}catch(thrown){${bindings.fail}(thrown)}`,
     ...moved,
+    // Last: V8 evaluates imported modules in this order, and the end module deletes the API
+    // global that the facades of the program's own imports read as they are evaluated.
     `import { begin as ${bindings.begin}, mark as ${bindings.mark}, fail as ${bindings.fail}, watch as ${bindings.watch}, end as ${bindings.end} } from ${JSON.stringify(bindings.specifier)};`,
     `${bindings.end}();`,
     "",

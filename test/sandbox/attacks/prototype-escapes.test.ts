@@ -88,4 +88,22 @@ describe("prototype-chain escapes", () => {
     expect(seen["stack frames"]).not.toMatch(/function/);
     await expectHealthy(runner);
   });
+
+  it("leaves no global of the runner's to a program, whichever modules it imports", async () => {
+    // The facades read the API global as they are evaluated, the end module deletes it; both
+    // before the program's first line (src/runner/end-module.ts).
+    const globals = `console.log(Object.getOwnPropertyNames(globalThis).filter((name) => name.startsWith("__packetlab")).join(",") || "none");`;
+    for (const imports of [
+      "",
+      'import { readFile } from "fs";',
+      'import * as net from "net";\nimport { listFiles } from "fs";',
+      'export * from "net";',
+      'export { UdpSocket } from "net";',
+    ]) {
+      const result = await run(runner, `${imports}\n${globals}`);
+      expect(result.outcome, imports).toBe("ok");
+      expect(lines(result), imports).toEqual(["none"]);
+    }
+    await expectHealthy(runner);
+  });
 });
