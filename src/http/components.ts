@@ -25,6 +25,7 @@ import { ltiSchemas } from "./lti-admin.ts";
 import { webhookSchemas } from "./webhook-schemas.ts";
 import {
   CheckResult,
+  CheckSubject,
   ErrorCode,
   ErrorResponse,
   Grade,
@@ -62,6 +63,7 @@ export const namedSchemas = [
   Trace,
   Language,
   Outcome,
+  CheckSubject,
   CheckResult,
   Grade,
   OutputLine,
