@@ -1,6 +1,7 @@
 // The three linked views and the ladder over one run's packets, with one selection: a packet
 // (list, ladder) and a field of it (tree, bytes). Picking a packet keeps the same field when it
-// has one, so stepping through packets compares like with like.
+// has one, so stepping through packets compares like with like. The selection is the browser's
+// own unless the page holds it (`selection` and `onSelectionChange`), as the grade's links do.
 import { useState } from "preact/hooks";
 import type { Packet } from "../api/client.ts";
 import { FieldTree } from "./field-tree.tsx";
@@ -9,22 +10,35 @@ import { Ladder } from "./ladder.tsx";
 import { findField, type HostNames } from "./model.ts";
 import { PacketList } from "./packet-list.tsx";
 
+/** A packet by its seq, and a field of it by the views' key ("1.1"). */
+export interface PacketSelection {
+  seq?: number;
+  field?: string;
+}
+
 interface Props {
   packets: Packet[];
   names: HostNames;
+  /** Given with onSelectionChange, the page holds the selection. */
+  selection?: PacketSelection;
+  onSelectionChange?: (next: PacketSelection) => void;
 }
 
-export function PacketBrowser({ packets, names }: Props) {
-  const [seq, setSeq] = useState<number>();
-  const [field, setField] = useState<string>();
+export function PacketBrowser({ packets, names, selection, onSelectionChange }: Props) {
+  const [own, setOwn] = useState<PacketSelection>({});
+  const { seq, field } = selection ?? own;
+  const select = (next: PacketSelection) => {
+    if (!selection) setOwn(next);
+    onSelectionChange?.(next);
+  };
+  const setField = (next: string | undefined) => select({ seq, field: next });
   const [hovered, setHovered] = useState<string>();
   const [view, setView] = useState<"list" | "ladder">("list");
   const packet = packets.find((p) => p.seq === seq);
 
   const selectPacket = (next: number) => {
-    setSeq(next);
     const nextPacket = packets.find((p) => p.seq === next);
-    if (nextPacket && !findField(nextPacket, field)) setField(undefined);
+    select({ seq: next, field: nextPacket && !findField(nextPacket, field) ? undefined : field });
   };
 
   return (
