@@ -154,6 +154,14 @@ describe("the learner's playground", () => {
       await expect.poll(() => selectedRow().textContent()).toBe("3");
       await expect.poll(selectedField).toMatch(/^Destination Port: 100/);
       expect(await highlightedBytes()).toEqual(["00", "64"]);
+      // The field is scrolled into sight inside the tree, which scrolls on its own.
+      const inSight = () =>
+        page.getByRole("treeitem", { selected: true }).evaluate((item) => {
+          const tree = item.closest('[role="tree"]')!.getBoundingClientRect();
+          const box = item.getBoundingClientRect();
+          return box.top >= tree.top && box.bottom <= tree.bottom;
+        });
+      await expect.poll(inSight).toBe(true);
       await expectAccessible(page);
     },
   );
