@@ -4,9 +4,11 @@ import { bench as grading } from "./grading.ts";
 import { bench as http } from "./http.ts";
 import { bench as netsim } from "./netsim.ts";
 import { bench as protocols } from "./protocols.ts";
+import { bench as quotas } from "./quotas.ts";
 import { bench as runner } from "./runner.ts";
 import { bench as rust } from "./rust.ts";
 import { bench as service } from "./service.ts";
+import { bench as store } from "./store.ts";
 import { bench as tcp } from "./tcp.ts";
 import { bench as teacher } from "./teacher.ts";
 import { bench as web } from "./web.ts";
@@ -20,6 +22,8 @@ const benches: [string, () => Promise<void>][] = [
   ["grading", grading],
   ["http", http],
   ["service", service],
+  ["quotas", quotas],
+  ["store", store],
   ["teacher", teacher],
   ["web", web],
 ];

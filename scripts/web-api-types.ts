@@ -17,7 +17,7 @@ export async function webApiTypes(): Promise<string> {
   const lessonsDir = new URL("../lessons", import.meta.url).pathname;
   const app = await buildApp({
     config: loadConfig({ LOG_LEVEL: "silent", LESSONS_DIR: lessonsDir }),
-    db: {} as Pick<Database, "prisma" | "sql" | "ping">,
+    db: { kind: "pglite" } as Pick<Database, "kind" | "prisma" | "sql" | "ping">,
     catalogue: await loadLessons(lessonsDir),
     grader: { gradeSubmission: () => Promise.reject(new Error("not used")) },
     runner: { stats: () => ({ workers: 0, busy: 0, queued: 0, restarts: 0 }) },

@@ -25,6 +25,7 @@ import { createStore } from "./progress/store.ts";
 import type { Language, Runner } from "./runner/types.ts";
 import { asyncApiRoutes } from "./http/asyncapi.ts";
 import { authPlugin, securitySchemes } from "./http/auth.ts";
+import { localGenerations, sharedGenerations } from "./http/token-cache.ts";
 import { classRoutes } from "./http/classes.ts";
 import { rosterRoutes } from "./http/roster.ts";
 import { activityRoutes } from "./http/activity.ts";
@@ -42,10 +43,12 @@ import { meRoutes } from "./http/me.ts";
 import { createMetrics } from "./http/metrics.ts";
 import { progressRoutes } from "./http/progress.ts";
 import { createJoinQuotas } from "./quotas/join-quotas.ts";
-import { createRateLimiter } from "./quotas/rate-limit.ts";
+import { createMemoryWindows, createRateLimiter } from "./quotas/rate-limit.ts";
+import { createSharedWindows } from "./quotas/shared-windows.ts";
 import { sessionRoutes } from "./http/sessions.ts";
 import { streamRoutes } from "./http/stream.ts";
 import { submissionRoutes } from "./http/submissions.ts";
+import { createAsyncSubmitter } from "./http/async-submitter.ts";
 import { createSubmitter } from "./http/submitter.ts";
 import { teacherRoutes } from "./http/teachers.ts";
 import { tokenRoutes } from "./http/tokens.ts";
@@ -55,7 +58,7 @@ import { webhookRoutes } from "./http/webhooks.ts";
 
 export interface AppDeps {
   config: Config;
-  db: Pick<Database, "prisma" | "sql" | "ping">;
+  db: Pick<Database, "kind" | "prisma" | "sql" | "ping">;
   catalogue: LessonCatalogue;
   grader: Pick<Grader, "gradeSubmission">;
   runner: Pick<Runner, "stats">;
@@ -103,8 +106,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(cors, {
     origin: config.CORS_ORIGINS,
     methods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
-    allowedHeaders: ["authorization", "content-type", "idempotency-key"],
-    exposedHeaders: ["retry-after", "location", "request-id", "content-disposition"],
+    allowedHeaders: ["authorization", "content-type", "idempotency-key", "prefer"],
+    exposedHeaders: [
+      "retry-after",
+      "location",
+      "request-id",
+      "content-disposition",
+      "preference-applied",
+    ],
     maxAge: 600,
   });
   await app.register(swagger, {
@@ -135,6 +144,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(websocket, { options: { maxPayload: config.MAX_CODE_BYTES * 6 + 16_384 } });
 
   const store = createStore(deps.db);
+  // Rate limits and token revocations shared by every replica, or kept by this process: the
+  // embedded database is only ever opened by one process (README "Quotas").
+  const shared =
+    config.SHARED_STATE === "database" ||
+    (config.SHARED_STATE === "auto" && deps.db.kind === "postgresql");
+  const rateWindows = shared
+    ? createSharedWindows(store.rateWindows, (error) =>
+        app.log.warn({ err: error }, "pruning ended rate windows failed"),
+      )
+    : createMemoryWindows();
   const downloadLinks = createDownloadLinks(async () =>
     config.DOWNLOAD_LINK_SECRET
       ? Buffer.from(config.DOWNLOAD_LINK_SECRET, "utf8")
@@ -144,6 +163,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     accounts: store.accounts,
     operatorToken: config.OPERATOR_TOKEN,
     downloadLinks,
+    generations: shared ? sharedGenerations(store.authGeneration) : localGenerations(),
   });
 
   // Outgoing deliveries: the outbox relay and what it delivers to (src/integrations).
@@ -200,20 +220,33 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     catalogue: deps.catalogue,
     grader: deps.grader,
     metrics,
-    limiter: createRateLimiter({ limit: config.SUBMISSION_RATE_LIMIT, windowMs: 60_000 }),
+    limiter: createRateLimiter({
+      name: "submissions",
+      limit: config.SUBMISSION_RATE_LIMIT,
+      windowMs: 60_000,
+      windows: rateWindows,
+    }),
     shutdown: shutdown.signal,
     ...(deps.languages ? { languages: deps.languages } : {}),
     onStored: () => relay.wake(),
   });
+  const asyncSubmitter = createAsyncSubmitter({ config, store, submitter, log: app.log });
+  // The first sweep grades what a previous process left pending (killed mid-run).
+  app.addHook("onReady", async () => asyncSubmitter.start());
+  // Shutting down: what still waits for a sandbox is handed back at once (another replica, or
+  // this one restarted, grades it); what runs gets the grace below, like synchronous runs.
+  app.addHook("preClose", async () => asyncSubmitter.releaseQueued());
   const routeDeps: RouteDeps = {
     config,
     store,
     catalogue: deps.catalogue,
     submitter,
+    asyncSubmitter,
     joinQuotas: createJoinQuotas({
       failuresPerMinute: config.JOIN_FAILURE_LIMIT,
       joinsPerAddressPerHour: config.JOIN_LIMIT_PER_ADDRESS,
       joinsPerClassPerHour: config.JOIN_LIMIT_PER_CLASS,
+      windows: rateWindows,
     }),
     metrics,
     runner: deps.runner,
@@ -254,6 +287,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     while (submitter.inFlight() > 0 && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 50));
     shutdown.abort();
+    await asyncSubmitter.stop();
   });
   return app;
 }

@@ -245,9 +245,15 @@ const definitions = {
     default: "200",
     parse: integer(0, 1_000_000),
   },
+  SHARED_STATE: {
+    description:
+      "Where the rate limits count and where a cached token's revocation is checked: `database` (every replica enforces one limit and refuses a revoked token at once; a statement per check), `memory` (this process alone; several replicas each count their own, and may accept a revoked token for up to 30 s), or `auto`: `database` on PostgreSQL, `memory` on the embedded database (which only one process can open).",
+    default: "auto",
+    parse: oneOf(["auto", "database", "memory"] as const),
+  },
   RUNS_PER_LEARNER: {
     description:
-      "Runs one learner may have at once (HTTP and WebSocket together); more get 429 TOO_MANY_RUNS.",
+      "Runs one learner may have at once (HTTP and WebSocket together), per replica; more get 429 TOO_MANY_RUNS.",
     default: "2",
     parse: integer(1, 1_000),
   },
@@ -268,6 +274,12 @@ const definitions = {
       "Longest a synchronous submission waits for a sandbox and its run (ms); past it: 503 RUNNER_BUSY.",
     default: "10000",
     parse: integer(100, 300_000),
+  },
+  ASYNC_LEASE_MS: {
+    description:
+      "How long a replica holds an asynchronous submission it is grading (ms, renewed while it runs); after a crash the submission is graded again once this runs out.",
+    default: "30000",
+    parse: integer(300, 3_600_000),
   },
   WEB_DIR: {
     description:

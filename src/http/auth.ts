@@ -11,6 +11,7 @@ import fp from "fastify-plugin";
 import type { Accounts, Principal } from "../progress/accounts.ts";
 import type { DownloadLinks } from "./download-links.ts";
 import { apiError } from "./errors.ts";
+import { createTokenCache, type TokenGenerations } from "./token-cache.ts";
 
 export type AuthPrincipal = Principal | { role: "operator"; tokenId: "operator" };
 export type Role = AuthPrincipal["role"];
@@ -63,10 +64,13 @@ declare module "fastify" {
     linkRoutes: LinkRoute[];
     /** The principal a raw token stands for (the WebSocket's first message carries one). */
     resolveToken(token: string): Promise<AuthPrincipal | undefined>;
-    /** Forgets cached tokens of learners who were deleted or merged away (this process's cache). */
-    forgetLearners(learnerIds: readonly string[]): void;
-    /** Revokes an account's token: in the database, and at once in this process's cache. */
-    revokeToken(token: string, tokenId: string): Promise<void>;
+    /**
+     * After learners were deleted or merged away (committed): their tokens are looked up again
+     * on every replica before they are trusted.
+     */
+    forgetLearners(learnerIds: readonly string[]): Promise<void>;
+    /** Revokes an account's token: in the database, then at once in every replica's cache. */
+    revokeToken(tokenId: string): Promise<void>;
   }
   interface FastifyRequest {
     principal: AuthPrincipal | null;
@@ -77,13 +81,9 @@ export interface AuthOptions {
   accounts: Pick<Accounts, "resolveToken" | "revokeToken">;
   operatorToken: string | undefined;
   downloadLinks: Pick<DownloadLinks, "verify">;
+  /** What a cached token is checked against (token-cache.ts): the database's, or this process's. */
+  generations: TokenGenerations;
 }
-
-// Looking a token up costs a query per request; a short cache makes bursts (a class submitting
-// at once, the benchmark) cheap. A revocation clears the entry of the process that handled it at
-// once; other replicas keep accepting the token until their entry expires, within this time.
-const CACHE_MS = 30_000;
-const CACHE_ENTRIES = 10_000;
 
 const digest = (text: string) => createHash("sha256").update(text).digest();
 
@@ -95,42 +95,31 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 }
 
 export const authPlugin = fp<AuthOptions>(
-  async (app, { accounts, operatorToken, downloadLinks }) => {
+  async (app, { accounts, operatorToken, downloadLinks, generations }) => {
     const operatorDigest = operatorToken ? digest(operatorToken) : undefined;
-    const cache = new Map<string, { principal: Principal; expiresAt: number }>();
+    const tokens = createTokenCache({
+      lookup: (token) => accounts.resolveToken(token),
+      generations,
+    });
 
     async function resolveToken(token: string): Promise<AuthPrincipal | undefined> {
       if (token.length > 200) return undefined;
-      // The cache first: it only holds tokens of accounts, so the operator's is never in it,
+      // The cache only holds tokens of accounts, so a token it knows is not the operator's,
       // and the common case skips a SHA-256.
-      const cached = cache.get(token);
-      if (cached && cached.expiresAt > Date.now()) return cached.principal;
-      if (operatorDigest && timingSafeEqual(digest(token), operatorDigest)) {
+      if (!tokens.has(token) && operatorDigest && timingSafeEqual(digest(token), operatorDigest)) {
         return { role: "operator", tokenId: "operator" };
       }
-      const principal = await accounts.resolveToken(token);
-      if (principal) {
-        if (cache.size >= CACHE_ENTRIES) cache.clear();
-        cache.set(token, { principal, expiresAt: Date.now() + CACHE_MS });
-      }
-      return principal;
+      return tokens.resolve(token);
     }
 
     app.decorateRequest("principal", null);
     app.decorate("resolveToken", resolveToken);
-    app.decorate("revokeToken", async (token: string, tokenId: string) => {
-      // Forget it before and after: a lookup racing the update cannot re-cache it as valid.
-      cache.delete(token);
+    app.decorate("revokeToken", async (tokenId: string) => {
       await accounts.revokeToken(tokenId);
-      cache.delete(token);
+      await tokens.changed();
     });
-    app.decorate("forgetLearners", (learnerIds: readonly string[]) => {
-      const gone = new Set(learnerIds);
-      for (const [token, entry] of cache) {
-        if (entry.principal.role === "learner" && gone.has(entry.principal.learnerId)) {
-          cache.delete(token);
-        }
-      }
+    app.decorate("forgetLearners", async (learnerIds: readonly string[]) => {
+      if (learnerIds.length > 0) await tokens.changed();
     });
     async function authenticate(request: FastifyRequest, roles: readonly Role[]) {
       const token = bearerToken(request);

@@ -107,12 +107,12 @@ export const classRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, dep
       const quotas = deps.joinQuotas;
       // Checked before the lookup, so an address that is guessing learns nothing, even from a
       // right code. Typos near a real code are counted apart (join-quotas.ts).
-      const guessing = quotas.guessing(request.ip, joinCode);
+      const guessing = await quotas.guessing(request.ip, joinCode);
       if (guessing) throw joinRateLimited(guessing.retryAfterSeconds);
       const found = await accounts.findClassByCode(joinCode);
       if (!found) {
         const near = await accounts.codePrefixInUse(quotas.prefixOf(joinCode));
-        const refused = quotas.failed(request.ip, joinCode, near);
+        const refused = await quotas.failed(request.ip, joinCode, near);
         if (refused) throw joinRateLimited(refused.retryAfterSeconds);
         throw apiError("CLASS_NOT_FOUND", `No class has the join code ${quote(joinCode)}.`);
       }
@@ -121,7 +121,7 @@ export const classRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, dep
           "CLASS_CLOSED",
           `The class ${quote(found.name)} is closed to new learners; ask your teacher.`,
         );
-      const over = quotas.admit(request.ip, found.id);
+      const over = await quotas.admit(request.ip, found.id);
       if (over) {
         throw apiError(
           "TOO_MANY_JOINS",
@@ -135,7 +135,7 @@ export const classRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, dep
         const joined = await accounts.enrol(found, request.body.displayName.trim());
         return reply.status(201).send(joined);
       } catch (error) {
-        quotas.release(request.ip, found.id);
+        await quotas.release(request.ip, found.id);
         throw error;
       }
     },

@@ -104,7 +104,7 @@ export const rosterRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
       const { classId, learnerId } = request.params;
       await ownClass(teacherIdOf(request), classId);
       if (!(await roster.removeLearner(classId, learnerId))) throw noLearner(learnerId);
-      app.forgetLearners([learnerId]);
+      await app.forgetLearners([learnerId]);
       return reply.status(204).send();
     },
   );
@@ -135,7 +135,7 @@ export const rosterRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
         const missing = (await accounts.isEnrolled(classId, learnerId)) ? fromLearnerId : learnerId;
         throw noLearner(missing);
       }
-      app.forgetLearners([fromLearnerId]);
+      await app.forgetLearners([fromLearnerId]);
       const merged = await roster.findLearner(classId, learnerId);
       if (!merged) throw noLearner(learnerId);
       return view(merged);
@@ -165,7 +165,7 @@ export const rosterRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
     },
     async (request, reply) => {
       await ownClass(teacherIdOf(request), request.params.classId);
-      app.forgetLearners(await roster.deleteClass(request.params.classId));
+      await app.forgetLearners(await roster.deleteClass(request.params.classId));
       return reply.status(204).send();
     },
   );

@@ -16,15 +16,15 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app) => 
         operationId: "revokeCurrentToken",
         summary: "Revoke the token this request is made with; it stops working at once.",
         description:
-          "Later requests with it get 401. Behind several replicas, another replica may still accept it for up to 30 s (its token cache). Open WebSocket connections stay open; tickets already issued stay valid for their 60 s.",
+          'Later requests with it get 401, from every replica (README "Quotas": with SHARED_STATE=memory, other replicas may accept it for up to 30 s). Open WebSocket connections stay open; tickets already issued stay valid for their 60 s.',
         response: responses({ 204: { type: "null", description: "Revoked." } }, 401, 403, 503),
       },
     },
     async (request, reply) => {
-      const token = bearerToken(request);
       const principal = request.principal;
-      if (!token || !principal || principal.role === "operator") throw apiError("UNAUTHENTICATED");
-      await app.revokeToken(token, principal.tokenId);
+      if (!bearerToken(request) || !principal || principal.role === "operator")
+        throw apiError("UNAUTHENTICATED");
+      await app.revokeToken(principal.tokenId);
       return reply.status(204).send();
     },
   );

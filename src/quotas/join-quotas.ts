@@ -13,7 +13,12 @@
 // all addresses together (the same, spread over many addresses). Otherwise the right code is
 // accepted: a classroom's typos never reach these bounds at a human pace. README "Quotas" gives
 // the arithmetic of why this is still safe.
-import { createRateLimiter, type RateLimiter } from "./rate-limit.ts";
+import {
+  createRateLimiter,
+  type RateAnswer,
+  type RateLimitOptions,
+  type RateWindows,
+} from "./rate-limit.ts";
 import { normaliseJoinCode } from "../progress/tokens.ts";
 
 export const PREFIX_LENGTH = 4;
@@ -26,84 +31,95 @@ export interface JoinQuotaOptions {
   failuresPerMinute: number;
   joinsPerAddressPerHour: number;
   joinsPerClassPerHour: number;
+  /** Where the counts live (shared-windows.ts for every replica); default: this process. */
+  windows?: RateWindows;
   now?: () => number;
 }
 
 export type Refusal = { retryAfterSeconds: number };
 
 export function createJoinQuotas(options: JoinQuotaOptions) {
-  const clock = options.now ? { now: options.now } : {};
+  const shared: Pick<RateLimitOptions, "now" | "windows"> = {
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.windows ? { windows: options.windows } : {}),
+  };
   const wideMisses = createRateLimiter({
+    name: "join-wide-miss",
     limit: options.failuresPerMinute,
     windowMs: 60_000,
-    ...clock,
+    ...shared,
   });
   const nearMisses = createRateLimiter({
+    name: "join-near-miss",
     limit: options.failuresPerMinute * NEAR_MISS_FACTOR,
     windowMs: 60_000,
-    ...clock,
+    ...shared,
   });
   const nearMissesOfPrefix = createRateLimiter({
+    name: "join-near-miss-all",
     limit: options.failuresPerMinute * NEAR_MISS_FACTOR_ALL,
     windowMs: 60_000,
-    ...clock,
+    ...shared,
   });
   const byAddress = createRateLimiter({
+    name: "join-address",
     limit: options.joinsPerAddressPerHour,
     windowMs: 3_600_000,
-    ...clock,
+    ...shared,
   });
   const byClass = createRateLimiter({
+    name: "join-class",
     limit: options.joinsPerClassPerHour,
     windowMs: 3_600_000,
-    ...clock,
+    ...shared,
   });
   const prefixOf = (joinCode: string) => normaliseJoinCode(joinCode).slice(0, PREFIX_LENGTH);
   const nearKey = (address: string, joinCode: string) => `${address}\u0000${prefixOf(joinCode)}`;
-  const refusal = (answer: ReturnType<RateLimiter["peek"]>): Refusal | undefined =>
+  const refusal = (answer: RateAnswer): Refusal | undefined =>
     answer.allowed ? undefined : { retryAfterSeconds: answer.retryAfterSeconds };
 
   return {
     prefixOf,
 
     /** Before the lookup: is this address guessing (widely, or around this code)? */
-    guessing(address: string, joinCode: string): Refusal | undefined {
-      return (
-        refusal(wideMisses.peek(address)) ??
-        refusal(nearMisses.peek(nearKey(address, joinCode))) ??
-        refusal(nearMissesOfPrefix.peek(prefixOf(joinCode)))
-      );
+    async guessing(address: string, joinCode: string): Promise<Refusal | undefined> {
+      // Asked together: with shared windows these are three reads, sent at once.
+      const answers = await Promise.all([
+        wideMisses.peek(address),
+        nearMisses.peek(nearKey(address, joinCode)),
+        nearMissesOfPrefix.peek(prefixOf(joinCode)),
+      ]);
+      return answers.map(refusal).find((refused) => refused !== undefined);
     },
 
     /** Counts an unknown code; `near` when a real class's code has its first characters. */
-    failed(address: string, joinCode: string, near: boolean): Refusal | undefined {
-      if (!near) return refusal(wideMisses.take(address));
+    async failed(address: string, joinCode: string, near: boolean): Promise<Refusal | undefined> {
+      if (!near) return refusal(await wideMisses.take(address));
       return (
-        refusal(nearMisses.take(nearKey(address, joinCode))) ??
-        refusal(nearMissesOfPrefix.take(prefixOf(joinCode)))
+        refusal(await nearMisses.take(nearKey(address, joinCode))) ??
+        refusal(await nearMissesOfPrefix.take(prefixOf(joinCode)))
       );
     },
 
     /** Takes one successful join from the address's and the class's hourly allowance. */
-    admit(
+    async admit(
       address: string,
       classId: string,
-    ): { refused: "address" | "class"; retryAfterSeconds: number } | undefined {
-      const fromAddress = byAddress.take(address);
+    ): Promise<{ refused: "address" | "class"; retryAfterSeconds: number } | undefined> {
+      const fromAddress = await byAddress.take(address);
       if (!fromAddress.allowed)
         return { refused: "address", retryAfterSeconds: fromAddress.retryAfterSeconds };
-      const toClass = byClass.take(classId);
+      const toClass = await byClass.take(classId);
       if (!toClass.allowed) {
-        byAddress.release(address);
+        await byAddress.release(address);
         return { refused: "class", retryAfterSeconds: toClass.retryAfterSeconds };
       }
       return undefined;
     },
 
     /** Gives a join back (the learner could not be created). */
-    release(address: string, classId: string): void {
-      byAddress.release(address);
-      byClass.release(classId);
+    async release(address: string, classId: string): Promise<void> {
+      await Promise.all([byAddress.release(address), byClass.release(classId)]);
     },
   };
 }

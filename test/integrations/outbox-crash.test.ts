@@ -4,15 +4,18 @@
 // restart the relay delivers it. Killed in the middle of a send, the message goes out again
 // under the same webhook-id, and a receiver that deduplicates on it processes it once.
 // Runs on PGlite (a data directory) or on PostgreSQL with TEST_DATABASE_URL.
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Fastify from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import { verifyWebhook } from "../../src/integrations/standard-webhooks.ts";
 import { createScratchDatabase } from "../helpers/database.ts";
+import {
+  startService as startServiceProcess,
+  type ServiceProcess,
+} from "../helpers/service-process.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 const OPERATOR = "operator-token-for-crash-tests-0123";
@@ -20,17 +23,6 @@ const solution = readFileSync(
   `${root}lessons/exchanging-messages/05-message-to-alice/solution.ts`,
   "utf8",
 );
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -47,65 +39,12 @@ async function storage(): Promise<Record<string, string>> {
 }
 
 /** The service as a process of its own, as `packetlab serve` runs in production. */
-async function startService(env: Record<string, string>) {
-  const port = await freePort();
-  let log = "";
-  const child: ChildProcess = spawn(process.execPath, [`${root}bin/packetlab.js`, "serve"], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      OPERATOR_TOKEN: OPERATOR,
-      LOG_LEVEL: "warn",
-      RUNNER_WORKERS: "1",
-      LESSONS_DIR: `${root}lessons`,
-      OUTBOUND_ALLOW_PRIVATE: "127.0.0.0/8",
-      OUTBOX_POLL_MS: "100",
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout!.on("data", (chunk) => (log += chunk));
-  child.stderr!.on("data", (chunk) => (log += chunk));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    await exited;
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`service exited:\n${log}`);
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) break;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) throw new Error(`service never ready:\n${log}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return {
-    url,
-    async kill9() {
-      child.kill("SIGKILL");
-      await exited;
-    },
-    async call(method: string, path: string, token?: string, body?: unknown): Promise<any> {
-      const response = await fetch(`${url}${path}`, {
-        method,
-        headers: {
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(body ? { "content-type": "application/json" } : {}),
-        },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await response.text();
-      if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-      return text ? JSON.parse(text) : undefined;
-    },
-  };
-}
+const startService = (env: Record<string, string>) =>
+  startServiceProcess(
+    { OUTBOUND_ALLOW_PRIVATE: "127.0.0.0/8", OUTBOX_POLL_MS: "100", ...env },
+    cleanups,
+    OPERATOR,
+  );
 
 /** A receiver that deduplicates on webhook-id, as Standard Webhooks asks receivers to. */
 async function startReceiver(hold: (count: number) => boolean) {
@@ -145,7 +84,7 @@ async function until(probe: () => boolean | Promise<boolean>, what: string) {
 }
 
 /** Teacher, class, webhook endpoint, learner, session; then a passing submission. */
-async function gradeOne(service: Awaited<ReturnType<typeof startService>>, hookUrl: string) {
+async function gradeOne(service: ServiceProcess, hookUrl: string) {
   const teacher = await service.call("POST", "/v1/teachers", OPERATOR, { name: "T" });
   const klass = await service.call("POST", "/v1/classes", teacher.token, { name: "C" });
   const endpoint = await service.call("POST", "/v1/webhooks", teacher.token, {

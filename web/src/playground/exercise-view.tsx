@@ -1,6 +1,6 @@
 // One exercise: its instructions, the editor, Run and Cancel over the session stream, and what
 // the run did (checklist, output, packets) as it happens; earlier attempts replay in the same
-// views. The draft is kept in the browser per exercise, so a reload loses nothing.
+// views. The draft and the language are kept in the browser per exercise (drafts.ts).
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type {
   Api,
@@ -8,6 +8,7 @@ import type {
   Exercise,
   Grade,
   Language,
+  LearnerError,
   Lesson,
   OutputLine,
   Packet,
@@ -24,6 +25,7 @@ import { CodeEditor, type RunError } from "./code-editor.tsx";
 import { GradeView } from "./grade-view.tsx";
 import { OutputConsole } from "./output-console.tsx";
 import { Attempts } from "./attempts.tsx";
+import { createDrafts, LANGUAGE_NAMES, languagesOf, sameDraft, starterFor } from "./drafts.ts";
 
 interface Props {
   api: Api;
@@ -45,10 +47,10 @@ interface RunView {
   grade?: Grade;
   message?: string;
   error?: RunError;
+  /** The error in full for the output: rustc's rendered diagnostics, a stack. */
+  errorDetail?: string;
   packetsTruncated?: boolean;
 }
-
-const draftKey = (lesson: string, exercise: string) => `packetlab.draft.${lesson}.${exercise}`;
 
 function hostNames(session: Session, exerciseId: string): HostNames {
   const topology = session.exercises.find((e) => e.id === exerciseId)?.topology;
@@ -59,12 +61,11 @@ function hostNames(session: Session, exerciseId: string): HostNames {
 }
 
 export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props) {
-  const storageKey = draftKey(lesson.id, exercise.id);
-  const [initial] = useState(() => localStorage.getItem(storageKey) ?? exercise.starterCode);
-  const [docKey, setDocKey] = useState(storageKey);
-  const [language, setLanguage] = useState<Language>(
-    () => (localStorage.getItem(`${storageKey}.language`) as Language | null) ?? exercise.language,
-  );
+  const drafts = useMemo(() => createDrafts(lesson.id, exercise), [lesson.id, exercise]);
+  const languages = useMemo(() => languagesOf(exercise), [exercise]);
+  const [language, setLanguage] = useState<Language>(() => drafts.language());
+  const [docKey, setDocKey] = useState(() => drafts.key(language));
+  const [initial] = useState(() => drafts.code(language));
   const code = useRef(initial);
   const [run, setRun] = useState<RunView>();
   const [selection, setSelection] = useState<PacketSelection>({});
@@ -153,6 +154,7 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
                 ...(message.error.column !== undefined && { column: message.error.column }),
               }
             : undefined,
+          errorDetail: errorDetail(message.error),
         }));
         setAttemptsVersion((n) => n + 1);
         onGraded();
@@ -222,14 +224,27 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
       output: submission.output,
       grade: submission.grade,
       message: submission.message,
+      errorDetail: errorDetail(submission.error),
       packetsTruncated: trace.truncated,
     });
   };
   const loadCode = async (attempt: SubmissionSummary) => {
     const submission = await api.submission(attempt.id);
     code.current = submission.code;
-    localStorage.setItem(storageKey, submission.code);
-    setDocKey(`${storageKey}@${submission.id}`);
+    drafts.save(submission.language, submission.code);
+    drafts.setLanguage(submission.language);
+    setLanguage(submission.language);
+    setDocKey(`${drafts.key(submission.language)}@${submission.id}`);
+  };
+  const chooseLanguage = (next: Language) => {
+    drafts.setLanguage(next);
+    if (!sameDraft(next, language)) {
+      code.current = drafts.code(next);
+      setDocKey(drafts.key(next));
+      // The last run's error was in the other program.
+      setRun((now) => now && { ...now, error: undefined });
+    }
+    setLanguage(next);
   };
 
   // A check's link selects its packet and field, then takes the learner (and the keyboard focus)
@@ -278,7 +293,7 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
             error={run?.error}
             onChange={(next) => {
               code.current = next;
-              localStorage.setItem(storageKey, next);
+              drafts.save(language, next);
             }}
             onRun={() => void start()}
           />
@@ -293,9 +308,9 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
               type="button"
               class="secondary"
               onClick={() => {
-                code.current = exercise.starterCode;
-                localStorage.removeItem(storageKey);
-                setDocKey(`${storageKey}@starter-${Date.now()}`);
+                code.current = starterFor(exercise, language);
+                drafts.forget(language);
+                setDocKey(`${drafts.key(language)}@starter-${Date.now()}`);
               }}
             >
               Reset to starter code
@@ -304,14 +319,13 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
               Language
               <select
                 value={language}
-                onChange={(event) => {
-                  const next = event.currentTarget.value as Language;
-                  localStorage.setItem(`${storageKey}.language`, next);
-                  setLanguage(next);
-                }}
+                onChange={(event) => chooseLanguage(event.currentTarget.value as Language)}
               >
-                <option value="javascript">JavaScript</option>
-                <option value="typescript">TypeScript</option>
+                {languages.map((option) => (
+                  <option key={option} value={option}>
+                    {LANGUAGE_NAMES[option]}
+                  </option>
+                ))}
               </select>
             </label>
             <span class="muted">Ctrl+Enter runs</span>
@@ -329,7 +343,7 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
             packets={run?.packets ?? []}
             onShow={show}
           />
-          <OutputConsole lines={run?.output ?? []} />
+          <OutputConsole lines={run?.output ?? []} note={run?.errorDetail} />
           {run?.submissionId && (
             <p>
               <button type="button" class="secondary" onClick={() => void download()}>
@@ -354,11 +368,17 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
           <PacketBrowser
             packets={run?.packets ?? []}
             names={names}
-            selection={selection}
-            onSelectionChange={setSelection}
+            selected={selection}
+            onSelect={setSelection}
           />
         </div>
       </div>
     </article>
   );
+}
+
+/** What the output shows of a run's error: rustc's diagnostics as rustc renders them, or the stack. */
+function errorDetail(error: LearnerError | null | undefined): string | undefined {
+  if (!error) return undefined;
+  return error.stack?.trim() || `${error.name}: ${error.message}`;
 }
