@@ -63,10 +63,10 @@ function checkedSubject(verdict: CheckVerdict, run: RunResult): CheckSubject | u
   if (!subject) return undefined;
   const packet = run.packets.find((p) => p.seq === subject.packet);
   if (!packet) return undefined;
-  if (subject.field === undefined || findFieldByPath(packet.layers, subject.field)) {
-    return { ...subject };
-  }
-  return { packet: subject.packet };
+  // Only the two properties go on: the grade is stored and served as it is.
+  return subject.field !== undefined && findFieldByPath(packet.layers, subject.field)
+    ? { packet: subject.packet, field: subject.field }
+    : { packet: subject.packet };
 }
 
 export function summarise(checks: CheckResult[]): Grade {
