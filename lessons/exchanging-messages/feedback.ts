@@ -1,13 +1,16 @@
 // Checks shared by several exercises of this lesson, with feedback in the learner's terms.
 import {
+  about,
+  addressField,
   type CheckContext,
   type CheckVerdict,
+  dropField,
   dropReason,
   fail,
   nameAnswers,
+  nameField,
   nameQueries,
   nameServerOf,
-  pass,
   payloadText,
   printed,
   printedAddresses,
@@ -40,21 +43,26 @@ export function askedFor(context: CheckContext, name: string): CheckVerdict {
   const queries = nameQueries(run, topology);
   const right = queries.filter((q) => q.name === name);
   const arrived = right.find((q) => q.packet.event.fate.status === "delivered");
-  if (arrived) return pass(`You asked the name server for ${name}.`);
+  if (arrived) {
+    return about(arrived.packet, nameField(arrived.packet)).pass(
+      `You asked the name server for ${name}.`,
+    );
+  }
   if (right[0]) {
-    return fail(
+    return about(right[0].packet, dropField(right[0].packet)).fail(
       `Your request for ${name} never reached the name server: ${whyDropped(right[0].packet)}.`,
       "Look at that packet in the packet list: the field named in the reason is the one to fix.",
     );
   }
   if (queries[0]) {
     const asked = queries[0].name;
+    const query = about(queries[0].packet, nameField(queries[0].packet));
     return asked === null
-      ? fail(
+      ? query.fail(
           `The name server got "${payloadText(queries[0].packet.udpPayload)}", which is not a name it can look up.`,
           `Send the name itself as text, exactly "${name}".`,
         )
-      : fail(
+      : query.fail(
           `You asked the name server for "${asked}", not for ${name}.`,
           `The name server only knows full names: ask for exactly "${name}".`,
         );
@@ -62,14 +70,14 @@ export function askedFor(context: CheckContext, name: string): CheckVerdict {
   const sent = sentBy(run.packets, topology.learnerHost).filter((p) => p.udp);
   const wrongPort = sent.find((p) => p.ip?.destination === server.address);
   if (wrongPort?.udp) {
-    return fail(
+    return about(wrongPort, "udp.destinationPort").fail(
       `You sent to the name server's address on port ${wrongPort.udp.destinationPort}; it listens on port ${server.port}.`,
       `Send to "${server.address}:${server.port}".`,
     );
   }
   const wrongAddress = sent.find((p) => p.udp?.destinationPort === server.port);
   if (wrongAddress?.ip) {
-    return fail(
+    return about(wrongAddress, "ipv4.destination").fail(
       `You sent a request to ${wrongAddress.ip.destination}, but the name server is at ${server.address}.`,
       `Send to "${server.address}:${server.port}".`,
     );
@@ -94,12 +102,15 @@ export function printedAddress(
   name: string,
 ): CheckVerdict {
   const { run } = context;
+  // Linked to the answer that carried the address, so the learner can compare it with theirs.
+  const answer = nameAnswers(run, context.topology).find((a) => a.address === expected)?.packet;
+  const linked = about(answer, answer && addressField(answer));
   if (printedAddresses(run).includes(expected)) {
-    return pass(`You printed ${expected}, the address of ${name}.`);
+    return linked.pass(`You printed ${expected}, the address of ${name}.`);
   }
   const text = printed(run);
   if (text.trim() === "") {
-    return fail(
+    return linked.fail(
       `Your program printed nothing; it should print the address of ${name}.`,
       "Print it with console.log(…).",
     );
@@ -112,20 +123,20 @@ export function printedAddress(
     new RegExp(`(?<!\\d)${decimal}(?!\\d)`).exec(text) ??
     new RegExp(`(?<![0-9a-f])${hex}(?![0-9a-f])`, "i").exec(text);
   if (asBytes && !text.includes(expected)) {
-    return fail(
+    return linked.fail(
       `You printed the answer's 4 raw bytes (${asBytes[0]}), not an address.`,
       "Ipv4Addr.fromBytes(answer) reads the 4 bytes as an address; print its toString().",
     );
   }
   const other = printedAddresses(run)[0];
   if (other) {
-    return fail(
+    return linked.fail(
       `You printed ${other}, which is not the address of ${name} in your session.`,
       "Print the address from the name server's answer, not one written in your code.",
     );
   }
   const first = text.split("\n")[0]!.slice(0, 60);
-  return fail(
+  return linked.fail(
     `Your program printed "${first}", but no IPv4 address.`,
     "Print the address as four numbers with dots, e.g. with Ipv4Addr.fromBytes(answer).toString().",
   );

@@ -1,6 +1,6 @@
 // Feedback shared by the exercises: looking names up, and what happened to TCP segments.
 import type { CheckContext, CheckVerdict } from "../../src/grading/kit/index.ts";
-import { fail, pass } from "../../src/grading/kit/index.ts";
+import { about, dropField, fail } from "../../src/grading/kit/index.ts";
 import { askedFor } from "../exchanging-messages/feedback.ts";
 import { flagText, hostAddress, tcpSegments, type TracedSegment } from "./network.ts";
 
@@ -37,7 +37,7 @@ export function handshake(
       (s) => s.event.from === context.topology.learnerHost && s.tcp.flags & 0x002,
     );
     return elsewhere
-      ? fail(
+      ? about(elsewhere, "ipv4.destination").fail(
           `Your program opened a connection to ${elsewhere.destination}:${elsewhere.tcp.destinationPort}, not to ${what} at ${address}:${port}.`,
           `Connect to the address the name server gave you, port ${port}.`,
         )
@@ -48,7 +48,7 @@ export function handshake(
   }
   const wrongPort = syns.find((s) => s.tcp.destinationPort !== port);
   if (wrongPort && !syns.some((s) => s.tcp.destinationPort === port)) {
-    return fail(
+    return about(wrongPort, "tcp.destinationPort").fail(
       `You connected to port ${wrongPort.tcp.destinationPort}; ${what} listens on TCP port ${port} (its host answered with RST: nothing listens there).`,
       `Connect to port ${port}.`,
     );
@@ -56,8 +56,14 @@ export function handshake(
   const synAck = sentFrom(context, host).find(
     (s) => (s.tcp.flags & 0x012) === 0x012 && s.event.fate.status === "delivered",
   );
-  if (!synAck) return fail(`${what} never answered your SYN with a SYN-ACK that reached you.`);
-  return pass(
+  if (!synAck) {
+    // The SYN that got no answer (dropped, if the network says why).
+    const syn = syns.find((s) => s.tcp.destinationPort === port) ?? syns[0]!;
+    return about(syn, dropField(syn)).fail(
+      `${what} never answered your SYN with a SYN-ACK that reached you.`,
+    );
+  }
+  return about(synAck, "tcp.flags").pass(
     `Connected to ${what} (${address}:${port}): SYN, SYN-ACK (${flagText(synAck.tcp.flags)}) and ACK.`,
   );
 }

@@ -1,9 +1,10 @@
 // Grading is a pure function of the exercise, the run and the session's network: it never
 // re-runs code, so a stored run can be re-graded and always gets the same grade.
+import { findFieldByPath } from "../protocols/field-path.ts";
 import type { RunResult } from "../runner/types.ts";
-import type { CheckContext, CheckDefinition } from "./check.ts";
+import type { CheckContext, CheckDefinition, CheckVerdict } from "./check.ts";
 import { outcomeCheck } from "./outcome.ts";
-import type { CheckResult, Grade, InstantiatedExercise } from "./types.ts";
+import type { CheckResult, CheckSubject, Grade, InstantiatedExercise } from "./types.ts";
 
 export interface GradableExercise {
   checks: readonly CheckDefinition[];
@@ -35,11 +36,11 @@ function evaluate(definition: CheckDefinition, context: CheckContext): CheckResu
   }
   try {
     const verdict = definition.check(context);
-    return verdict.passed
-      ? { ...base, passed: true, message: verdict.message }
-      : verdict.hint === undefined
-        ? { ...base, passed: false, message: verdict.message }
-        : { ...base, passed: false, message: verdict.message, hint: verdict.hint };
+    const subject = checkedSubject(verdict, context.run);
+    const result: CheckResult = { ...base, passed: verdict.passed, message: verdict.message };
+    if (!verdict.passed && verdict.hint !== undefined) result.hint = verdict.hint;
+    if (subject) result.subject = subject;
+    return result;
   } catch (error) {
     // A check that throws is a bug in the lesson, not in the learner's code: fail it without
     // blaming them (and `packetlab lessons check` catches it on the reference solution).
@@ -50,6 +51,22 @@ function evaluate(definition: CheckDefinition, context: CheckContext): CheckResu
       message: `This check could not be evaluated (${detail}). This is a problem with the lesson, not your code.`,
     };
   }
+}
+
+/**
+ * The verdict's subject as far as the run bears it out: a packet the trace has, and a field its
+ * dissection has. A learner's malformed packet may lack the field a check names (a UDP header
+ * cut short); the link then goes to the packet alone rather than nowhere.
+ */
+function checkedSubject(verdict: CheckVerdict, run: RunResult): CheckSubject | undefined {
+  const subject = verdict.subject;
+  if (!subject) return undefined;
+  const packet = run.packets.find((p) => p.seq === subject.packet);
+  if (!packet) return undefined;
+  // Only the two properties go on: the grade is stored and served as it is.
+  return subject.field !== undefined && findFieldByPath(packet.layers, subject.field)
+    ? { packet: subject.packet, field: subject.field }
+    : { packet: subject.packet };
 }
 
 export function summarise(checks: CheckResult[]): Grade {

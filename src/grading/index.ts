@@ -8,3 +8,4 @@ export { createCatalogue, loadLessons, LessonLoadError } from "./catalogue.ts";
 export { inspectLessons } from "./loader/load-lessons.ts";
 export { createGrader, GradingError, type GraderDeps } from "./grader.ts";
 export { checkLessons, feedbackOf } from "./lessons-check.ts";
+export { describeSubject, subjectMismatch } from "./subject-expectation.ts";

@@ -28,6 +28,8 @@ export interface WrongAnswer extends SourceFile {
   expectFail: string;
   /** A piece of the failing check's message the learner must see. */
   expectMessage?: string;
+  /** What the failing check must link to (src/grading/subject-expectation.ts). */
+  expectSubject?: string;
 }
 
 export interface LoadedExercise {

@@ -6,6 +6,7 @@ import type { Language, Runner } from "../runner/types.ts";
 import { gradeRun } from "./grade-run.ts";
 import type { LessonProblem, LoadedExercise, LoadedLesson, SourceFile } from "./lesson.ts";
 import { inspectLessons } from "./loader/load-lessons.ts";
+import { subjectMismatch } from "./subject-expectation.ts";
 import type { CheckResult, Grade } from "./types.ts";
 
 export interface LessonsCheckOptions {
@@ -61,7 +62,7 @@ export async function checkLessons(
     runs++;
     const result = gradeRun(exercise, run, { ...instance, seed });
     options.onRun?.(source.file, seed, result);
-    return result;
+    return { grade: result, packets: run.packets };
   };
 
   for (const lesson of lessons) {
@@ -69,7 +70,7 @@ export async function checkLessons(
       for (const seed of seeds) {
         const solutions = [exercise.solution, exercise.rust.solution].filter(runnable);
         for (const source of solutions) {
-          const solution = await grade(lesson, exercise, source, seed);
+          const { grade: solution } = await grade(lesson, exercise, source, seed);
           for (const check of solution.checks.filter((c) => !c.passed)) {
             problems.push({
               file: source.file,
@@ -79,7 +80,7 @@ export async function checkLessons(
           }
         }
         for (const source of [exercise.starter, exercise.rust.starter].filter(runnable)) {
-          const starter = await grade(lesson, exercise, source, seed);
+          const { grade: starter } = await grade(lesson, exercise, source, seed);
           if (starter.passed) {
             problems.push({
               file: source.file,
@@ -89,8 +90,12 @@ export async function checkLessons(
           }
         }
         for (const wrong of exercise.wrongAnswers.filter(runnable)) {
-          const result = await grade(lesson, exercise, wrong, seed);
+          const { grade: result, packets } = await grade(lesson, exercise, wrong, seed);
           const check = result.checks.find((c) => c.id === wrong.expectFail);
+          const subject =
+            check && wrong.expectSubject !== undefined
+              ? subjectMismatch(wrong.expectSubject, check.subject, packets)
+              : null;
           if (!check || check.passed) {
             problems.push({
               file: wrong.file,
@@ -102,6 +107,12 @@ export async function checkLessons(
               file: wrong.file,
               field: `expect-message (seed ${seed})`,
               message: `check "${wrong.expectFail}" said "${feedbackOf(check)}"`,
+            });
+          } else if (subject !== null) {
+            problems.push({
+              file: wrong.file,
+              field: `expect-subject (seed ${seed})`,
+              message: `check "${wrong.expectFail}" links to ${subject}`,
             });
           }
         }

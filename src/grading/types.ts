@@ -14,6 +14,24 @@ export interface CheckResult {
   message: string;
   /** What to try next, when the check failed. */
   hint?: string;
+  /** The packet (and field) the verdict is about, when it is about one: the grade links to it. */
+  subject?: CheckSubject;
+}
+
+/**
+ * What a check judged: one packet of the run and, optionally, one field of it. Absent when the
+ * check is about something else (the output, a peer's state) or about a packet that is missing.
+ */
+export interface CheckSubject {
+  /** The packet's `seq`: its number in the packet list, 1 for the run's first packet. */
+  packet: number;
+  /**
+   * The field in the packet's dissection: the layer's protocol, then field names down the tree,
+   * joined by dots ("udp.destinationPort", "ipv4.flags.moreFragments"); the protocol alone
+   * ("name-lookup") stands for the whole layer. The first layer of that protocol that is not
+   * quoted by an ICMP error is meant. Absent when the verdict is about the packet as a whole.
+   */
+  field?: string;
 }
 
 export interface Grade {

@@ -26,6 +26,7 @@ import { ltiSchemas } from "./lti-admin.ts";
 import { webhookSchemas } from "./webhook-schemas.ts";
 import {
   CheckResult,
+  CheckSubject,
   ErrorCode,
   ErrorResponse,
   Grade,
@@ -64,6 +65,7 @@ export const namedSchemas = [
   Trace,
   Language,
   Outcome,
+  CheckSubject,
   CheckResult,
   Grade,
   OutputLine,

@@ -4,7 +4,11 @@
 // with ref(), published under components/schemas. sameType<> pins each to the domain type or
 // view function it describes, so a change on either side that the other lacks stops `tsc`.
 import { Type, type Static } from "typebox";
-import type { CheckResult as DomainCheckResult, Grade as DomainGrade } from "../grading/types.ts";
+import type {
+  CheckResult as DomainCheckResult,
+  CheckSubject as DomainCheckSubject,
+  Grade as DomainGrade,
+} from "../grading/types.ts";
 import type {
   LearnerError as DomainLearnerError,
   Language as DomainLanguage,
@@ -101,6 +105,30 @@ export const Outcome = stringEnum(OUTCOMES, {
     "How the run ended: ok (ran to its end), compile-error, runtime-error, a limit (time, memory, output, network), or internal-error (ours, not the learner's).",
 });
 
+export const CheckSubject = Type.Object(
+  {
+    packet: Type.Integer({
+      minimum: 1,
+      description:
+        "The packet's `seq`: its number in the run's packet list (1 for the first packet of the trace).",
+    }),
+    field: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description:
+          'The field in the packet\'s `layers`: the layer\'s `protocol`, then field `name`s down the tree (`children`), joined by dots: "udp.destinationPort", "ipv4.flags.moreFragments"; the protocol alone ("name-lookup") is the whole layer. The first layer of that protocol that is not `quoted` is meant. Absent when the check is about the packet as a whole.',
+      }),
+    ),
+  },
+  {
+    $id: "CheckSubject",
+    description:
+      "The packet (and field) a check's verdict is about, so a client can link the check to it. A check has none when it is about no one packet: the output, a peer's state, or a packet that was never sent.",
+    examples: [{ packet: 3, field: "udp.destinationPort" }],
+  },
+);
+sameType<Static<typeof CheckSubject>, DomainCheckSubject>();
+
 export const CheckResult = Type.Object(
   {
     id: Type.String({ examples: ["reached-alice"] }),
@@ -112,6 +140,7 @@ export const CheckResult = Type.Object(
     weight: Type.Number(),
     message: Type.String({ description: "What happened, in the learner's terms." }),
     hint: Type.Optional(Type.String({ description: "What to try next, when the check failed." })),
+    subject: Type.Optional(ref(CheckSubject)),
   },
   {
     $id: "Check",
@@ -125,6 +154,7 @@ export const CheckResult = Type.Object(
         weight: 1,
         message: "Alice listens on port 1000; you sent to 100.",
         hint: "Send to Alice's address on port 1000.",
+        subject: { packet: 3, field: "udp.destinationPort" },
       },
     ],
   },

@@ -13,4 +13,5 @@ export { readName } from "./dns-name.ts";
 export * from "./name-lookup.ts";
 export * from "./hex.ts";
 export { dissectPacket } from "./dissect.ts";
+export * from "./field-path.ts";
 export * from "./pcap.ts";

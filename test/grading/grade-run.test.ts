@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { defineChecks, fail, gradeRun, OUTCOME_CHECK_ID, pass } from "../../src/grading/index.ts";
+import { about, sentBy } from "../../src/grading/kit/index.ts";
 import type { GradeContext } from "../../src/grading/index.ts";
 import type { RunResult } from "../../src/runner/types.ts";
 import { simulate } from "./helpers/simulate.ts";
@@ -116,5 +117,58 @@ describe("gradeRun", () => {
     expect(grade.passed).toBe(false);
     expect(grade.checks[1]!.message).toContain("no host alice");
     expect(grade.checks[1]!.message).toContain("not your code");
+  });
+
+  it("keeps the packet and field a verdict is about, as far as the run has them", () => {
+    const run = simulate(topology, 7, ({ host }) => {
+      const socket = host.bindUdp({ address: "0.0.0.0", port: 0 });
+      socket.sendTo(new TextEncoder().encode("hi"), { address: "10.0.9.12", port: 100 });
+    });
+    const subjects = defineChecks(
+      (
+        [
+          ["port", "udp.destinationPort"],
+          ["flag", "ipv4.flags.moreFragments"],
+          ["typo", "udp.destinationPrt"],
+          ["quoted-only", "icmp.type"],
+        ] as const
+      ).map(([id, field]) => ({
+        id,
+        title: id,
+        weight: 1,
+        required: true,
+        check: ({ run: r, topology: t }) =>
+          about(sentBy(r.packets, t.learnerHost)[0], field).fail("Port 100."),
+      })),
+    );
+    const beyond = defineChecks([
+      {
+        id: "beyond",
+        title: "beyond",
+        weight: 1,
+        required: true,
+        check: () => about({ seq: 99 }, "udp").fail("No such packet."),
+      },
+      {
+        id: "missing",
+        title: "missing",
+        weight: 1,
+        required: true,
+        check: () => about(undefined, "udp").fail("Nothing sent."),
+      },
+    ]);
+    const grade = gradeRun({ checks: [...subjects, ...beyond] }, run, context);
+    const first = sentBy(run.packets, topology.learnerHost)[0]!.event.seq;
+    expect(Object.fromEntries(grade.checks.map((c) => [c.id, c.subject]))).toEqual({
+      [OUTCOME_CHECK_ID]: undefined,
+      port: { packet: first, field: "udp.destinationPort" },
+      flag: { packet: first, field: "ipv4.flags.moreFragments" },
+      // A field the dissection does not have: the link goes to the packet alone.
+      typo: { packet: first },
+      "quoted-only": { packet: first },
+      beyond: undefined,
+      missing: undefined,
+    });
+    expect(grade.checks.every((c) => !("subject" in c) || c.subject !== undefined)).toBe(true);
   });
 });

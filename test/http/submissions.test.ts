@@ -97,6 +97,25 @@ describe("POST /v1/sessions/:id/submissions", () => {
     const failed = result.grade.checks.filter((check: { passed: boolean }) => !check.passed);
     expect(failed.length).toBeGreaterThan(0);
     expect(failed[0].message).toMatch(/./);
+
+    // The failing check links to the datagram to port 100, in the answer and once stored.
+    type Check = { id: string; subject?: { packet: number; field?: string } };
+    const reached = result.grade.checks.find((check: Check) => check.id === "reached-alice");
+    const toAlice = result.packets.find(
+      (packet: { from: string; to: string }) => packet.from === "learner" && packet.to !== "ns",
+    );
+    expect(toAlice).toBeDefined();
+    expect(reached.subject).toEqual({ packet: toAlice.seq, field: "udp.destinationPort" });
+    const stored = expectStatus(
+      await t.app.inject({
+        url: `/v1/submissions/${result.id}`,
+        headers: bearer(learner.token),
+      }),
+      200,
+    );
+    expect(
+      stored.grade.checks.find((check: Check) => check.id === "reached-alice").subject,
+    ).toEqual(reached.subject);
   });
 
   it("returns the same submission for a repeated Idempotency-Key, also when the duplicates race", async () => {

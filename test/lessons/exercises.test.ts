@@ -7,12 +7,15 @@ import {
   createGrader,
   feedbackOf,
   loadLessons,
+  subjectMismatch,
   type LoadedCatalogue,
 } from "../../src/grading/index.ts";
-import type { Grader } from "../../src/grading/index.ts";
+import type { Grade, Grader } from "../../src/grading/index.ts";
+import type { PacketEvent } from "../../src/netsim/types.ts";
 import { withCompiler } from "../../src/compile/compiling-runner.ts";
 import { createRunner } from "../../src/runner/index.ts";
 import { rustAvailable, testCompiler } from "../helpers/rust.ts";
+import { SOLUTION_SUBJECTS } from "./solution-subjects.ts";
 
 const SEED = 4242;
 const catalogue: LoadedCatalogue = await loadLessons("lessons");
@@ -28,13 +31,27 @@ afterAll(async () => {
   await compiler?.close();
 });
 
+/** The checks of a reference solution's grade that link elsewhere than solution-subjects.ts says. */
+function wrongLinks(
+  { lessonId, exerciseId }: { lessonId: string; exerciseId: string },
+  grade: Grade,
+  packets: PacketEvent[],
+): [string, string][] {
+  const subjects = SOLUTION_SUBJECTS[`${lessonId}/${exerciseId}`];
+  if (!subjects) return [["*", "test/lessons/solution-subjects.ts does not list this exercise"]];
+  return grade.checks.flatMap((check): [string, string][] => {
+    const mismatch = subjectMismatch(subjects[check.id] ?? "none", check.subject, packets);
+    return mismatch === null ? [] : [[check.id, mismatch]];
+  });
+}
+
 for (const lesson of catalogue.lessons()) {
   for (const exercise of lesson.exercises) {
     const base = { lessonId: lesson.detail.id, exerciseId: exercise.detail.id, seed: SEED };
     describe(`${lesson.detail.id} / ${exercise.detail.id}`, () => {
       it("passes the reference solution on every check", async () => {
         const { solution } = exercise;
-        const { grade, lessonVersion } = await grader.gradeSubmission({
+        const { grade, lessonVersion, run } = await grader.gradeSubmission({
           ...base,
           code: solution.code,
           language: solution.language,
@@ -42,6 +59,8 @@ for (const lesson of catalogue.lessons()) {
         expect(grade.checks.filter((c) => !c.passed)).toEqual([]);
         expect(grade).toMatchObject({ passed: true, score: 100 });
         expect(lessonVersion).toBe(lesson.detail.version);
+        // Each check links to the packet and field it judged.
+        expect(wrongLinks(base, grade, run.packets)).toEqual([]);
       });
 
       it("fails the starter code", async () => {
@@ -65,6 +84,7 @@ for (const lesson of catalogue.lessons()) {
           });
           expect(passed.grade.checks.filter((c) => !c.passed)).toEqual([]);
           expect(passed.grade).toMatchObject({ passed: true, score: 100 });
+          expect(wrongLinks(base, passed.grade, passed.run.packets)).toEqual([]);
           if (starter) {
             const { grade } = await grader.gradeSubmission({
               ...base,
@@ -81,7 +101,7 @@ for (const lesson of catalogue.lessons()) {
         it.skipIf(wrong.language === "rust" && !rustAvailable)(
           `fails ${name} on "${wrong.expectFail}"`,
           async () => {
-            const { grade } = await grader.gradeSubmission({
+            const { grade, run } = await grader.gradeSubmission({
               ...base,
               code: wrong.code,
               language: wrong.language,
@@ -90,6 +110,10 @@ for (const lesson of catalogue.lessons()) {
             expect(grade.passed).toBe(false);
             expect(check.passed).toBe(false);
             if (wrong.expectMessage) expect(feedbackOf(check)).toContain(wrong.expectMessage);
+            // The packet and field the learner is sent to look at.
+            expect(subjectMismatch(wrong.expectSubject ?? "none", check.subject, run.packets)).toBe(
+              null,
+            );
           },
         );
       }
@@ -106,6 +130,18 @@ describe("Rust", () => {
         expect(exercise.rust.starter, where).not.toBeNull();
         const rust = exercise.wrongAnswers.filter((wrong) => wrong.language === "rust");
         expect(rust.length, where).toBeGreaterThanOrEqual(2);
+      }
+    }
+  });
+});
+
+describe("links", () => {
+  it("every wrong answer says what its failing check links to", () => {
+    for (const lesson of catalogue.lessons()) {
+      for (const exercise of lesson.exercises) {
+        for (const wrong of exercise.wrongAnswers) {
+          expect(wrong.expectSubject, wrong.file).toBeDefined();
+        }
       }
     }
   });

@@ -131,6 +131,43 @@ describe("the learner's playground", () => {
     await expectAccessible(page);
   });
 
+  it(
+    "links a check to its packet and field, by keyboard and by click",
+    { timeout: 60_000 },
+    async () => {
+      const selectedRow = () =>
+        page.getByRole("row", { selected: true }).getByRole("gridcell").first();
+      const selectedField = () => page.getByRole("treeitem", { selected: true }).textContent();
+      // The question to the name server, from the keyboard: Enter on the passed check's link.
+      const asked = page.getByRole("button", { name: /^Show packet 1 · Requested Name for/ });
+      await asked.focus();
+      await page.keyboard.press("Enter");
+      await expect.poll(() => selectedRow().textContent()).toBe("1");
+      await expect.poll(selectedField).toMatch(/^Requested Name: alice\.packetlab\.test/);
+      // Focus went to the field tree: the arrows carry on from the linked field.
+      await expect
+        .poll(() => page.getByRole("tree").evaluate((el) => el === el.ownerDocument.activeElement))
+        .toBe(true);
+
+      // The failing check names the datagram to port 100 and its destination port.
+      const reached = page.locator(".check.failed", { hasText: "reached Alice's address" });
+      await expect.poll(() => reached.textContent()).toMatch(/you sent to 100/);
+      await reached.getByRole("button", { name: /packet 3 · Destination Port/ }).click();
+      await expect.poll(() => selectedRow().textContent()).toBe("3");
+      await expect.poll(selectedField).toMatch(/^Destination Port: 100/);
+      expect(await highlightedBytes()).toEqual(["00", "64"]);
+      // The field is scrolled into sight inside the tree, which scrolls on its own.
+      const inSight = () =>
+        page.getByRole("treeitem", { selected: true }).evaluate((item) => {
+          const tree = item.closest('[role="tree"]')!.getBoundingClientRect();
+          const box = item.getBoundingClientRect();
+          return box.top >= tree.top && box.bottom <= tree.bottom;
+        });
+      await expect.poll(inSight).toBe(true);
+      await expectAccessible(page);
+    },
+  );
+
   it("replays an earlier attempt in the same views", { timeout: 60_000 }, async () => {
     const attempts = page.locator(".attempts li");
     await expect.poll(() => attempts.count()).toBe(2);

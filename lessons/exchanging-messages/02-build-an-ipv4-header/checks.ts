@@ -1,9 +1,12 @@
 // Every check looks at the first packet the program put on the wire, as the network saw it.
 import { internetChecksum } from "../../../src/protocols/checksum.ts";
 import {
+  about,
   type CheckContext,
   type CheckVerdict,
   defineChecks,
+  dropField,
+  type FieldPath,
   fail,
   pass,
   sentBy,
@@ -16,8 +19,12 @@ function firstPacket(context: CheckContext): TracedPacket | undefined {
   return sentBy(context.run.packets, context.topology.learnerHost)[0];
 }
 
-/** Runs `judge` on the first packet's header, or fails once there is none to judge. */
+/**
+ * Runs `judge` on the first packet's header, or fails once there is none to judge; the verdict
+ * is about that packet's `field`.
+ */
 function onHeader(
+  field: FieldPath | undefined,
   judge: (
     packet: TracedPacket & { ip: NonNullable<TracedPacket["ip"]> },
     context: CheckContext,
@@ -27,10 +34,14 @@ function onHeader(
     const packet = firstPacket(context);
     if (!packet) return fail("There is no packet to check.");
     if (!packet.ip)
-      return fail(
+      return about(packet).fail(
         `Your packet is ${packet.bytes.length} bytes, too short for an IPv4 header (20 bytes).`,
       );
-    return judge(packet as TracedPacket & { ip: NonNullable<TracedPacket["ip"]> }, context);
+    const verdict = judge(
+      packet as TracedPacket & { ip: NonNullable<TracedPacket["ip"]> },
+      context,
+    );
+    return about(packet, field).mark(verdict);
   };
 }
 
@@ -42,7 +53,7 @@ export default defineChecks([
     required: true,
     check: (context) =>
       firstPacket(context)
-        ? pass("Your program sent a packet.")
+        ? about(firstPacket(context)).pass("Your program sent a packet.")
         : fail(
             "Your program put no packet on the wire.",
             "Call sendPacket(packet) with the bytes you built.",
@@ -53,7 +64,7 @@ export default defineChecks([
     title: "Source address: yours",
     weight: 1,
     required: true,
-    check: onHeader(({ ip }, { topology }) => {
+    check: onHeader("ipv4.source", ({ ip }, { topology }) => {
       const mine = hostAddress(topology, topology.learnerHost);
       return ip.source === mine
         ? pass(`Source address ${ip.source}: yours.`)
@@ -68,7 +79,7 @@ export default defineChecks([
     title: "Destination address: the name server",
     weight: 1,
     required: true,
-    check: onHeader(({ ip }, { topology }) => {
+    check: onHeader("ipv4.destination", ({ ip }, { topology }) => {
       const server = hostAddress(topology, "ns");
       return ip.destination === server
         ? pass(`Destination address ${ip.destination}: the name server.`)
@@ -83,7 +94,7 @@ export default defineChecks([
     title: "Protocol: UDP (17)",
     weight: 1,
     required: true,
-    check: onHeader(({ ip }) =>
+    check: onHeader("ipv4.protocol", ({ ip }) =>
       ip.protocol === 17
         ? pass("Protocol 17: the payload is UDP.")
         : fail(
@@ -97,7 +108,7 @@ export default defineChecks([
     title: "Time to live: 64",
     weight: 1,
     required: true,
-    check: onHeader(({ ip }) => {
+    check: onHeader("ipv4.ttl", ({ ip }) => {
       if (ip.ttl === 64) return pass("TTL 64.");
       if (ip.ttl === 0) {
         return fail(
@@ -113,7 +124,7 @@ export default defineChecks([
     title: "Total length: header and payload",
     weight: 1,
     required: true,
-    check: onHeader(({ ip, bytes }) => {
+    check: onHeader("ipv4.totalLength", ({ ip, bytes }) => {
       if (ip.totalLength === bytes.length)
         return pass(`Total length ${ip.totalLength}: header and payload.`);
       const header = ip.ihl * 4;
@@ -128,7 +139,7 @@ export default defineChecks([
     title: "A valid header checksum",
     weight: 2,
     required: true,
-    check: onHeader(({ ip, bytes, ipChecksumValid }) => {
+    check: onHeader("ipv4.headerChecksum", ({ ip, bytes, ipChecksumValid }) => {
       const shown = `0x${ip.headerChecksum.toString(16).padStart(4, "0")}`;
       if (ipChecksumValid) return pass(`Header checksum ${shown} is valid.`);
       const header = bytes.slice(0, Math.max(20, Math.min(ip.ihl * 4, bytes.length)));
@@ -146,9 +157,11 @@ export default defineChecks([
     title: "The name server accepted your packet and answered",
     weight: 2,
     required: true,
-    check: onHeader((packet, { run, topology }) => {
+    check: onHeader(undefined, (packet, { run, topology }) => {
       if (packet.event.fate.status !== "delivered" || packet.event.to !== "ns") {
-        return fail(`Your packet was not accepted: ${whyDropped(packet)}.`);
+        return about(packet, dropField(packet)).fail(
+          `Your packet was not accepted: ${whyDropped(packet)}.`,
+        );
       }
       const answered = run.packets.some(
         (event) => event.from === "ns" && event.to === topology.learnerHost,

@@ -1,10 +1,13 @@
 // Every check looks at the first packet the program put on the wire, as the network saw it.
 import { encodeUdp } from "../../../src/protocols/udp.ts";
 import {
+  about,
   type CheckContext,
   type CheckVerdict,
   defineChecks,
   deliveredTo,
+  dropField,
+  type FieldPath,
   fail,
   pass,
   sentBy,
@@ -21,11 +24,15 @@ type UdpPacket = TracedPacket & {
   udp: NonNullable<TracedPacket["udp"]>;
 };
 
-function onDatagram(judge: (packet: UdpPacket, context: CheckContext) => CheckVerdict) {
+/** Runs `judge` on the first datagram; the verdict is about that packet's `field`. */
+function onDatagram(
+  field: FieldPath | undefined,
+  judge: (packet: UdpPacket, context: CheckContext) => CheckVerdict,
+) {
   return (context: CheckContext): CheckVerdict => {
     const packet = sentBy(context.run.packets, context.topology.learnerHost)[0];
     if (!packet?.ip || !packet.udp) return fail("There is no UDP datagram to check.");
-    return judge(packet as UdpPacket, context);
+    return about(packet, field).mark(judge(packet as UdpPacket, context));
   };
 }
 
@@ -46,11 +53,11 @@ export default defineChecks([
         );
       }
       if (packet.ip?.protocol !== 17 || !packet.udp) {
-        return fail(
+        return about(packet, "ipv4.protocol").fail(
           "Your first packet does not carry a UDP datagram (its protocol field must be 17, and the payload must hold at least the 8-byte UDP header).",
         );
       }
-      return pass("Your packet carries a UDP datagram.");
+      return about(packet, "udp").pass("Your packet carries a UDP datagram.");
     },
   },
   {
@@ -58,7 +65,7 @@ export default defineChecks([
     title: "Destination port: the name server's",
     weight: 1,
     required: true,
-    check: onDatagram(({ udp }) =>
+    check: onDatagram("udp.destinationPort", ({ udp }) =>
       udp.destinationPort === NAME_SERVER_PORT
         ? pass(`Destination port ${NAME_SERVER_PORT}.`)
         : fail(
@@ -71,7 +78,7 @@ export default defineChecks([
     title: "Source port: where your socket listens",
     weight: 1,
     required: true,
-    check: onDatagram(({ udp }) =>
+    check: onDatagram("udp.sourcePort", ({ udp }) =>
       udp.sourcePort === REPLY_PORT
         ? pass(`Source port ${REPLY_PORT}: the answer comes back to your socket.`)
         : fail(
@@ -85,7 +92,7 @@ export default defineChecks([
     title: "Length: header and payload",
     weight: 1,
     required: true,
-    check: onDatagram(({ udp, ip, bytes }) => {
+    check: onDatagram("udp.length", ({ udp, ip, bytes }) => {
       const actual = Math.min(ip.totalLength, bytes.length) - ip.ihl * 4;
       return udp.length === actual
         ? pass(`Length ${udp.length}: 8 bytes of header and ${udp.length - 8} of payload.`)
@@ -100,7 +107,7 @@ export default defineChecks([
     title: "A checksum over the pseudo-header and the datagram",
     weight: 2,
     required: true,
-    check: onDatagram(({ udp, ip, udpPayload, udpChecksum }) => {
+    check: onDatagram("udp.checksum", ({ udp, ip, udpPayload, udpChecksum }) => {
       if (udpChecksum === "valid") return pass(`Checksum ${hex16(udp.checksum)} is valid.`);
       if (udpChecksum === "none") {
         return fail(
@@ -124,9 +131,11 @@ export default defineChecks([
     title: "The name server accepted it, and its answer reached your socket",
     weight: 2,
     required: true,
-    check: onDatagram((packet, { run, topology }) => {
+    check: onDatagram(undefined, (packet, { run, topology }) => {
       if (packet.event.fate.status !== "delivered" || packet.event.to !== "ns") {
-        return fail(`Your packet was not accepted: ${whyDropped(packet)}.`);
+        return about(packet, dropField(packet)).fail(
+          `Your packet was not accepted: ${whyDropped(packet)}.`,
+        );
       }
       const answer = run.packets.find(
         (event) => event.from === "ns" && event.to === topology.learnerHost,
@@ -135,9 +144,11 @@ export default defineChecks([
       const received = deliveredTo(run.packets, topology.learnerHost).some(
         (p) => p.event === answer,
       );
+      // About the answer from here on: whether it reached the learner is what is judged.
+      const verdict = about(answer, dropField({ event: answer }));
       return received
-        ? pass("The name server answered, and the answer reached your socket.")
-        : fail(
+        ? verdict.pass("The name server answered, and the answer reached your socket.")
+        : verdict.fail(
             `The name server answered, but the answer was dropped: ${answer.fate.status === "dropped" ? answer.fate.detail : ""}.`,
             `Send from the port your socket is bound to (${REPLY_PORT}).`,
           );

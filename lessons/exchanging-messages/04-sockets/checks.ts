@@ -1,4 +1,11 @@
-import { defineChecks, fail, nameAnswers, pass } from "../../../src/grading/kit/index.ts";
+import {
+  about,
+  addressField,
+  defineChecks,
+  dropField,
+  fail,
+  nameAnswers,
+} from "../../../src/grading/kit/index.ts";
 import { askedFor, printedAddress } from "../feedback.ts";
 import { ALICE_NAME, hostAddress } from "../network.ts";
 
@@ -18,8 +25,11 @@ export default defineChecks([
     check: ({ run, topology }) => {
       const alice = hostAddress(topology, "alice");
       const answers = nameAnswers(run, topology);
-      if (answers.some((a) => a.address === alice)) {
-        return pass("The name server's answer with Alice's address reached your socket.");
+      const right = answers.find((a) => a.address === alice);
+      if (right) {
+        return about(right.packet, addressField(right.packet)).pass(
+          "The name server's answer with Alice's address reached your socket.",
+        );
       }
       const dropped = run.packets.find(
         (event) =>
@@ -28,13 +38,13 @@ export default defineChecks([
           event.fate.status === "dropped",
       );
       if (dropped && dropped.fate.status === "dropped") {
-        return fail(
+        return about(dropped, dropField({ event: dropped })).fail(
           `The name server answered, but your computer dropped the answer: ${dropped.fate.detail}.`,
           "Keep the socket open until recvFrom() has returned the answer.",
         );
       }
-      return answers.length > 0
-        ? fail(
+      return answers[0]
+        ? about(answers[0].packet, addressField(answers[0].packet)).fail(
             "The name server answered, but not with Alice's address.",
             `Ask for exactly "${ALICE_NAME}".`,
           )

@@ -1,10 +1,11 @@
 // The final test is graded from the packet trace: what the learner asked, what reached Alice.
 import {
+  about,
   type CheckContext,
   defineChecks,
   deliveredTo,
+  dropField,
   fail,
-  pass,
   payloadText,
   printed,
   sentBy,
@@ -43,20 +44,25 @@ export default defineChecks([
     required: true,
     check: (context) => {
       const alice = hostAddress(context.topology, "alice");
-      if (reachedAlice(context).length > 0) {
-        return pass(`Your datagram reached Alice at ${alice}, port ${ALICE_PORT}.`);
+      const reached = reachedAlice(context)[0];
+      if (reached) {
+        return about(reached, "udp.destinationPort").pass(
+          `Your datagram reached Alice at ${alice}, port ${ALICE_PORT}.`,
+        );
       }
       const sent = otherDatagrams(context);
       const toAlice = sent.filter((p) => p.ip?.destination === alice);
       const wrongPort = toAlice.find((p) => p.udp && p.udp.destinationPort !== ALICE_PORT);
       if (wrongPort?.udp) {
-        return fail(
+        return about(wrongPort, "udp.destinationPort").fail(
           `Alice listens on port ${ALICE_PORT}; you sent to ${wrongPort.udp.destinationPort}.`,
           `Send to her address and port ${ALICE_PORT}.`,
         );
       }
       if (toAlice[0]) {
-        return fail(`Your datagram to Alice did not arrive: ${whyDropped(toAlice[0])}.`);
+        return about(toAlice[0], dropField(toAlice[0])).fail(
+          `Your datagram to Alice did not arrive: ${whyDropped(toAlice[0])}.`,
+        );
       }
       const elsewhere = sent[0];
       if (elsewhere?.ip) {
@@ -64,12 +70,13 @@ export default defineChecks([
           ? `${elsewhere.ip.destination} (port ${elsewhere.udp.destinationPort})`
           : elsewhere.ip.destination;
         // Alice's address is only named when the name server already told it in this run.
+        const destination = about(elsewhere, "ipv4.destination");
         return answeredAddress(context, alice)
-          ? fail(
+          ? destination.fail(
               `You sent to ${where}, but the name server said Alice is at ${alice} in this session.`,
               "Send to the address from the name server's answer instead of one written in your code.",
             )
-          : fail(
+          : destination.fail(
               `You sent to ${where}, but Alice is not at that address in this session.`,
               "Her address differs from one learner to the next: ask the name server for it while your program runs.",
             );
@@ -88,9 +95,14 @@ export default defineChecks([
     check: (context) => {
       const arrived = reachedAlice(context);
       const withText = arrived.find((p) => p.udpPayload.length > 0);
-      if (withText) return pass(`Alice got your message: "${payloadText(withText.udpPayload)}".`);
-      return arrived.length > 0
-        ? fail(
+      if (withText) {
+        return about(withText, "payload").pass(
+          `Alice got your message: "${payloadText(withText.udpPayload)}".`,
+        );
+      }
+      // An empty datagram's length field says so: 8, the header alone.
+      return arrived[0]
+        ? about(arrived[0], "udp.length").fail(
             "Your datagram reached Alice, but it was empty: there was no message in it.",
             "Pass your message as the first argument of sendTo().",
           )
@@ -114,12 +126,12 @@ export default defineChecks([
         );
       }
       const text = printed(run);
-      const answer = replies
-        .map((p) => payloadText(p.udpPayload, 500))
-        .find((t) => text.includes(t));
+      const answer = replies.find((p) => text.includes(payloadText(p.udpPayload, 500)));
       return answer
-        ? pass(`You printed Alice's answer: "${answer}".`)
-        : fail(
+        ? about(answer, "payload").pass(
+            `You printed Alice's answer: "${payloadText(answer.udpPayload, 500)}".`,
+          )
+        : about(replies[0], "payload").fail(
             "Alice answered, but your program did not print her answer.",
             "decodeText(payload) turns the bytes of her answer into text you can print.",
           );

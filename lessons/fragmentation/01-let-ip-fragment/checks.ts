@@ -1,4 +1,4 @@
-import { defineChecks, fail, pass } from "../../../src/grading/kit/index.ts";
+import { about, defineChecks, fail, pass } from "../../../src/grading/kit/index.ts";
 import {
   fragmentsSent,
   photo,
@@ -18,8 +18,9 @@ export default defineChecks([
     required: true,
     check: (context) => {
       const fragments = fragmentsSent(context);
-      if (fragments.length > 0) {
-        return pass(
+      if (fragments[0]) {
+        // The first fragment, and the flag that says more of its datagram follows.
+        return about(fragments[0], "ipv4.flags.moreFragments").pass(
           `IP cut your datagram into fragments of at most ${MTU} bytes (${fragments.length} packets on the wire).`,
         );
       }
@@ -31,12 +32,12 @@ export default defineChecks([
         );
       }
       if (sent.length > 1) {
-        return fail(
+        return about(sent[0]).fail(
           `You sent Alice ${sent.length} datagrams, each small enough for one packet: in this exercise, send the whole photo in a single sendTo() and let IP split it.`,
         );
       }
       const length = sent[0]!.udpPayload.length;
-      return fail(
+      return about(sent[0], "udp.length").fail(
         `Your datagram to Alice carried only ${length} bytes, so nothing needed fragmenting.`,
         'Send the photo\'s bytes, readFile("photo.bmp"), not its name.',
       );
@@ -61,7 +62,9 @@ export default defineChecks([
             e.fate.reason === "reassembly-timeout",
         );
         return dropped && dropped.fate.status === "dropped"
-          ? fail(`Alice's computer never completed your datagram: ${dropped.fate.detail}.`)
+          ? about(dropped).fail(
+              `Alice's computer never completed your datagram: ${dropped.fate.detail}.`,
+            )
           : fail("Alice received no file.");
       }
       // Bytes read as Latin-1 text and sent as UTF-8: each byte above 127 becomes two.

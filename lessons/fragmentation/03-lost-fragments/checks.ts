@@ -1,4 +1,4 @@
-import { defineChecks, fail, pass } from "../../../src/grading/kit/index.ts";
+import { about, defineChecks, fail, pass } from "../../../src/grading/kit/index.ts";
 import {
   fragmentedFeedback,
   fragmentsSent,
@@ -17,9 +17,9 @@ export default defineChecks([
     required: true,
     check: (context) => {
       if (sentToAlice(context).length === 0) return fail("Nothing you sent went to Alice.");
-      if (fragmentsSent(context).length === 0)
-        return pass("No datagram of yours needed fragmenting.");
-      return fail(
+      const fragment = fragmentsSent(context)[0];
+      if (!fragment) return pass("No datagram of yours needed fragmenting.");
+      return about(fragment, "ipv4.flags.moreFragments").fail(
         `${fragmentedFeedback(context)} On a lossy link a fragmented datagram is lost as soon as any one of its fragments is, and IP cannot ask for that fragment again.`,
       );
     },
@@ -36,8 +36,9 @@ export default defineChecks([
       const lostFragments = fragmentsSent(context).filter(
         (p) => p.event.fate.status === "dropped" && p.event.fate.reason === "lost",
       );
-      if (lostFragments.length > 0 && state.chunkCount === null) {
-        return fail(
+      if (lostFragments[0] && state.chunkCount === null) {
+        // The first fragment the link lost: the learner sees it dropped in the packet list.
+        return about(lostFragments[0]).fail(
           `${lostFragments.length} of your fragments were lost on the link, so Alice's computer threw the rest of their datagram away after waiting for them (reassembly timeout): a fragmented datagram arrives whole or not at all.`,
           "Send chunks that fit one packet, and send a chunk again when Alice does not confirm it.",
         );

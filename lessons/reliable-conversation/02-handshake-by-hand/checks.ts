@@ -1,5 +1,12 @@
 // Graded from the trace: the learner's SYN, Alice's SYN-ACK, and the learner's ACK.
-import { type CheckContext, defineChecks, fail, pass } from "../../../src/grading/kit/index.ts";
+import {
+  about,
+  type CheckContext,
+  defineChecks,
+  dropField,
+  fail,
+  pass,
+} from "../../../src/grading/kit/index.ts";
 import { sentFrom, sentTo } from "../feedback.ts";
 import { ALICE_PORT, flagText, type TracedSegment } from "../network.ts";
 
@@ -39,24 +46,27 @@ export default defineChecks([
     required: true,
     check: (context) => {
       const sent = syns(context).find((s) => s.event.fate.status === "delivered");
-      if (sent)
-        return pass(`Your SYN with sequence number ${sent.tcp.sequenceNumber} reached Alice.`);
+      if (sent) {
+        return about(sent, "tcp.flags").pass(
+          `Your SYN with sequence number ${sent.tcp.sequenceNumber} reached Alice.`,
+        );
+      }
       const any = sentTo(context, "alice");
       const lost = syns(context)[0];
       if (lost) {
-        return fail(
+        return about(lost, dropField(lost)).fail(
           `Your SYN did not reach Alice: ${lost.event.fate.status === "dropped" ? lost.event.fate.detail : "it was not delivered"}.`,
         );
       }
       const wrongPort = any.find((s) => s.tcp.destinationPort !== ALICE_PORT);
       if (wrongPort) {
-        return fail(
+        return about(wrongPort, "tcp.destinationPort").fail(
           `Alice listens on TCP port ${ALICE_PORT}; your segment went to port ${wrongPort.tcp.destinationPort}.`,
           `Set destinationPort: ${ALICE_PORT}.`,
         );
       }
       if (any[0]) {
-        return fail(
+        return about(any[0], "tcp.flags").fail(
           `Your first segment to Alice had the flags ${flagText(any[0].tcp.flags)}; a connection starts with SYN alone.`,
           "Set syn: true and nothing else.",
         );
@@ -79,25 +89,27 @@ export default defineChecks([
       const expected = (answer.tcp.sequenceNumber + 1) >>> 0;
       const segment = third(context);
       if (!segment) {
-        return fail(
+        // The ACK is missing; her SYN-ACK holds the number it should acknowledge.
+        return about(answer, "tcp.sequenceNumber").fail(
           `Alice answered SYN-ACK with sequence number ${answer.tcp.sequenceNumber}, but you sent nothing after it.`,
           `Send a segment with ack: true and acknowledgmentNumber ${expected}.`,
         );
       }
       if (!(segment.tcp.flags & ACK)) {
-        return fail(
+        return about(segment, "tcp.flags.ack").fail(
           `Your segment after the SYN-ACK has no ACK flag, so Alice ignores its acknowledgment number (${segment.tcp.acknowledgmentNumber}).`,
           "Set ack: true.",
         );
       }
       const got = segment.tcp.acknowledgmentNumber;
+      const ack = about(segment, "tcp.acknowledgmentNumber");
       if (got !== expected) {
-        return fail(
+        return ack.fail(
           `Your ACK number should be the server's sequence number + 1: ${expected}, not ${got}.`,
           "Alice's SYN counts as one byte: acknowledge the byte after it.",
         );
       }
-      return pass(
+      return ack.pass(
         `You acknowledged Alice's SYN: ACK number ${expected} = her ${answer.tcp.sequenceNumber} + 1.`,
       );
     },
@@ -112,9 +124,12 @@ export default defineChecks([
       const syn = syns(context).at(-1);
       if (!segment || !syn) return fail("There is no SYN and ACK of yours to compare yet.");
       const expected = (syn.tcp.sequenceNumber + 1) >>> 0;
+      const sequence = about(segment, "tcp.sequenceNumber");
       return segment.tcp.sequenceNumber === expected
-        ? pass(`Sequence number ${expected}: your SYN took number ${syn.tcp.sequenceNumber}.`)
-        : fail(
+        ? sequence.pass(
+            `Sequence number ${expected}: your SYN took number ${syn.tcp.sequenceNumber}.`,
+          )
+        : sequence.fail(
             `Your ACK's sequence number is ${segment.tcp.sequenceNumber}, but a SYN counts as one byte: after a SYN with ${syn.tcp.sequenceNumber} it is ${expected}.`,
           );
     },
@@ -128,10 +143,12 @@ export default defineChecks([
       const alice = context.run.peers.alice as
         { inbox?: { protocol: string; text: string }[] } | undefined;
       const message = alice?.inbox?.find((m) => m.protocol === "tcp");
-      if (message) return pass(`Alice read "${message.text}" from the connection, and answered.`);
+      if (message) {
+        return pass(`Alice read "${message.text}" from the connection, and answered.`);
+      }
       const segment = third(context);
       if (segment && segment.payload.length === 0) {
-        return fail(
+        return about(segment).fail(
           "Your ACK carried no data, so Alice had nothing to read.",
           "Pass your message as tcpSegment()'s second argument, with psh: true.",
         );

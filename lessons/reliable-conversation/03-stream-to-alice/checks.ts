@@ -1,5 +1,12 @@
 // Graded from the trace and Alice's inbox: a connection made by TcpStream, a message, an answer.
-import { defineChecks, fail, pass, printed } from "../../../src/grading/kit/index.ts";
+import {
+  about,
+  defineChecks,
+  dropField,
+  fail,
+  pass,
+  printed,
+} from "../../../src/grading/kit/index.ts";
 import { askedFor, handshake, sentFrom, sentTo } from "../feedback.ts";
 import { ALICE_NAME, ALICE_PORT } from "../network.ts";
 
@@ -28,8 +35,9 @@ export default defineChecks([
     check: (context) => {
       const message = (context.run.peers.alice as Inbox)?.inbox?.find((m) => m.protocol === "tcp");
       if (message) return pass(`Alice read "${message.text}".`);
-      return sentTo(context, "alice").some((s) => s.payload.length > 0)
-        ? fail("Your data did not reach Alice's program.")
+      const data = sentTo(context, "alice").find((s) => s.payload.length > 0);
+      return data
+        ? about(data, dropField(data) ?? "payload").fail("Your data did not reach Alice's program.")
         : fail("You sent Alice no data over the connection.", 'stream.writeAll("…") sends it.');
     },
   },
@@ -39,14 +47,15 @@ export default defineChecks([
     weight: 2,
     required: true,
     check: (context) => {
-      const replies = sentFrom(context, "alice")
-        .filter((s) => s.payload.length > 0)
-        .map((s) => new TextDecoder().decode(s.payload));
-      if (replies.length === 0) return fail("Alice's answer never reached you.");
+      const replies = sentFrom(context, "alice").filter((s) => s.payload.length > 0);
+      if (!replies[0]) return fail("Alice's answer never reached you.");
       const output = printed(context.run);
-      return replies.some((r) => output.includes(r.slice(0, 40)))
-        ? pass("You printed Alice's answer.")
-        : fail(
+      const shown = replies.find((r) =>
+        output.includes(new TextDecoder().decode(r.payload).slice(0, 40)),
+      );
+      return shown
+        ? about(shown, "payload").pass("You printed Alice's answer.")
+        : about(replies[0], "payload").fail(
             "Alice answered, but your program did not print her answer.",
             "decodeText(stream.read()) turns her bytes into text.",
           );
@@ -57,9 +66,13 @@ export default defineChecks([
     title: "Bonus: you ended the conversation with a FIN",
     weight: 1,
     required: false,
-    check: (context) =>
-      sentTo(context, "alice").some((s) => s.tcp.flags & 0x001)
-        ? pass("You sent a FIN: Alice knew you were done, and answered with hers.")
-        : fail("You never sent a FIN.", 'stream.shutdown("write") or stream.close() sends one.'),
+    check: (context) => {
+      const fin = sentTo(context, "alice").find((s) => s.tcp.flags & 0x001);
+      return fin
+        ? about(fin, "tcp.flags.fin").pass(
+            "You sent a FIN: Alice knew you were done, and answered with hers.",
+          )
+        : fail("You never sent a FIN.", 'stream.shutdown("write") or stream.close() sends one.');
+    },
   },
 ]);

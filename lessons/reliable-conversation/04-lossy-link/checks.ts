@@ -1,5 +1,5 @@
 // Graded from Alice's inbox and the trace: the whole letter arrived over TCP despite the losses.
-import { defineChecks, fail, pass, printed } from "../../../src/grading/kit/index.ts";
+import { about, defineChecks, fail, pass, printed } from "../../../src/grading/kit/index.ts";
 import { DEFAULT_ALICE_REPLY } from "../../../src/netsim/peers/alice.ts";
 import { sentTo } from "../feedback.ts";
 import { LETTER_FILE } from "../network.ts";
@@ -57,13 +57,17 @@ export default defineChecks([
     title: "You told Alice the letter was complete (FIN)",
     weight: 2,
     required: true,
-    check: (context) =>
-      sentTo(context, "alice").some((s) => s.tcp.flags & 0x001)
-        ? pass("You sent a FIN after the letter: Alice read to its end and closed her side too.")
+    check: (context) => {
+      const fin = sentTo(context, "alice").find((s) => s.tcp.flags & 0x001);
+      return fin
+        ? about(fin, "tcp.flags.fin").pass(
+            "You sent a FIN after the letter: Alice read to its end and closed her side too.",
+          )
         : fail(
             "You never told Alice the letter was complete: no FIN left your computer.",
             'stream.shutdown("write") sends a FIN after the queued data.',
-          ),
+          );
+    },
   },
   {
     id: "printed-answer-size",

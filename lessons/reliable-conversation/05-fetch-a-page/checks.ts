@@ -1,6 +1,6 @@
 // The final test, graded from the trace, the web server's log and the output: a name looked
 // up, a connection to port 80, a well-formed GET, and this session's page printed.
-import { defineChecks, fail, pass, printed } from "../../../src/grading/kit/index.ts";
+import { about, defineChecks, fail, pass, printed } from "../../../src/grading/kit/index.ts";
 import type { WebRequest } from "../../../src/netsim/peers/web-server.ts";
 import { askedFor, handshake, sentTo } from "../feedback.ts";
 import { HTTP_PORT, WWW_NAME } from "../network.ts";
@@ -41,19 +41,21 @@ export default defineChecks([
       const ok = all.find((r) => r.status === 200);
       if (ok) return pass(`The server answered "${ok.requestLine}" with 200 OK.`);
       const last = all.at(-1);
+      const data = sentTo(context, "www").filter((s) => s.payload.length > 0);
       if (last) {
         const detail =
           last.status === 400 && last.version === "HTTP/1.1" && last.host === null
             ? 'HTTP/1.1 requires a Host header: add the line "Host: www.packetlab.test"'
             : (WHY[last.status] ?? "see its answer");
-        return fail(
+        // The segment that carried the request's first bytes: its request line and headers.
+        return about(data[0], "payload").fail(
           `The server answered "${last.requestLine}" with status ${last.status}: ${detail}.`,
           "The request is: GET / HTTP/1.1, then Host: www.packetlab.test, then an empty line; each line ends with \\r\\n.",
         );
       }
-      const data = sentTo(context, "www").filter((s) => s.payload.length > 0);
       if (data.length > 0) {
-        return fail(
+        // The request's last bytes show the missing empty line.
+        return about(data.at(-1), "payload").fail(
           "The web server is still waiting for the end of your request: a request ends with an empty line, so its last four bytes are \\r\\n\\r\\n.",
         );
       }

@@ -3,6 +3,7 @@
 // name as text, 4 bytes back) and real DNS (RFC 1035).
 import type { TopologySpec } from "../../netsim/types.ts";
 import { decodeDns } from "../../protocols/dns.ts";
+import { type FieldPath, findFieldByPath } from "../../protocols/field-path.ts";
 import { decodeNameAnswer, decodeNameRequest } from "../../protocols/name-lookup.ts";
 import type { RunResult } from "../../runner/types.ts";
 import { deliveredTo, sentBy, type TracedPacket } from "./trace.ts";
@@ -53,6 +54,24 @@ export function nameAnswers(run: RunResult, topology: TopologySpec): NameAnswer[
   return deliveredTo(run.packets, topology.learnerHost)
     .filter((p) => p.ip?.source === server.address && p.udp?.sourcePort === server.port)
     .map((packet) => ({ packet, address: readAnswer(packet.udpPayload) }));
+}
+
+/**
+ * Where a query's name is in its dissection: the lesson's simple request, a DNS question, or
+ * the bare payload (a name sent with a line end, or something that is not a name at all),
+ * else the UDP header (an empty datagram).
+ */
+export function nameField(packet: TracedPacket): FieldPath {
+  return firstField(packet, ["name-lookup.name", "dns.questions.question.name", "payload"]);
+}
+
+/** Where an answer's address is: the simple answer's 4 bytes, or the DNS answers. */
+export function addressField(packet: TracedPacket): FieldPath {
+  return firstField(packet, ["name-lookup.address", "dns.answers", "name-lookup", "payload"]);
+}
+
+function firstField(packet: TracedPacket, candidates: FieldPath[]): FieldPath {
+  return candidates.find((path) => findFieldByPath(packet.event.layers, path)) ?? "udp";
 }
 
 export function normaliseName(name: string): string {

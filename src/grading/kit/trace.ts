@@ -1,6 +1,7 @@
 // The packet trace as checks want to read it: each event's bytes decoded once into IPv4 and UDP
 // headers, with the decoders' own error sentences kept for feedback ("UDP length 8 exceeds…").
-import type { PacketEvent } from "../../netsim/types.ts";
+import type { DropReason, PacketEvent } from "../../netsim/types.ts";
+import type { FieldPath } from "../../protocols/field-path.ts";
 import { decodeIpv4, type Ipv4Header, IP_PROTOCOL } from "../../protocols/ipv4.ts";
 import { decodeUdp, type UdpHeader } from "../../protocols/udp.ts";
 import type { ChecksumStatus } from "../../protocols/types.ts";
@@ -80,6 +81,24 @@ export function deliveredTo(events: readonly PacketEvent[], host: string): Trace
 export function dropReason(packet: TracedPacket): string | null {
   const fate = packet.event.fate;
   return fate.status === "dropped" ? `${fate.reason}: ${fate.detail}` : null;
+}
+
+// The field a drop reason blames, so feedback about a dropped packet links to what to fix.
+const DROP_FIELDS: Partial<Record<DropReason, FieldPath>> = {
+  "bad-header-checksum": "ipv4.headerChecksum",
+  "bad-udp-checksum": "udp.checksum",
+  "bad-tcp-checksum": "tcp.checksum",
+  "ttl-expired": "ipv4.ttl",
+  "no-route": "ipv4.destination",
+  "not-for-this-host": "ipv4.destination",
+  "port-unreachable": "udp.destinationPort",
+  "fragmentation-needed": "ipv4.flags.dontFragment",
+};
+
+/** The header field a dropped packet's reason points at (its checksum, its TTL…), if one. */
+export function dropField(packet: { event: PacketEvent }): FieldPath | undefined {
+  const fate = packet.event.fate;
+  return fate.status === "dropped" ? DROP_FIELDS[fate.reason] : undefined;
 }
 
 /** Decoded payload text, with control bytes made visible so feedback never prints garbage. */

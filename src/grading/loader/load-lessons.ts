@@ -303,6 +303,7 @@ async function readWrongAnswers(
     // The manifest is the file's own header, so a mistake and its expectation travel together.
     const expectFail = /^\/\/\s*expect-fail:\s*(\S+)\s*$/m.exec(code)?.[1];
     const expectMessage = /^\/\/\s*expect-message:\s*(.+?)\s*$/m.exec(code)?.[1];
+    const expectSubject = /^\/\/\s*expect-subject:\s*(.+?)\s*$/m.exec(code)?.[1];
     if (!expectFail) {
       problems.push({
         file,
@@ -322,6 +323,7 @@ async function readWrongAnswers(
         language: languageOf(file),
         expectFail,
         ...(expectMessage === undefined ? {} : { expectMessage }),
+        ...(expectSubject === undefined ? {} : { expectSubject }),
       });
     }
   }

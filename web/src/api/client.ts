@@ -10,6 +10,7 @@ export type Layer = Schemas["Layer"];
 export type Field = Schemas["Field"];
 export type Grade = Schemas["Grade"];
 export type Check = Schemas["Check"];
+export type CheckSubject = Schemas["CheckSubject"];
 export type OutputLine = Schemas["OutputLine"];
 export type Lesson = Schemas["Lesson"];
 export type LessonSummary = Schemas["LessonSummary"];

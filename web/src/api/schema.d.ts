@@ -2050,6 +2050,19 @@ export interface components {
          */
         Outcome: "ok" | "compile-error" | "runtime-error" | "time-limit" | "memory-limit" | "output-limit" | "network-limit" | "internal-error";
         /**
+         * @description The packet (and field) a check's verdict is about, so a client can link the check to it. A check has none when it is about no one packet: the output, a peer's state, or a packet that was never sent.
+         * @example {
+         *       "packet": 3,
+         *       "field": "udp.destinationPort"
+         *     }
+         */
+        CheckSubject: {
+            /** @description The packet's `seq`: its number in the run's packet list (1 for the first packet of the trace). */
+            packet: number;
+            /** @description The field in the packet's `layers`: the layer's `protocol`, then field `name`s down the tree (`children`), joined by dots: "udp.destinationPort", "ipv4.flags.moreFragments"; the protocol alone ("name-lookup") is the whole layer. The first layer of that protocol that is not `quoted` is meant. Absent when the check is about the packet as a whole. */
+            field?: string;
+        };
+        /**
          * @description One check of a grade, with its verdict.
          * @example {
          *       "id": "reached-alice",
@@ -2058,7 +2071,11 @@ export interface components {
          *       "required": true,
          *       "weight": 1,
          *       "message": "Alice listens on port 1000; you sent to 100.",
-         *       "hint": "Send to Alice's address on port 1000."
+         *       "hint": "Send to Alice's address on port 1000.",
+         *       "subject": {
+         *         "packet": 3,
+         *         "field": "udp.destinationPort"
+         *       }
          *     }
          */
         Check: {
@@ -2074,6 +2091,7 @@ export interface components {
             message: string;
             /** @description What to try next, when the check failed. */
             hint?: string;
+            subject?: components["schemas"]["CheckSubject"];
         };
         /** @description The verdict on a submission. */
         Grade: {

@@ -1,7 +1,7 @@
 // The selected packet's fields as a tree, one branch per layer, the way Wireshark's details
 // pane shows them: title, value (decimal, hex, meaning), bit range, and the bits themselves for
 // fields that do not fill whole bytes. ↑ ↓ move, → opens, ← closes or goes to the parent.
-import { useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Field, Layer, Packet } from "../api/client.ts";
 import { bitPattern, bitRange, showValue } from "./model.ts";
 
@@ -55,6 +55,12 @@ export function FieldTree({ packet, selected, onSelect, onHover }: Props) {
     });
 
   const current = items.findIndex((item) => item.key === selected);
+  // The tree scrolls on its own: keep the selected field in sight, whoever selected it (the
+  // arrows here, a byte, or a check's link to it).
+  const tree = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    tree.current?.querySelector(`[id="field-${selected}"]`)?.scrollIntoView({ block: "nearest" });
+  }, [selected, packet]);
   const onKeyDown = (event: KeyboardEvent) => {
     const item = items[current];
     let next: string | undefined;
@@ -88,6 +94,7 @@ export function FieldTree({ packet, selected, onSelect, onHover }: Props) {
 
   return (
     <ul
+      ref={tree}
       class="field-tree"
       role="tree"
       aria-label={`Fields of packet ${packet.seq}`}

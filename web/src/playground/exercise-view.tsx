@@ -4,6 +4,7 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type {
   Api,
+  CheckSubject,
   Exercise,
   Grade,
   Language,
@@ -17,7 +18,8 @@ import type {
 } from "../api/client.ts";
 import { openSessionStream, type SessionStream } from "../api/stream.ts";
 import { renderMarkdown } from "../markdown.ts";
-import { PacketBrowser } from "../packets/packet-browser.tsx";
+import { findFieldAtPath } from "../packets/field-path.ts";
+import { PacketBrowser, type PacketSelection } from "../packets/packet-browser.tsx";
 import type { HostNames } from "../packets/model.ts";
 import { CodeEditor, type RunError } from "./code-editor.tsx";
 import { GradeView } from "./grade-view.tsx";
@@ -66,6 +68,9 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
   const [initial] = useState(() => drafts.code(language));
   const code = useRef(initial);
   const [run, setRun] = useState<RunView>();
+  const [selection, setSelection] = useState<PacketSelection>({});
+  const packetViews = useRef<HTMLDivElement>(null);
+  const reveal = useRef<"field" | "packet" | undefined>(undefined);
   const [attemptsVersion, setAttemptsVersion] = useState(0);
   const currentRun = useRef<string | undefined>(undefined);
   const stream = useRef<SessionStream | undefined>(undefined);
@@ -242,6 +247,26 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
     setLanguage(next);
   };
 
+  // A check's link selects its packet and field, then takes the learner (and the keyboard focus)
+  // to them: the field tree when there is a field, else the packet list. Focusing scrolls there.
+  const show = (subject: CheckSubject) => {
+    const packet = run?.packets.find((p) => p.seq === subject.packet);
+    const field = packet && subject.field ? findFieldAtPath(packet, subject.field) : undefined;
+    setSelection({ seq: subject.packet, field: field?.key });
+    reveal.current = field ? "field" : "packet";
+  };
+  useEffect(() => {
+    const target = reveal.current;
+    if (!target) return;
+    reveal.current = undefined;
+    const views = packetViews.current;
+    const pane = views?.querySelector<HTMLElement>(
+      target === "field" ? '[role="tree"]' : '[role="grid"]',
+    );
+    if (pane) pane.focus();
+    else views?.scrollIntoView({ block: "start" });
+  }, [selection]);
+
   const download = async () => {
     if (!run?.submissionId) return;
     const link = await api.downloadLink(`/v1/submissions/${run.submissionId}/trace.pcap`);
@@ -312,7 +337,12 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
       </div>
       <div class="results">
         <div class="results-side">
-          <GradeView exercise={exercise} grade={run?.grade} />
+          <GradeView
+            exercise={exercise}
+            grade={run?.grade}
+            packets={run?.packets ?? []}
+            onShow={show}
+          />
           <OutputConsole lines={run?.output ?? []} note={run?.errorDetail} />
           {run?.submissionId && (
             <p>
@@ -330,12 +360,17 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
             onLoadCode={loadCode}
           />
         </div>
-        <div class="results-main">
+        <div class="results-main" ref={packetViews}>
           {run && <h2>{run.label}</h2>}
           {run?.packetsTruncated && (
             <p class="muted">Only the first packets of this run were kept.</p>
           )}
-          <PacketBrowser packets={run?.packets ?? []} names={names} />
+          <PacketBrowser
+            packets={run?.packets ?? []}
+            names={names}
+            selected={selection}
+            onSelect={setSelection}
+          />
         </div>
       </div>
     </article>

@@ -1,5 +1,6 @@
 // expect-fail: printed-address
 // expect-message: which is not the address of www.packetlab.test in your session
+// expect-subject: name-lookup.address
 // Someone else's answer, copied: it is wrong in every other session.
 import { UdpSocket } from "net";
 

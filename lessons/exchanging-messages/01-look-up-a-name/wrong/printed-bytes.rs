@@ -1,5 +1,6 @@
 // expect-fail: printed-address
 // expect-message: 4 raw bytes
+// expect-subject: name-lookup.address
 // Prints the answer's bytes instead of the address they make.
 use std::net::UdpSocket;
 

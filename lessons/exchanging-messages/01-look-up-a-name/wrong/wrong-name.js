@@ -1,5 +1,6 @@
 // expect-fail: asked-name-server
 // expect-message: You asked the name server for "packetlab.test"
+// expect-subject: name-lookup.name = packetlab.test
 import { Ipv4Addr, UdpSocket } from "net";
 
 const socket = UdpSocket.bind("0.0.0.0:0");

@@ -1,5 +1,6 @@
 // expect-fail: asked-name-server
 // expect-message: You asked the name server for "packetlab.test"
+// expect-subject: name-lookup.name = packetlab.test
 use std::net::{Ipv4Addr, UdpSocket};
 
 fn main() -> std::io::Result<()> {

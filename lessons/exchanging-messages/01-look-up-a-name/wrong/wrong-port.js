@@ -1,5 +1,6 @@
 // expect-fail: asked-name-server
 // expect-message: on port 35; it listens on port 53
+// expect-subject: udp.destinationPort = 35
 import { UdpSocket } from "net";
 
 const socket = UdpSocket.bind("0.0.0.0:0");

@@ -1,5 +1,6 @@
 // expect-fail: asked-name-server
 // expect-message: on port 35; it listens on port 53
+// expect-subject: udp.destinationPort = 35
 // The port's digits swapped: the question goes nowhere.
 use std::net::UdpSocket;
 use std::time::Duration;

@@ -1,5 +1,6 @@
 // expect-fail: header-checksum
 // expect-message: The header checksum is 0x0000, but for these header bytes it should be
+// expect-subject: ipv4.headerChecksum = 0
 use std::net::{send_packet, Ipv4Addr, UdpSocket};
 use std::time::Duration;
 

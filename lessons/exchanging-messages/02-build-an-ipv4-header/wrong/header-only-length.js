@@ -1,5 +1,6 @@
 // expect-fail: total-length
 // expect-message: The total length says 20 bytes, but your packet is 46 bytes
+// expect-subject: ipv4.totalLength = 20
 // Total length counted only the header.
 import { fromHex, ipv4Packet, sendPacket } from "net";
 

@@ -1,5 +1,6 @@
 // expect-fail: protocol
 // expect-message: The protocol field is 6
+// expect-subject: ipv4.protocol = 6
 import { fromHex, ipv4Packet, sendPacket } from "net";
 
 const datagram = fromHex("9c40 0035 001a 0000 7777772e7061636b65746c61622e74657374");

@@ -1,5 +1,6 @@
 // expect-fail: protocol
 // expect-message: The protocol field is 6
+// expect-subject: ipv4.protocol = 6
 use std::net::{send_packet, Ipv4Addr, UdpSocket};
 use std::time::Duration;
 

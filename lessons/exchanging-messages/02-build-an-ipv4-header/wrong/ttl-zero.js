@@ -1,5 +1,6 @@
 // expect-fail: ttl
 // expect-message: The TTL is 0
+// expect-subject: ipv4.ttl = 0
 import { fromHex, ipv4Packet, sendPacket } from "net";
 
 const datagram = fromHex("9c40 0035 001a 0000 7777772e7061636b65746c61622e74657374");

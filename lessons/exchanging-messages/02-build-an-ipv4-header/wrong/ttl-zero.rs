@@ -1,5 +1,6 @@
 // expect-fail: ttl
 // expect-message: The TTL is 0
+// expect-subject: ipv4.ttl = 0
 use std::net::{send_packet, Ipv4Addr, UdpSocket};
 use std::time::Duration;
 

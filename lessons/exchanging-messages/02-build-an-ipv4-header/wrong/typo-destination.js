@@ -1,5 +1,6 @@
 // expect-fail: destination-address
 // expect-message: The destination address is 10.0.0.35, but the name server is 10.0.0.53
+// expect-subject: ipv4.destination = 10.0.0.35
 import { fromHex, ipv4Packet, sendPacket } from "net";
 
 const datagram = fromHex("9c40 0035 001a 0000 7777772e7061636b65746c61622e74657374");

@@ -1,5 +1,6 @@
 // expect-fail: udp-checksum
 // expect-message: The UDP checksum is 0, which means “not computed”
+// expect-subject: udp.checksum = 0
 import { ipv4Packet, sendPacket, udpDatagram } from "net";
 
 const addresses = { source: "10.0.0.2", destination: "10.0.0.53" };

@@ -1,5 +1,6 @@
 // expect-fail: udp-checksum
 // expect-message: The UDP checksum is 0, which means “not computed”
+// expect-subject: udp.checksum = 0
 use std::net::{send_packet, Ipv4Addr, UdpSocket};
 use std::time::Duration;
 

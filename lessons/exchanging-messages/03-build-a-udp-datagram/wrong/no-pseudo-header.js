@@ -1,5 +1,6 @@
 // expect-fail: udp-checksum
 // expect-message: Did you include the pseudo-header
+// expect-subject: udp.checksum
 // The checksum is summed over the datagram alone, forgetting the pseudo-header.
 import { encodeText, ipv4Packet, sendPacket } from "net";
 

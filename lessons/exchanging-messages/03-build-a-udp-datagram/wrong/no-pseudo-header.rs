@@ -1,5 +1,6 @@
 // expect-fail: udp-checksum
 // expect-message: Did you include the pseudo-header
+// expect-subject: udp.checksum
 use std::net::{send_packet, Ipv4Addr, UdpSocket};
 use std::time::Duration;
 

@@ -1,5 +1,6 @@
 // expect-fail: destination-port
 // expect-message: The destination port is 35, but the name server listens on port 53
+// expect-subject: udp.destinationPort = 35
 use std::net::{send_packet, Ipv4Addr, UdpSocket};
 use std::time::Duration;
 

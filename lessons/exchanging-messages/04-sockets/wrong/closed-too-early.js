@@ -1,5 +1,6 @@
 // expect-fail: received-answer
 // expect-message: your computer dropped the answer
+// expect-subject: udp.destinationPort
 // Closes the socket right after sending, so the answer has nowhere to go.
 import { UdpSocket } from "net";
 

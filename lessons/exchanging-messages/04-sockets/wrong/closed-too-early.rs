@@ -1,5 +1,6 @@
 // expect-fail: received-answer
 // expect-message: your computer dropped the answer
+// expect-subject: udp.destinationPort
 // The socket is dropped (closed) right after sending; the answer finds no one listening.
 use std::net::UdpSocket;
 

@@ -1,5 +1,6 @@
 // expect-fail: printed-alice-address
 // expect-message: 4 raw bytes
+// expect-subject: name-lookup.address
 import { UdpSocket } from "net";
 
 const socket = UdpSocket.bind("0.0.0.0:0");

@@ -1,5 +1,6 @@
 // expect-fail: printed-alice-address
 // expect-message: You printed 10.0.0.53, which is not the address of Alice
+// expect-subject: name-lookup.address
 // Prints who answered (the name server) instead of what it answered.
 use std::net::UdpSocket;
 

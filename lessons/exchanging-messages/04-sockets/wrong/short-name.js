@@ -1,5 +1,6 @@
 // expect-fail: asked-for-alice
 // expect-message: You asked the name server for "alice", not for alice.packetlab.test
+// expect-subject: name-lookup.name = alice
 import { UdpSocket } from "net";
 
 const socket = UdpSocket.bind("0.0.0.0:0");

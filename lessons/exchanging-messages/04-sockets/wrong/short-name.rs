@@ -1,5 +1,6 @@
 // expect-fail: asked-for-alice
 // expect-message: You asked the name server for "alice", not for alice.packetlab.test
+// expect-subject: name-lookup.name = alice
 use std::net::{Ipv4Addr, UdpSocket};
 
 fn main() -> std::io::Result<()> {

@@ -1,5 +1,6 @@
 // expect-fail: message-not-empty
 // expect-message: but it was empty
+// expect-subject: udp.length = 8
 import { Ipv4Addr, UdpSocket } from "net";
 
 const socket = UdpSocket.bind("0.0.0.0:0");

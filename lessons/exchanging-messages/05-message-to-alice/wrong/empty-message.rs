@@ -1,5 +1,6 @@
 // expect-fail: message-not-empty
 // expect-message: but it was empty
+// expect-subject: udp.length = 8
 use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
 use std::time::Duration;
 

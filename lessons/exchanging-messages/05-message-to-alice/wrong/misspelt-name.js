@@ -1,5 +1,6 @@
 // expect-fail: program-finished
-// expect-message: (line 9)
+// expect-message: (line 10)
+// expect-subject: none
 // The misspelt name gets an empty answer, which is not an address: fromBytes throws.
 import { Ipv4Addr, UdpSocket } from "net";
 

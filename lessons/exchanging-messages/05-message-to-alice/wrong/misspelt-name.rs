@@ -1,5 +1,6 @@
 // expect-fail: program-finished
-// expect-message: line 18
+// expect-message: line 19
+// expect-subject: none
 use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
 use std::time::Duration;
 

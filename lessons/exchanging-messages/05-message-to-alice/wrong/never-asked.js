@@ -1,5 +1,6 @@
 // expect-fail: asked-for-alice
 // expect-message: Your program did not ask the name server
+// expect-subject: none
 import { UdpSocket } from "net";
 
 const socket = UdpSocket.bind("0.0.0.0:0");

@@ -1,5 +1,6 @@
 // expect-fail: reached-alice
 // expect-message: Alice listens on port 1000; you sent to 100.
+// expect-subject: udp.destinationPort = 100
 use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
 use std::time::Duration;
 

@@ -1,5 +1,6 @@
 // expect-fail: photo-arrived
 // expect-message: Alice received the photo turned into text
+// expect-subject: none
 // Decoding binary data as UTF-8 replaces invalid bytes, so the file changes on the way.
 import { readFile } from "fs";
 import { decodeText, Ipv4Addr, UdpSocket } from "net";

@@ -1,5 +1,6 @@
 // expect-fail: photo-arrived
 // expect-message: Alice received a 15000-byte file
+// expect-subject: none
 import { readFile } from "fs";
 import { Ipv4Addr, UdpSocket } from "net";
 

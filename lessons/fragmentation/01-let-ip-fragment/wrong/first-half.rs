@@ -1,5 +1,6 @@
 // expect-fail: photo-arrived
 // expect-message: Alice received a 15000-byte file
+// expect-subject: none
 use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
 use std::time::Duration;
 

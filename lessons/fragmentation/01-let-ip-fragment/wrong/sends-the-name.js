@@ -1,5 +1,6 @@
 // expect-fail: photo-arrived
 // expect-message: Alice received a 9-byte file, but the photo is 30774 bytes
+// expect-subject: none
 import { decodeText, Ipv4Addr, UdpSocket } from "net";
 
 const socket = UdpSocket.bind("0.0.0.0:0");

@@ -1,5 +1,6 @@
 // expect-fail: sent-one-datagram
 // expect-message: in this exercise, send the whole photo in a single sendTo()
+// expect-subject: packet
 import { readFile } from "fs";
 import { Ipv4Addr, UdpSocket } from "net";
 

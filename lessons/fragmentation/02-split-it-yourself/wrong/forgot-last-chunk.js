@@ -1,5 +1,6 @@
 // expect-fail: all-chunks-arrived
 // expect-message: Alice is missing chunk 31 of 32.
+// expect-subject: none
 import { readFile } from "fs";
 import { Ipv4Addr, UdpSocket } from "net";
 

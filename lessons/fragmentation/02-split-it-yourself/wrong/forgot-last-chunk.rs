@@ -1,5 +1,6 @@
 // expect-fail: all-chunks-arrived
 // expect-message: Alice is missing chunk 31 of 32.
+// expect-subject: none
 use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
 use std::time::Duration;
 

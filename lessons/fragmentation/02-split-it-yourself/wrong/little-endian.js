@@ -1,5 +1,6 @@
 // expect-fail: all-chunks-arrived
 // expect-message: Did you write the index and count little-endian?
+// expect-subject: payload
 import { readFile } from "fs";
 import { Ipv4Addr, UdpSocket } from "net";
 

@@ -1,5 +1,6 @@
 // expect-fail: all-chunks-arrived
 // expect-message: Did you write the index and count little-endian?
+// expect-subject: payload
 use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
 use std::time::Duration;
 

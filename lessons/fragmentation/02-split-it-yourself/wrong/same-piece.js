@@ -1,5 +1,6 @@
 // expect-fail: photo-intact
 // expect-message: chunk 1 should hold the photo's bytes 968–1935
+// expect-subject: payload
 // Every chunk carries the photo's first bytes: the offset was forgotten.
 import { readFile } from "fs";
 import { Ipv4Addr, UdpSocket } from "net";

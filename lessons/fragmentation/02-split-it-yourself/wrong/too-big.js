@@ -1,5 +1,6 @@
 // expect-fail: no-fragments
 // expect-message: IP fragmented a datagram of yours to Alice
+// expect-subject: ipv4.flags.moreFragments = true
 import { readFile } from "fs";
 import { Ipv4Addr, UdpSocket } from "net";
 

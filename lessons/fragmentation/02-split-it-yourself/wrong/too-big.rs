@@ -1,5 +1,6 @@
 // expect-fail: no-fragments
 // expect-message: IP fragmented a datagram of yours to Alice
+// expect-subject: ipv4.flags.moreFragments = true
 use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
 use std::time::Duration;
 

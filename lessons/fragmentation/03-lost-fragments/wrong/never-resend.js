@@ -1,5 +1,6 @@
 // expect-fail: photo-arrived
 // expect-message: they were lost on the link
+// expect-subject: none
 // Chunks are right, but a lost one is never sent again.
 import { readFile } from "fs";
 import { Ipv4Addr, UdpSocket } from "net";

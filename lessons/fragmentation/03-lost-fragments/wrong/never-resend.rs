@@ -1,5 +1,6 @@
 // expect-fail: photo-arrived
 // expect-message: they were lost on the link
+// expect-subject: none
 use std::io::ErrorKind;
 use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
 use std::time::Duration;

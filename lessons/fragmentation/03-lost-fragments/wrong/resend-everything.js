@@ -1,5 +1,6 @@
 // expect-fail: no-fragments
 // expect-message: IP fragmented a datagram of yours to Alice
+// expect-subject: ipv4.flags.moreFragments = true
 // Sends the whole photo again and again until Alice confirms it: each lost fragment costs
 // the whole datagram.
 import { readFile } from "fs";

@@ -1,5 +1,6 @@
 // expect-fail: no-fragments
 // expect-message: a fragmented datagram is lost as soon as any one of its fragments is
+// expect-subject: ipv4.flags.moreFragments = true
 import { readFile } from "fs";
 import { Ipv4Addr, UdpSocket } from "net";
 

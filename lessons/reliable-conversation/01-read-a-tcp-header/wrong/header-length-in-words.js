@@ -1,5 +1,6 @@
 // expect-fail: header-and-flags
 // expect-message: counts 32-bit words
+// expect-subject: none
 // Prints the data offset itself instead of the length in bytes.
 import { readFile } from "fs";
 

@@ -1,5 +1,6 @@
 // expect-fail: numbers
 // expect-message: bytes 4–7 read backwards
+// expect-subject: none
 // Reads the 32-bit numbers with the least significant byte first.
 import { readFile } from "fs";
 

@@ -1,5 +1,6 @@
 // expect-fail: ports
 // expect-message: the source port comes first
+// expect-subject: none
 import { readFile } from "fs";
 
 const s = readFile("segment.bin");

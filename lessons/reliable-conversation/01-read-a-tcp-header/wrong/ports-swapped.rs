@@ -1,5 +1,6 @@
 // expect-fail: ports
 // expect-message: the source port comes first
+// expect-subject: none
 fn main() -> std::io::Result<()> {
     let s = std::fs::read("segment.bin")?;
     let u16_at = |at: usize| u16::from_be_bytes([s[at], s[at + 1]]);

@@ -1,5 +1,6 @@
 // expect-fail: numbers
 // expect-message: negative
+// expect-subject: none
 // Forgets that << makes signed 32-bit numbers: large sequence numbers print negative.
 import { readFile } from "fs";
 

@@ -1,5 +1,6 @@
 // expect-fail: acknowledged-syn-ack
 // expect-message: should be the server's sequence number + 1
+// expect-subject: tcp.acknowledgmentNumber
 // Acknowledges Alice's sequence number itself: her SYN counted as one byte.
 import {
   dissect,

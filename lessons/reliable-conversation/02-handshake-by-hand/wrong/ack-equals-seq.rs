@@ -1,5 +1,6 @@
 // expect-fail: acknowledged-syn-ack
 // expect-message: should be the server's sequence number + 1
+// expect-subject: tcp.acknowledgmentNumber
 // Acknowledges Alice's sequence number itself: her SYN counted as one byte.
 // A TCP handshake by hand: SYN, Alice's SYN-ACK, then an ACK carrying a message. Every byte of
 // every segment is written here, checksum included, inside an IPv4 header written by hand too.

@@ -1,5 +1,6 @@
 // expect-fail: acknowledged-syn-ack
 // expect-message: ACK flag
+// expect-subject: tcp.flags.ack = false
 // Puts the right number in the acknowledgment field but forgets to set the ACK flag.
 import {
   dissect,

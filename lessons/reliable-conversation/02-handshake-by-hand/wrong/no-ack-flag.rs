@@ -1,5 +1,6 @@
 // expect-fail: acknowledged-syn-ack
 // expect-message: ACK flag
+// expect-subject: tcp.flags.ack = false
 // Puts the right number in the acknowledgment field but forgets to set the ACK flag.
 // A TCP handshake by hand: SYN, Alice's SYN-ACK, then an ACK carrying a message. Every byte of
 // every segment is written here, checksum included, inside an IPv4 header written by hand too.

@@ -1,5 +1,6 @@
 // expect-fail: sequence-continues
 // expect-message: a SYN counts as one byte
+// expect-subject: tcp.sequenceNumber
 // Sends the ACK with the SYN's own sequence number.
 import {
   dissect,

@@ -1,5 +1,6 @@
 // expect-fail: sequence-continues
 // expect-message: a SYN counts as one byte
+// expect-subject: tcp.sequenceNumber
 // Sends the ACK with the SYN's own sequence number.
 // A TCP handshake by hand: SYN, Alice's SYN-ACK, then an ACK carrying a message. Every byte of
 // every segment is written here, checksum included, inside an IPv4 header written by hand too.

@@ -1,5 +1,6 @@
 // expect-fail: sent-syn
 // expect-message: Alice listens on TCP port 1000
+// expect-subject: tcp.destinationPort = 100
 import {
   Ipv4Addr,
   IpProtocol,

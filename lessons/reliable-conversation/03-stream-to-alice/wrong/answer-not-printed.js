@@ -1,5 +1,6 @@
 // expect-fail: printed-reply
 // expect-message: did not print her answer
+// expect-subject: payload
 import { Ipv4Addr, SocketAddrV4, TcpStream, UdpSocket } from "net";
 
 const lookup = UdpSocket.bind("0.0.0.0:0");

@@ -1,5 +1,6 @@
 // expect-fail: printed-reply
 // expect-message: did not print her answer
+// expect-subject: payload
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, Shutdown, SocketAddrV4, TcpStream, UdpSocket};
 

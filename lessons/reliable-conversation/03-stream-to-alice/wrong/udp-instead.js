@@ -1,5 +1,6 @@
 // expect-fail: connected
 // expect-message: sent no SYN
+// expect-subject: none
 // Sends the message as a UDP datagram: no connection at all.
 import { decodeText, Ipv4Addr, SocketAddrV4, UdpSocket } from "net";
 

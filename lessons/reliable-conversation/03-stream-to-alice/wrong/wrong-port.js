@@ -1,5 +1,6 @@
 // expect-fail: connected
 // expect-message: Alice listens on TCP port 1000
+// expect-subject: tcp.destinationPort = 100
 import { Ipv4Addr, SocketAddrV4, TcpStream, UdpSocket } from "net";
 
 const lookup = UdpSocket.bind("0.0.0.0:0");

@@ -1,5 +1,6 @@
 // expect-fail: connected
 // expect-message: Alice listens on TCP port 1000
+// expect-subject: tcp.destinationPort = 100
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, Shutdown, SocketAddrV4, TcpStream, UdpSocket};
 

@@ -1,5 +1,6 @@
 // expect-fail: letter-arrived
 // expect-message: Alice read only the first
+// expect-subject: none
 // Sends one buffer's worth of the letter and stops.
 import { readFile } from "fs";
 import { Ipv4Addr, SocketAddrV4, TcpStream, UdpSocket } from "net";

@@ -1,5 +1,6 @@
 // expect-fail: letter-arrived
 // expect-message: Alice read only the first
+// expect-subject: none
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, Shutdown, SocketAddrV4, TcpStream, UdpSocket};
 use std::time::Duration;

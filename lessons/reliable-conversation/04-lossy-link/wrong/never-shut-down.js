@@ -1,5 +1,6 @@
 // expect-fail: finished-sending
 // expect-message: never told Alice
+// expect-subject: none
 // Waits for answers with a timeout but never sends FIN.
 import { readFile } from "fs";
 import { Ipv4Addr, SocketAddrV4, TcpStream, UdpSocket } from "net";

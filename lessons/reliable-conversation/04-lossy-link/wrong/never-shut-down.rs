@@ -1,5 +1,6 @@
 // expect-fail: finished-sending
 // expect-message: never told Alice
+// expect-subject: none
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, Shutdown, SocketAddrV4, TcpStream, UdpSocket};
 use std::time::Duration;

@@ -1,5 +1,6 @@
 // expect-fail: letter-arrived
 // expect-message: over TCP
+// expect-subject: none
 // Sends the letter in UDP datagrams: on this link some of them are simply lost.
 import { readFile } from "fs";
 import { Ipv4Addr, SocketAddrV4, UdpSocket } from "net";

@@ -1,5 +1,6 @@
 // expect-fail: asked-for-www
 // expect-message: not for www.packetlab.test
+// expect-subject: name-lookup.name = alice.packetlab.test
 import { Ipv4Addr, SocketAddrV4, TcpStream, UdpSocket } from "net";
 
 const lookup = UdpSocket.bind("0.0.0.0:0");

@@ -1,5 +1,6 @@
 // expect-fail: asked-for-www
 // expect-message: not for www.packetlab.test
+// expect-subject: name-lookup.name = alice.packetlab.test
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddrV4, TcpStream, UdpSocket};
 use std::time::Duration;

@@ -1,5 +1,6 @@
 // expect-fail: printed-page
 // expect-message: today's word
+// expect-subject: none
 // Prints only the status line.
 import { Ipv4Addr, SocketAddrV4, TcpStream, UdpSocket } from "net";
 

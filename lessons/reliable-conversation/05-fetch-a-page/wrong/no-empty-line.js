@@ -1,5 +1,6 @@
 // expect-fail: sent-request
 // expect-message: empty line
+// expect-subject: payload
 // Ends the request after the request line: the server waits for the rest.
 import { Ipv4Addr, SocketAddrV4, TcpStream, UdpSocket } from "net";
 

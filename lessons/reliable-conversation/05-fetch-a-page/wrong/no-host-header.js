@@ -1,5 +1,6 @@
 // expect-fail: sent-request
 // expect-message: Host
+// expect-subject: payload
 import { Ipv4Addr, SocketAddrV4, TcpStream, UdpSocket } from "net";
 
 const lookup = UdpSocket.bind("0.0.0.0:0");

@@ -1,5 +1,6 @@
 // expect-fail: sent-request
 // expect-message: Host
+// expect-subject: payload
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddrV4, TcpStream, UdpSocket};
 use std::time::Duration;
