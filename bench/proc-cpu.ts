@@ -115,3 +115,18 @@ export function peakRss(pid: number): number {
     return 0;
   }
 }
+
+/** CPU ms so far of the processes under `root` whose command name matches (e.g. the browser's). */
+export function treeCpuMs(root: number, match: (comm: string) => boolean): number {
+  const stats = allStats();
+  const children = new Map<number, ProcStat[]>();
+  for (const stat of stats) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat]);
+  let total = 0;
+  const pending = [...(children.get(root) ?? [])];
+  while (pending.length > 0) {
+    const stat = pending.pop()!;
+    if (match(stat.comm)) total += stat.cpuMs;
+    pending.push(...(children.get(stat.pid) ?? []));
+  }
+  return total;
+}

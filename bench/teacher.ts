@@ -2,6 +2,9 @@
 // class of 500 learners × 8 exercises × 20 submissions each, on PostgreSQL, through the real app
 // (app.inject: routing, auth, SQL, serialisation). The rows are made in SQL (generate_series),
 // shaped like real ones: the real check ids, a few wrong answers on the wire, streaks.
+// Then the class's activity feed: what one open feed costs a second (its tick: two reads that
+// find nothing new) and on opening (the backlog), against the matrix it replaces polling for,
+// measured in the same run: wall time, and CPU of this process and of PostgreSQL's backends.
 // Run alone: npm run bench -- teacher  (BENCH_TEACHER_LEARNERS, BENCH_TEACHER_REQUESTS).
 import { performance } from "node:perf_hooks";
 import { buildApp } from "../src/app.ts";
@@ -12,6 +15,7 @@ import { openDatabase, type Database } from "../src/progress/database.ts";
 import { migrate } from "../src/progress/migrate.ts";
 import { createStore } from "../src/progress/store.ts";
 import { postgresDatabase } from "./http.ts";
+import { cpuBetween, sampleCpu } from "./proc-cpu.ts";
 
 const LEARNERS = Number(process.env.BENCH_TEACHER_LEARNERS ?? 500);
 const SUBMISSIONS = 20;
@@ -108,6 +112,7 @@ export async function bench(): Promise<void> {
             `${percentile(times, 0.5).toFixed(1).padStart(9)}${percentile(times, 0.95).toFixed(1).padStart(9)}${times.at(-1)!.toFixed(1).padStart(9)}${cpuMs.toFixed(1).padStart(21)}${String(bytes).padStart(8)}`,
         );
       }
+      await benchFeed(db, store, klass.id);
     } finally {
       await app.close();
     }
@@ -115,6 +120,65 @@ export async function bench(): Promise<void> {
     await db.close();
     await scratch.drop();
   }
+}
+
+/** The feed's reads against the matrix's, each REQUESTS times: wall ms and CPU ms per read. */
+async function benchFeed(db: Database, store: ReturnType<typeof createStore>, classId: string) {
+  const backends = (
+    await db.prisma.$queryRaw<{ pid: number }[]>`
+      SELECT pid FROM pg_stat_activity WHERE datname = current_database()`
+  ).map((row) => row.pid);
+  const reads: [string, () => Promise<unknown>][] = [
+    [
+      "matrix (learners + progress)",
+      () =>
+        Promise.all([store.reports.classLearners(classId), store.reports.classProgress(classId)]),
+    ],
+    [
+      "feed tick (nothing new)",
+      () => {
+        const since = new Date(Date.now() - 5000);
+        return Promise.all([
+          store.reports.activity(classId, since, 200),
+          store.reports.joins(classId, since, 200),
+        ]);
+      },
+    ],
+    [
+      "feed backlog (last 20)",
+      () =>
+        Promise.all([
+          store.reports.activity(classId, new Date(0), 20),
+          store.reports.joins(classId, new Date(0), 20),
+        ]),
+    ],
+  ];
+  console.log(
+    "read                             median ms   p95 ms   API CPU ms/read   PostgreSQL CPU ms/read",
+  );
+  const cpuPerRead: number[] = [];
+  for (const [name, read] of reads) {
+    for (let i = 0; i < 3; i++) await read(); // warm-up
+    const times: number[] = [];
+    const before = sampleCpu(process.pid, backends);
+    for (let i = 0; i < REQUESTS; i++) {
+      const started = performance.now();
+      await read();
+      times.push(performance.now() - started);
+    }
+    const used = cpuBetween(before, sampleCpu(process.pid, backends));
+    times.sort((a, b) => a - b);
+    cpuPerRead.push((used.api + used.postgres) / REQUESTS);
+    console.log(
+      name.padEnd(33) +
+        `${percentile(times, 0.5).toFixed(2).padStart(9)}${percentile(times, 0.95).toFixed(2).padStart(9)}${(used.api / REQUESTS).toFixed(2).padStart(18)}${(used.postgres / REQUESTS).toFixed(2).padStart(25)}`,
+    );
+  }
+  // A polling dashboard read the matrix every 3 s; an open feed ticks every second.
+  const [matrix, tick] = cpuPerRead as [number, number];
+  console.log(
+    `CPU a minute per open dashboard: polling the matrix ${(20 * matrix).toFixed(0)} ms, the feed ${(60 * tick).toFixed(0)} ms (ratio ${((60 * tick) / (20 * matrix)).toFixed(2)}; /proc ticks are 10 ms, so small figures are coarse)`,
+  );
 }
 
 /** Learners, enrolments, sessions, submissions and the progress rows they add up to, in SQL. */

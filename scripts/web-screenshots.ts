@@ -73,6 +73,7 @@ try {
   await teacherPage.getByRole("button", { name: "Sign in" }).click();
   await teacherPage.getByRole("link", { name: "Networks 101" }).click();
   await teacherPage.locator("tr", { hasText: "Ada" }).waitFor();
+  await teacherPage.locator('.live-state[data-state="live"]').waitFor();
   await teacherPage.screenshot({ path: docs("web-dashboard.png"), fullPage: true });
   console.log("wrote docs/web-playground.png and docs/web-dashboard.png");
 } finally {

@@ -48,6 +48,7 @@ import { createSharedWindows } from "./quotas/shared-windows.ts";
 import { sessionRoutes } from "./http/sessions.ts";
 import { streamRoutes } from "./http/stream.ts";
 import { submissionRoutes } from "./http/submissions.ts";
+import { createAsyncSubmitter } from "./http/async-submitter.ts";
 import { createSubmitter } from "./http/submitter.ts";
 import { teacherRoutes } from "./http/teachers.ts";
 import { tokenRoutes } from "./http/tokens.ts";
@@ -105,8 +106,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(cors, {
     origin: config.CORS_ORIGINS,
     methods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
-    allowedHeaders: ["authorization", "content-type", "idempotency-key"],
-    exposedHeaders: ["retry-after", "location", "request-id", "content-disposition"],
+    allowedHeaders: ["authorization", "content-type", "idempotency-key", "prefer"],
+    exposedHeaders: [
+      "retry-after",
+      "location",
+      "request-id",
+      "content-disposition",
+      "preference-applied",
+    ],
     maxAge: 600,
   });
   await app.register(swagger, {
@@ -223,11 +230,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.languages ? { languages: deps.languages } : {}),
     onStored: () => relay.wake(),
   });
+  const asyncSubmitter = createAsyncSubmitter({ config, store, submitter, log: app.log });
+  // The first sweep grades what a previous process left pending (killed mid-run).
+  app.addHook("onReady", async () => asyncSubmitter.start());
+  // Shutting down: what still waits for a sandbox is handed back at once (another replica, or
+  // this one restarted, grades it); what runs gets the grace below, like synchronous runs.
+  app.addHook("preClose", async () => asyncSubmitter.releaseQueued());
   const routeDeps: RouteDeps = {
     config,
     store,
     catalogue: deps.catalogue,
     submitter,
+    asyncSubmitter,
     joinQuotas: createJoinQuotas({
       failuresPerMinute: config.JOIN_FAILURE_LIMIT,
       joinsPerAddressPerHour: config.JOIN_LIMIT_PER_ADDRESS,
@@ -273,6 +287,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     while (submitter.inFlight() > 0 && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 50));
     shutdown.abort();
+    await asyncSubmitter.stop();
   });
   return app;
 }

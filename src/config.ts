@@ -275,6 +275,12 @@ const definitions = {
     default: "10000",
     parse: integer(100, 300_000),
   },
+  ASYNC_LEASE_MS: {
+    description:
+      "How long a replica holds an asynchronous submission it is grading (ms, renewed while it runs); after a crash the submission is graded again once this runs out.",
+    default: "30000",
+    parse: integer(300, 3_600_000),
+  },
   WEB_DIR: {
     description:
       "Directory of the built web app (`npm ci` and `npm start` build it there), served at `/`; empty serves none.",

@@ -1,13 +1,15 @@
-// GET /v1/classes/{classId}/activity: the class's submissions as they happen, as Server-Sent
-// Events, for a teacher's live feed. Every replica sees every submission because the feed reads
-// the database (a light indexed query a second per open feed), not this process's memory.
+// GET /v1/classes/{classId}/activity: the class's submissions and joins as they happen, as
+// Server-Sent Events, for a teacher's live feed. Every replica sees every submission because the
+// feed reads the database (two light indexed queries a second per open feed), not this process's
+// memory. Each submission carries the learner's matrix cell as it is now, so a dashboard keeps
+// its matrix current from the feed alone.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { ServerResponse } from "node:http";
 import { Type, type Static } from "typebox";
-import type { ActivityRow } from "../progress/reports.ts";
+import type { ActivityRow, JoinRow } from "../progress/reports.ts";
 import { teacherIdOf } from "./auth.ts";
-import { checkRef, catalogueExercises } from "./class-report.ts";
-import { CheckRef } from "./class-report-schemas.ts";
+import { catalogueExercises, cellOf, checkRef } from "./class-report.ts";
+import { CheckRef, ProgressCell } from "./class-report-schemas.ts";
 import type { RouteDeps } from "./deps.ts";
 import { LinkQuery } from "./downloads.ts";
 import { apiError, quote } from "./errors.ts";
@@ -16,7 +18,7 @@ import { responses, Timestamp, Uuid } from "./schemas.ts";
 
 const POLL_MS = 1000;
 const HEARTBEAT_MS = 15_000;
-/** Submissions sent first when a feed opens (without Last-Event-ID). */
+/** Events sent first when a feed opens (without Last-Event-ID). */
 const BACKLOG = 20;
 const BATCH = 200;
 // A submission's created_at is its transaction's start: one that commits a moment after a
@@ -36,6 +38,10 @@ export const ActivityEvent = Type.Object(
     outcome: Type.String(),
     firstFailedCheck: nullable(ref(CheckRef)),
     createdAt: Timestamp,
+    cell: nullable(ref(ProgressCell), {
+      description:
+        "The learner's cell of the class matrix for this exercise as it is when the event is sent (so an older event sent again carries the latest state): replace the cell with it. Null if the exercise is no longer in the lessons.",
+    }),
   },
   {
     $id: "ActivityEvent",
@@ -44,13 +50,53 @@ export const ActivityEvent = Type.Object(
   },
 );
 
-export const activitySchemas = [ActivityEvent];
+export const ActivityJoinEvent = Type.Object(
+  {
+    type: Type.Literal("learner-joined"),
+    learnerId: Uuid,
+    displayName: Type.String(),
+    joinedAt: Timestamp,
+  },
+  {
+    $id: "ActivityJoinEvent",
+    description:
+      "The data of one `learner-joined` event of a class's activity feed: a new row of the matrix, nothing started (its SSE id: joinedAt and learnerId).",
+  },
+);
+
+const ActivityFeedEvent = Type.Union([ref(ActivityEvent), ref(ActivityJoinEvent)], {
+  $id: "ActivityFeedEvent",
+  description: "The data of an event of a class's activity feed; `type` is the SSE event name.",
+});
+
+export const activitySchemas = [ActivityEvent, ActivityJoinEvent, ActivityFeedEvent];
+
+const ActivityQuery = Type.Object({
+  ...LinkQuery.properties,
+  lastEventId: Type.Optional(
+    Type.String({
+      maxLength: 80,
+      description:
+        "Resume after this event id, as the Last-Event-ID header does (which wins when both are sent): for a new EventSource opened with a fresh signed link after the last one expired.",
+    }),
+  ),
+});
+
+/** One event of the feed, in send order: by time, then by key. */
+interface FeedItem {
+  at: Date;
+  /** The submission's id, or the learner's who joined: the second half of the SSE id. */
+  id: string;
+  /** Unique within the feed: the submission id, or "joined:" and the learner id. */
+  key: string;
+  text: string;
+}
 
 export const activityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   const exercises = catalogueExercises(deps.catalogue);
   const byKey = new Map(exercises.map((e) => [`${e.lessonId}/${e.exerciseId}`, e]));
 
-  const eventOf = (row: ActivityRow): Static<typeof ActivityEvent> => {
+  const eventOf = (row: ActivityRow, now: number): Static<typeof ActivityEvent> => {
     const exercise = byKey.get(`${row.lessonId}/${row.exerciseId}`);
     const failed = row.passed ? null : row.firstFailedCheck;
     return {
@@ -70,7 +116,44 @@ export const activityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
             ? checkRef(exercise, failed)
             : { id: failed, title: failed },
       createdAt: row.createdAt.toISOString(),
+      cell: exercise ? cellOf(exercise, row.progress ?? undefined, now) : null,
     };
+  };
+
+  const itemsOf = (submissions: ActivityRow[], joins: JoinRow[]): FeedItem[] => {
+    const now = Date.now();
+    const items: FeedItem[] = [
+      ...submissions.map((row) => ({
+        at: row.createdAt,
+        id: row.submissionId,
+        key: row.submissionId,
+        text: `id: ${row.createdAt.toISOString()},${row.submissionId}\nevent: submission\ndata: ${JSON.stringify(eventOf(row, now))}\n\n`,
+      })),
+      ...joins.map((row) => {
+        const data: Static<typeof ActivityJoinEvent> = {
+          type: "learner-joined",
+          learnerId: row.learnerId,
+          displayName: row.displayName,
+          joinedAt: row.joinedAt.toISOString(),
+        };
+        return {
+          at: row.joinedAt,
+          id: row.learnerId,
+          key: `joined:${row.learnerId}`,
+          text: `id: ${row.joinedAt.toISOString()},${row.learnerId}\nevent: learner-joined\ndata: ${JSON.stringify(data)}\n\n`,
+        };
+      }),
+    ];
+    return items.sort((a, b) => a.at.getTime() - b.at.getTime() || (a.id < b.id ? -1 : 1));
+  };
+
+  /** The events at or after `since`, oldest first, at most `limit` of each kind. */
+  const read = async (classId: string, since: Date, limit: number) => {
+    const [submissions, joins] = await Promise.all([
+      deps.store.reports.activity(classId, since, limit),
+      deps.store.reports.joins(classId, since, limit),
+    ]);
+    return itemsOf(submissions, joins);
   };
 
   app.get(
@@ -80,15 +163,16 @@ export const activityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
       schema: {
         tags: ["classes"],
         operationId: "streamClassActivity",
-        summary: "The class's submissions, live, as Server-Sent Events.",
-        description: `text/event-stream: one \`submission\` event per submission (data: ActivityEvent, oldest first), the last ${BACKLOG} first, then each new one within about ${POLL_MS / 1000} s; a comment line every ${HEARTBEAT_MS / 1000} s keeps proxies from closing it. Reconnecting with Last-Event-ID resumes after that event (an event may come twice around it: dedupe by submissionId). A browser's EventSource cannot send a token: open it with a signed link (POST /v1/download-links).`,
+        summary: "The class's submissions and joins, live, as Server-Sent Events.",
+        description: `text/event-stream, oldest first: one \`submission\` event per submission (data: ActivityEvent, with the learner's matrix cell as it is now) and one \`learner-joined\` event per learner who joins (data: ActivityJoinEvent); the last ${BACKLOG} first, then each new one within about ${POLL_MS / 1000} s; a comment line every ${HEARTBEAT_MS / 1000} s keeps proxies from closing it. Reconnecting with Last-Event-ID (or lastEventId) resumes after that event (an event may come twice around it: dedupe by submissionId or learnerId). A browser's EventSource cannot send a token: open it with a signed link (POST /v1/download-links); when the link has expired (401), ask for a new one and open it with lastEventId.`,
         params: Type.Object({ classId: Uuid }),
-        querystring: LinkQuery,
+        querystring: ActivityQuery,
         response: responses(
           {
             200: {
-              description: "Server-Sent Events; each event's data is an ActivityEvent.",
-              content: { "text/event-stream": { schema: ref(ActivityEvent) } },
+              description:
+                "Server-Sent Events; each event's data is an ActivityEvent or an ActivityJoinEvent.",
+              content: { "text/event-stream": { schema: ref(ActivityFeedEvent) } },
             },
           },
           400,
@@ -104,13 +188,13 @@ export const activityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
       if (!(await deps.store.accounts.findTeachersClass(teacherIdOf(request), classId))) {
         throw apiError("NOT_FOUND", `You have no class ${quote(classId)}.`);
       }
-      const resume = parseEventId(request.headers["last-event-id"]);
+      const resume = parseEventId(request.headers["last-event-id"] ?? request.query.lastEventId);
       // The first read happens before the stream opens, so a database outage is still a 503.
       const first = resume
-        ? (await deps.store.reports.activity(classId, resume.at, BATCH)).filter(
-            (row) => row.createdAt > resume.at || row.submissionId > resume.id,
+        ? (await read(classId, resume.at, BATCH)).filter(
+            (item) => item.at > resume.at || item.id > resume.id,
           )
-        : await deps.store.reports.activity(classId, new Date(0), BACKLOG);
+        : (await read(classId, new Date(0), BACKLOG)).slice(-BACKLOG);
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
@@ -126,22 +210,20 @@ export const activityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
     },
   );
 
-  async function follow(raw: ServerResponse, classId: string, first: ActivityRow[]) {
+  async function follow(raw: ServerResponse, classId: string, first: FeedItem[]) {
     const stop = new AbortController();
     const end = () => stop.abort();
     raw.on("close", end);
     deps.shutdown.addEventListener("abort", end);
-    const sent = new Map<string, number>(); // submission id → createdAt ms, within the lookback
+    const sent = new Map<string, number>(); // item key → its time in ms, within the lookback
     let newest = 0;
-    const send = (rows: ActivityRow[]) => {
-      for (const row of rows.toReversed()) {
-        if (sent.has(row.submissionId)) continue;
-        const at = row.createdAt.getTime();
-        sent.set(row.submissionId, at);
+    const send = (items: FeedItem[]) => {
+      for (const item of items) {
+        if (sent.has(item.key)) continue;
+        const at = item.at.getTime();
+        sent.set(item.key, at);
         newest = Math.max(newest, at);
-        raw.write(
-          `id: ${row.createdAt.toISOString()},${row.submissionId}\nevent: submission\ndata: ${JSON.stringify(eventOf(row))}\n\n`,
-        );
+        raw.write(item.text);
       }
       for (const [id, at] of sent) if (at < newest - 2 * LOOKBACK_MS) sent.delete(id);
     };
@@ -152,11 +234,10 @@ export const activityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
       while (!stop.signal.aborted) {
         await sleep(POLL_MS, stop.signal);
         if (stop.signal.aborted) break;
-        const rows = await deps.store.reports
-          .activity(classId, new Date(newest - LOOKBACK_MS), BATCH)
-          .catch(() => []); // an outage: try again on the next tick
+        // An outage: try again on the next tick.
+        const items = await read(classId, new Date(newest - LOOKBACK_MS), BATCH).catch(() => []);
         const before = sent.size;
-        send(rows);
+        send(items);
         if (sent.size !== before) quietSince = Date.now();
         else if (Date.now() - quietSince >= HEARTBEAT_MS) {
           raw.write(": still here\n\n");
@@ -172,6 +253,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
 };
 
 function parseEventId(header: string | string[] | undefined) {
+  // A submission's id or a learner's (learner-joined): both UUIDs after the time.
   const text = Array.isArray(header) ? header[0] : header;
   const match = /^(\d{4}-\d\d-\d\dT[\d:.]+Z),([0-9a-f-]{36})$/.exec(text ?? "");
   if (!match) return undefined;

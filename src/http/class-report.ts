@@ -72,7 +72,7 @@ export function stuckSignal(
   return null;
 }
 
-function cellOf(
+export function cellOf(
   exercise: MatrixExercise,
   row: MatrixRow | undefined,
   now: number,

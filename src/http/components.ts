@@ -18,6 +18,7 @@ import { healthSchemas } from "./health.ts";
 import { lessonListSchemas } from "./lessons.ts";
 import { meSchemas } from "./me.ts";
 import { packetSchemas, Trace } from "./packet-schemas.ts";
+import { pendingSchemas } from "./pending-schemas.ts";
 import { progressSchemas } from "./progress.ts";
 import { sessionRequestSchemas } from "./sessions.ts";
 import { streamSchemas } from "./stream-messages.ts";
@@ -56,6 +57,7 @@ export const namedSchemas = [
   ...streamSchemas,
   ...webhookSchemas,
   ...ltiSchemas,
+  ...pendingSchemas,
   ErrorCode,
   ErrorResponse,
   ...packetSchemas,

@@ -11,6 +11,7 @@ import type { Runner } from "../runner/types.ts";
 import type { DownloadLinks } from "./download-links.ts";
 import type { Metrics } from "./metrics.ts";
 import type { JoinQuotas } from "../quotas/join-quotas.ts";
+import type { AsyncSubmitter } from "./async-submitter.ts";
 import type { Submitter } from "./submitter.ts";
 
 export interface RouteDeps {
@@ -18,6 +19,8 @@ export interface RouteDeps {
   store: Store;
   catalogue: LessonCatalogue;
   submitter: Submitter;
+  /** Submissions accepted with `Prefer: respond-async`, graded in the background. */
+  asyncSubmitter: Pick<AsyncSubmitter, "accept" | "local">;
   /** Joins per address and class, and failed joins: codes must not be guessable. */
   joinQuotas: JoinQuotas;
   metrics: Metrics;

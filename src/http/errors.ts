@@ -20,6 +20,11 @@ export const errorCodes = {
   CLASS_NOT_FOUND: { status: 404, title: "No class has this join code." },
   SESSION_NOT_FOUND: { status: 404, title: "No session of yours has this id." },
   SUBMISSION_NOT_FOUND: { status: 404, title: "No submission you may see has this id." },
+  SUBMISSION_NOT_GRADED: {
+    status: 410,
+    title:
+      "The asynchronous submission could not be graded and never will be (the message says why); submit the program again.",
+  },
   METHOD_NOT_ALLOWED: { status: 405, title: "The endpoint does not accept this method." },
   INVALID_MESSAGE: {
     status: 400,

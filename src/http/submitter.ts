@@ -50,8 +50,20 @@ export interface SubmitInput {
   /** A compiled language (Rust): called before and after compiling, before the run proper. */
   onCompiling?: RunOptions["onCompiling"];
   onCompiled?: RunOptions["onCompiled"];
+  /** A sandbox took the run (it left the queue). */
+  onStarted?: RunOptions["onStarted"];
   /** Aborting it cancels the run (the WebSocket's `cancel`); nothing is stored then. */
   signal?: AbortSignal;
+}
+
+/** How an asynchronous submission is graded (async-submitter.ts); a synchronous one: none. */
+export interface GradeOptions {
+  /** The id the submission was given when it was accepted (its pending row's). */
+  id: string;
+  /** The quotas were charged when it was accepted, by another process perhaps: not again. */
+  charged?: boolean;
+  /** Awaited once the quotas let it through, before its run is queued. */
+  beforeRun?: () => Promise<void>;
 }
 
 export interface Submitted {
@@ -140,7 +152,19 @@ export function createSubmitter(deps: SubmitterDeps) {
     return { row, trace: await store.submissions.findTrace(row.id), replayed: true };
   }
 
-  async function gradeAndStore(input: SubmitInput, language: Language): Promise<Submitted> {
+  async function gradeAndStore(
+    input: SubmitInput,
+    language: Language,
+    options?: GradeOptions,
+  ): Promise<Submitted> {
+    if (options?.charged) {
+      running++;
+      try {
+        return await gradeAndStoreAllowed(input, language, options);
+      } finally {
+        running--;
+      }
+    }
     // Checked before the rate limit, so a refused run does not use the allowance.
     if (!runsOfLearner.enter(input.learnerId)) {
       throw apiError(
@@ -150,13 +174,17 @@ export function createSubmitter(deps: SubmitterDeps) {
       );
     }
     try {
-      return await gradeAndStoreEntered(input, language);
+      return await gradeAndStoreEntered(input, language, options);
     } finally {
       runsOfLearner.leave(input.learnerId);
     }
   }
 
-  async function gradeAndStoreEntered(input: SubmitInput, language: Language): Promise<Submitted> {
+  async function gradeAndStoreEntered(
+    input: SubmitInput,
+    language: Language,
+    options: GradeOptions | undefined,
+  ): Promise<Submitted> {
     // Keyed on the learner, not the token or connection: HTTP and every WebSocket (token- or
     // ticket-opened) draw on one allowance.
     const allowed = await deps.limiter.take(input.learnerId);
@@ -172,7 +200,8 @@ export function createSubmitter(deps: SubmitterDeps) {
     running++;
     try {
       input.onAccepted?.();
-      return await gradeAndStoreAllowed(input, language);
+      await options?.beforeRun?.();
+      return await gradeAndStoreAllowed(input, language, options);
     } catch (error) {
       // A run the service could not grade or store (sandboxes busy, the database down or
       // refusing the row, shutdown) is given back to the learner's allowance. A run the learner
@@ -186,13 +215,20 @@ export function createSubmitter(deps: SubmitterDeps) {
     }
   }
 
-  async function gradeAndStoreAllowed(input: SubmitInput, language: Language): Promise<Submitted> {
+  async function gradeAndStoreAllowed(
+    input: SubmitInput,
+    language: Language,
+    options?: GradeOptions,
+  ): Promise<Submitted> {
     // One controller, a timer and two listeners, removed when done: AbortSignal.any and
     // AbortSignal.timeout cost ~15 µs a submission and keep their signals for the GC to find.
     const controller = new AbortController();
     const abort = () => controller.abort();
     const waited = { timedOut: false };
-    const timer = setTimeout(() => ((waited.timedOut = true), abort()), config.SYNC_WAIT_MS);
+    // Nobody holds a connection open for an asynchronous submission: it waits its turn.
+    const timer = options
+      ? undefined
+      : setTimeout(() => ((waited.timedOut = true), abort()), config.SYNC_WAIT_MS);
     deps.shutdown.addEventListener("abort", abort);
     input.signal?.addEventListener("abort", abort);
     if (deps.shutdown.aborted || input.signal?.aborted) abort();
@@ -218,6 +254,7 @@ export function createSubmitter(deps: SubmitterDeps) {
           ...(input.onCompiling ? { onCompiling: input.onCompiling } : {}),
           ...(input.onCompiled ? { onCompiled: input.onCompiled } : {}),
           ...(input.onQueued ? { onQueued: input.onQueued } : {}),
+          ...(input.onStarted ? { onStarted: input.onStarted } : {}),
         },
       );
     } catch (error) {
@@ -237,6 +274,7 @@ export function createSubmitter(deps: SubmitterDeps) {
     );
     const { row, replayed } = await store.submissions.record(
       {
+        id: options?.id,
         learnerId: input.learnerId,
         sessionId: input.session.id,
         code: input.code,
@@ -287,6 +325,18 @@ export function createSubmitter(deps: SubmitterDeps) {
   return {
     /** Runs being graded now (the shutdown waits for them). */
     inFlight: () => running,
+
+    /** What submit refuses before any quota or run (size, language, lesson, exercise). */
+    check: checkInput,
+
+    /**
+     * Grades an asynchronous submission under the id it was accepted with: the same quotas
+     * (unless `charged`), run and stored row as submit, no cap on waiting. Its idempotency key,
+     * if any, was resolved when it was accepted.
+     */
+    async grade(input: SubmitInput, options: GradeOptions): Promise<Submitted> {
+      return gradeAndStore(input, checkInput(input), options);
+    },
 
     async submit(input: SubmitInput): Promise<Submitted> {
       const language = checkInput(input);

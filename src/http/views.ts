@@ -5,14 +5,17 @@ import type {
   Submissions,
   TraceRecord,
 } from "../progress/submissions.ts";
+import type { PendingSubmission } from "../progress/pending-submissions.ts";
 import type { CheckResult } from "../grading/types.ts";
 import type { PacketEvent } from "../netsim/types.ts";
 import { dissectPacket } from "../protocols/dissect.ts";
 import { fromHex } from "../protocols/hex.ts";
 import type { Language, LearnerError, Outcome, OutputLine } from "../runner/types.ts";
 import type { Static } from "typebox";
+import type { LocalState } from "./async-submitter.ts";
 import { apiError, quote } from "./errors.ts";
 import { sameType } from "./schema-kit.ts";
+import type { PendingSubmission as PendingSubmissionSchema } from "./pending-schemas.ts";
 import type { ProgressItem, Submission, SubmissionSummary } from "./schemas.ts";
 
 export function submissionSummary(row: SubmissionRow) {
@@ -50,6 +53,22 @@ export function submissionView(row: SubmissionRow) {
       finishedAt: row.finishedAt.toISOString(),
     },
   };
+}
+
+/** A submission accepted asynchronously, as the API shows it while it is not graded. */
+export function pendingView(row: PendingSubmission, local?: LocalState) {
+  return {
+    id: row.id,
+    sessionId: row.sessionId,
+    learnerId: row.learnerId,
+    lessonId: row.lessonId,
+    exerciseId: row.exerciseId,
+    language: row.language as Language,
+    // The replica grading it knows best; another one reads what the row says.
+    status: local?.status ?? (row.status === "running" ? "running" : "queued"),
+    queuePosition: local?.queuePosition ?? null,
+    createdAt: row.createdAt.toISOString(),
+  } as const;
 }
 
 /**
@@ -167,3 +186,4 @@ export async function pageOfSubmissions<Item>(
 // The views are what the routes send: pinned to the published schemas.
 sameType<Static<typeof SubmissionSummary>, ReturnType<typeof submissionSummary>>();
 sameType<Static<typeof Submission>, ReturnType<typeof submissionView>>();
+sameType<Static<typeof PendingSubmissionSchema>, ReturnType<typeof pendingView>>();

@@ -8,6 +8,7 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import { fromStorable, toStorable } from "./storable-text.ts";
+import { createPgliteStatements } from "./pglite-statements.ts";
 import { templateFor } from "./pglite-template.ts";
 
 /** Raw SQL on one connection inside one transaction, for the migrator. */
@@ -137,12 +138,13 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   const pglite = new PGlite(dataDir, template ? { loadDataDir: template } : {});
   await pglite.waitReady;
   const prisma = withStorableText(new PrismaClient({ adapter: new PrismaPGlite(pglite) }));
+  const statements = createPgliteStatements(pglite);
   return {
     kind: "pglite",
     prisma,
     sql: {
       async query<Row>(statement: Statement, values: unknown[]) {
-        return fromStorable((await pglite.query<Row>(statement.text, values)).rows);
+        return fromStorable(await statements.query<Row>(statement, values));
       },
     },
     rawTransaction(fn) {

@@ -101,6 +101,8 @@ export function createReports(prisma: PrismaClient, sql: Sql) {
     activity: (classId: string, since: Date, limit: number) =>
       classActivity(sql, classId, since, limit),
 
+    joins: (classId: string, since: Date, limit: number) => classJoins(sql, classId, since, limit),
+
     classLearners(classId: string): Promise<ClassLearner[]> {
       return sql.query<ClassLearner>(classLearnersStatement, [classId]);
     },
@@ -178,29 +180,116 @@ export interface ActivityRow {
   outcome: string;
   firstFailedCheck: string | null;
   createdAt: Date;
+  /** The learner's progress on the exercise as it is now (null if merged away meanwhile). */
+  progress: MatrixRow | null;
 }
 
+/** A learner joining the class, as the class activity feed shows it. */
+export interface JoinRow {
+  learnerId: string;
+  displayName: string;
+  joinedAt: Date;
+}
+
+// The newest submissions are found per learner first (a few index probes of learner_id,
+// created_at each), so opening a feed on a class with tens of thousands of submissions does not
+// sort them all. The progress row comes along (read now, so it is the cell's latest state even
+// for an older submission): a teacher's matrix replaces the cell with it instead of asking for
+// the matrix.
 const classActivityStatement: Statement = {
   name: "packetlab_class_activity",
   text: `SELECT s.id AS "submissionId", s.learner_id AS "learnerId", l.display_name AS "displayName",
       s.lesson_id AS "lessonId", s.exercise_id AS "exerciseId", s.passed, s.score, s.outcome,
       (SELECT c->>'id' FROM jsonb_array_elements(s.checks) AS c
        WHERE NOT (c->>'passed')::boolean LIMIT 1) AS "firstFailedCheck",
-      s.created_at AS "createdAt"
-    FROM enrolments e
-    JOIN submissions s ON s.learner_id = e.learner_id
-    JOIN learners l ON l.id = e.learner_id
-    WHERE e.class_id = $1::uuid AND s.created_at >= $2::timestamptz
-    ORDER BY s.created_at DESC, s.id DESC
-    LIMIT $3::integer`,
+      s.created_at AS "createdAt",
+      p.attempts, p.best_score AS "bestScore", p.passed AS "progressPassed",
+      (extract(epoch FROM p.last_activity_at) * 1000)::float8 AS "lastActivityMs",
+      p.last_submission_id AS "lastSubmissionId", p.last_passed AS "lastPassed",
+      p.last_score AS "lastScore", p.last_outcome AS "lastOutcome",
+      p.last_failed_check AS "lastFailedCheck", p.same_code_streak AS "sameCodeStreak",
+      p.same_failure_streak AS "sameFailureStreak"
+    FROM (
+      SELECT recent.id FROM enrolments e
+      CROSS JOIN LATERAL (
+        SELECT r.id, r.created_at FROM submissions r
+        WHERE r.learner_id = e.learner_id AND r.created_at >= $2::timestamptz
+        ORDER BY r.created_at DESC, r.id DESC
+        LIMIT $3::integer
+      ) recent
+      WHERE e.class_id = $1::uuid
+      ORDER BY recent.created_at DESC, recent.id DESC
+      LIMIT $3::integer
+    ) newest
+    JOIN submissions s ON s.id = newest.id
+    JOIN learners l ON l.id = s.learner_id
+    LEFT JOIN progress p ON p.learner_id = s.learner_id AND p.lesson_id = s.lesson_id
+      AND p.exercise_id = s.exercise_id
+    ORDER BY s.created_at DESC, s.id DESC`,
 };
 
+type ActivityQueryRow = Omit<ActivityRow, "progress"> &
+  Omit<MatrixRow, "learnerId" | "lessonId" | "exerciseId" | "passed" | "attempts"> & {
+    attempts: number | null;
+    progressPassed: boolean;
+  };
+
 /** The class's submissions made at or after `since`, newest first, at most `limit`. */
-export function classActivity(
+export async function classActivity(
   sql: Sql,
   classId: string,
   since: Date,
   limit: number,
 ): Promise<ActivityRow[]> {
-  return sql.query<ActivityRow>(classActivityStatement, [classId, since, limit]);
+  const rows = await sql.query<ActivityQueryRow>(classActivityStatement, [classId, since, limit]);
+  return rows.map((row) => ({
+    submissionId: row.submissionId,
+    learnerId: row.learnerId,
+    displayName: row.displayName,
+    lessonId: row.lessonId,
+    exerciseId: row.exerciseId,
+    passed: row.passed,
+    score: row.score,
+    outcome: row.outcome,
+    firstFailedCheck: row.firstFailedCheck,
+    createdAt: row.createdAt,
+    progress:
+      row.attempts === null
+        ? null
+        : {
+            learnerId: row.learnerId,
+            lessonId: row.lessonId,
+            exerciseId: row.exerciseId,
+            attempts: row.attempts,
+            bestScore: row.bestScore,
+            passed: row.progressPassed,
+            lastActivityMs: row.lastActivityMs,
+            lastSubmissionId: row.lastSubmissionId,
+            lastPassed: row.lastPassed,
+            lastScore: row.lastScore,
+            lastOutcome: row.lastOutcome,
+            lastFailedCheck: row.lastFailedCheck,
+            sameCodeStreak: row.sameCodeStreak,
+            sameFailureStreak: row.sameFailureStreak,
+          },
+  }));
+}
+
+const classJoinsStatement: Statement = {
+  name: "packetlab_class_joins",
+  text: `SELECT e.learner_id AS "learnerId", l.display_name AS "displayName", e.joined_at AS "joinedAt"
+    FROM enrolments e JOIN learners l ON l.id = e.learner_id
+    WHERE e.class_id = $1::uuid AND e.joined_at >= $2::timestamptz
+    ORDER BY e.joined_at DESC, e.learner_id DESC
+    LIMIT $3::integer`,
+};
+
+/** The class's learners who joined at or after `since`, newest first, at most `limit`. */
+export function classJoins(
+  sql: Sql,
+  classId: string,
+  since: Date,
+  limit: number,
+): Promise<JoinRow[]> {
+  return sql.query<JoinRow>(classJoinsStatement, [classId, since, limit]);
 }

@@ -8,6 +8,7 @@ import { createReports } from "./reports.ts";
 import { createRoster } from "./roster.ts";
 import { createLtiStore } from "./lti.ts";
 import { createOutbox } from "./outbox.ts";
+import { createPendingSubmissions } from "./pending-submissions.ts";
 import { createRateWindowStore } from "./rate-windows.ts";
 import { createSecrets } from "./secrets.ts";
 import { createSubmissions } from "./submissions.ts";
@@ -17,6 +18,7 @@ export function createStore(db: Pick<Database, "prisma" | "sql">) {
   return {
     accounts: guardStore(createAccounts(db.prisma)),
     submissions: guardStore(createSubmissions(db.prisma, db.sql)),
+    pending: guardStore(createPendingSubmissions(db.prisma, db.sql)),
     reports: guardStore(createReports(db.prisma, db.sql)),
     secrets: guardStore(createSecrets(db.prisma)),
     roster: guardStore(createRoster(db.prisma)),

@@ -21,6 +21,8 @@ export interface SessionRecord {
 }
 
 export interface NewSubmission {
+  /** Chosen before grading when the submission was accepted asynchronously; else a new one. */
+  id?: string | undefined;
   learnerId: string;
   sessionId: string;
   code: string;
@@ -286,7 +288,7 @@ export function createSubmissions(prisma: PrismaClient, sql: Sql) {
       const { graded } = input;
       const { run, grade } = graded;
       const kept = Math.min(run.packets.length, input.traceMaxPackets);
-      const id = randomUUID();
+      const id = input.id ?? randomUUID();
       const virtualTimeUs = Math.round(run.virtualTimeUs);
       try {
         const [stored] = await sql.query<{ createdAt: Date }>(recordStatement, [

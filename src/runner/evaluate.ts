@@ -26,6 +26,7 @@ import type { Lease } from "./isolate-slot.ts";
 import { compileErrorFrom, linkErrorFrom, type SourceInfo } from "./learner-errors.ts";
 import { facadeSource } from "./sandbox-bundle.ts";
 import type { LearnerError, RunLimits } from "./types.ts";
+import { createTextCache } from "./text-cache.ts";
 import { wrapProgram, type WrappedProgram } from "./wrap-program.ts";
 
 /**
@@ -44,18 +45,19 @@ const BINDINGS = {
 };
 const END_MODULE = endModuleSource(MARKER);
 
-/** Parsing costs tens of microseconds a KB; the same program is often run many times. */
-const wrapCache = new Map<string, WrappedProgram | null>();
-const WRAP_CACHE_SIZE = 32;
+/**
+ * Parsing costs tens of microseconds a KB (~0.4 ms for a 20-line program on a busy machine); the
+ * same program is often run many times (Run, then Submit; a class resubmitting its versions).
+ * About 4 MB of programs and their wrapped text in each worker (text-cache.ts).
+ */
+const WRAP_CACHE_CHARS = 2_000_000;
+const wrapCache = createTextCache<WrappedProgram | null>(WRAP_CACHE_CHARS, (wrapped) =>
+  wrapped ? wrapped.code.length : 0,
+);
+const wrapOne = (code: string) => wrapProgram(code, BINDINGS);
 
 function wrapCached(code: string): WrappedProgram | null {
-  let wrapped = wrapCache.get(code);
-  if (wrapped === undefined) {
-    wrapped = wrapProgram(code, BINDINGS);
-    if (wrapCache.size >= WRAP_CACHE_SIZE) wrapCache.delete(wrapCache.keys().next().value!);
-    wrapCache.set(code, wrapped);
-  }
-  return wrapped;
+  return wrapCache.get(code, wrapOne);
 }
 
 /** Virtual time 0 is this instant for the learner's Date (2024-01-01T00:00:00Z). */

@@ -265,6 +265,11 @@ export function createRunner(config: RunnerConfig = {}) {
   function start(worker: Worker, job: Job): void {
     worker.job = job;
     job.startedAt = performance.now();
+    try {
+      job.options.onStarted?.();
+    } catch {
+      // a listener's failure is the listener's
+    }
     const message: ParentMessage = {
       type: "run",
       id: job.id,
@@ -364,7 +369,7 @@ export function createRunner(config: RunnerConfig = {}) {
     return { workers: workers.size, busy, queued: queue.size, restarts };
   }
 
-  /** Resident memory of each worker, as of its last finished run (0 before its first). */
+  /** Resident memory of each worker, as it sent with its last result (read at most every 0.5 s; 0 before its first). */
   function workerRss(): number[] {
     return [...workers].map((worker) => worker.rssBytes);
   }

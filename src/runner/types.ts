@@ -89,6 +89,8 @@ export interface RunOptions {
   queueKey?: string;
   /** The run's place in the queue (1 = next), when it has to wait and when that changes. */
   onQueued?: (position: number) => void;
+  /** A sandbox took the run: it left the queue (an asynchronous submission is now running). */
+  onStarted?: () => void;
 }
 
 export interface Runner {

@@ -1,10 +1,16 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies; the assertions check their shape */
-// The service as a process of its own, as `packetlab serve` runs in production: for tests that
-// kill it (outbox-crash) or run several replicas of it on one database (replicas).
+// `packetlab serve` as a process of its own, as it runs in production, on storage a test can
+// hand to the next process: for tests that kill it (-9, or SIGTERM) and start it again.
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createScratchDatabase } from "./database.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
+
+export type Cleanup = () => Promise<void> | void;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -17,27 +23,42 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Where the processes keep their data: a PostgreSQL database of its own, or a PGlite directory. */
+export async function serviceStorage(cleanups: Cleanup[]): Promise<Record<string, string>> {
+  const scratch = await createScratchDatabase();
+  cleanups.push(() => scratch.drop());
+  if (scratch.url) return { DATABASE_URL: scratch.url };
+  const dir = mkdtempSync(join(tmpdir(), "packetlab-service-"));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return { DATA_DIR: dir };
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
 export interface ServiceProcess {
   url: string;
+  /** SIGKILL: no shutdown at all. */
   kill9(): Promise<void>;
-  /** Any answer, as status and parsed body. */
+  /** SIGTERM: the graceful shutdown; resolves with the exit code. */
+  terminate(): Promise<number | null>;
+  /** One request; the answer whatever its status. */
   request(
     method: string,
     path: string,
     options?: { token?: string; body?: unknown; headers?: Record<string, string> },
-  ): Promise<{ status: number; body: any; headers: Headers }>;
-  /** A call expected to succeed: its parsed body; throws with the answer otherwise. */
+  ): Promise<Answer>;
+  /** One request that must succeed (< 300); its JSON body. */
   call(method: string, path: string, token?: string, body?: unknown): Promise<any>;
 }
 
-/**
- * Starts `packetlab serve` with the given environment (over a test's defaults) and waits for
- * /readyz; `onCleanup` receives what kills it, for the test's afterEach.
- */
 export async function startService(
-  operatorToken: string,
   env: Record<string, string>,
-  onCleanup: (cleanup: () => Promise<void>) => void,
+  cleanups: Cleanup[],
+  operatorToken: string,
 ): Promise<ServiceProcess> {
   const port = await freePort();
   let log = "";
@@ -57,8 +78,10 @@ export async function startService(
   });
   child.stdout!.on("data", (chunk) => (log += chunk));
   child.stderr!.on("data", (chunk) => (log += chunk));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  onCleanup(async () => {
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => resolve(code)),
+  );
+  cleanups.push(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     await exited;
   });
@@ -74,7 +97,11 @@ export async function startService(
     if (Date.now() > deadline) throw new Error(`service never ready:\n${log}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  const request: ServiceProcess["request"] = async (method, path, options = {}) => {
+  async function request(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Answer> {
     const response = await fetch(`${url}${path}`, {
       method,
       headers: {
@@ -87,22 +114,27 @@ export async function startService(
     const text = await response.text();
     return {
       status: response.status,
-      body: text ? JSON.parse(text) : undefined,
       headers: response.headers,
+      body: text ? JSON.parse(text) : undefined,
     };
-  };
+  }
   return {
     url,
     async kill9() {
       child.kill("SIGKILL");
       await exited;
     },
+    async terminate() {
+      child.kill("SIGTERM");
+      return exited;
+    },
     request,
     async call(method, path, token, body) {
       const answer = await request(method, path, { ...(token ? { token } : {}), body });
-      if (answer.status >= 300) {
-        throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
-      }
+      if (answer.status >= 300)
+        throw new Error(
+          `${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}\n${log}`,
+        );
       return answer.body;
     },
   };

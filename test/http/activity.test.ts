@@ -1,12 +1,14 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies in tests; the assertions check their shape */
 // The class activity feed over a real socket: Server-Sent Events a browser's EventSource reads,
-// opened with a token or with a signed link, resumable with Last-Event-ID.
+// opened with a token or with a signed link, resumable with Last-Event-ID (or lastEventId, for a
+// new EventSource on a fresh link); submissions carry the learner's matrix cell, joins a new row.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   bearer,
   classroom,
   expectStatus,
+  joinAndStart,
   startTestApp,
   submit,
   type TestApp,
@@ -78,15 +80,21 @@ describe("a class's live activity feed", () => {
       code: wrongPort,
       language: "javascript",
     });
-    const events = await readEvents(response, (seen) => seen.length >= 2);
+    const events = await readEvents(response, (seen) => seen.length >= 3);
     const stored = expectStatus(await later, 201);
-    expect(events.map((e) => e.event)).toEqual(["submission", "submission"]);
-    expect(events[0]!.data).toMatchObject({
+    expect(events.map((e) => e.event)).toEqual(["learner-joined", "submission", "submission"]);
+    expect(events[0]!.data).toEqual({
+      type: "learner-joined",
+      learnerId: learner.learnerId,
+      displayName: "Ada",
+      joinedAt: expect.any(String),
+    });
+    expect(events[1]!.data).toMatchObject({
       displayName: "Ada",
       passed: true,
       firstFailedCheck: null,
     });
-    expect(events[1]!.data).toMatchObject({
+    expect(events[2]!.data).toMatchObject({
       type: "submission",
       submissionId: stored.id,
       learnerId: learner.learnerId,
@@ -96,12 +104,23 @@ describe("a class's live activity feed", () => {
         id: "reached-alice",
         title: "A datagram reached Alice's address on port 1000",
       },
+      // The cell as it is now: passed once, and the latest attempt failed.
+      cell: {
+        status: "passed",
+        attempts: 2,
+        latest: {
+          submissionId: stored.id,
+          passed: false,
+          firstFailedCheck: { id: "reached-alice" },
+        },
+        stuck: null,
+      },
     });
-    expect(events[1]!.id).toBe(`${stored.createdAt},${stored.id}`);
+    expect(events[2]!.id).toBe(`${stored.createdAt},${stored.id}`);
 
-    // Resuming after the first event gives the second again, and nothing before it.
+    // Resuming after the passing submission gives the failed one again, and nothing before it.
     const resumed = await fetch(`${base}/v1/classes/${klass.id}/activity`, {
-      headers: { ...bearer(teacher.token), "last-event-id": events[0]!.id },
+      headers: { ...bearer(teacher.token), "last-event-id": events[1]!.id },
     });
     const again = await readEvents(resumed, (seen) => seen.length >= 1);
     expect(again[0]!.data.submissionId).toBe(stored.id);
@@ -123,8 +142,18 @@ describe("a class's live activity feed", () => {
     );
     const response = await fetch(`${base}${link.url}`);
     expect(response.status).toBe(200);
-    const events = await readEvents(response, (seen) => seen.length >= 1);
-    expect(events[0]!.data.displayName).toBe("Ada");
+    const events = await readEvents(response, (seen) => seen.length >= 2);
+    expect(events.map((e) => [e.event, e.data.displayName])).toEqual([
+      ["learner-joined", "Ada"],
+      ["submission", "Ada"],
+    ]);
+
+    // A new EventSource cannot set Last-Event-ID: the same resume point goes in the query.
+    const resumed = await fetch(
+      `${base}${link.url}&lastEventId=${encodeURIComponent(events[0]!.id)}`,
+    );
+    const again = await readEvents(resumed, (seen) => seen.length >= 1);
+    expect(again[0]!.id).toBe(events[1]!.id);
 
     const stranger = await t.app.inject({
       method: "GET",
@@ -136,5 +165,20 @@ describe("a class's live activity feed", () => {
       (await t.app.inject({ method: "GET", url: path, headers: bearer(learner.token) })).statusCode,
     ).toBe(403);
     expect((await t.app.inject({ method: "GET", url: path })).statusCode).toBe(401);
+  });
+
+  it("tells of a learner who joins while it is open", async () => {
+    const { teacher, klass } = await classroom(t.app, "Ada");
+    const response = await fetch(`${base}/v1/classes/${klass.id}/activity`, {
+      headers: bearer(teacher.token),
+    });
+    const joining = joinAndStart(t.app, klass.joinCode, "Grace");
+    const events = await readEvents(response, (seen) => seen.length >= 2);
+    const grace = await joining;
+    expect(events.map((e) => [e.event, e.data.displayName])).toEqual([
+      ["learner-joined", "Ada"],
+      ["learner-joined", "Grace"],
+    ]);
+    expect(events[1]!.data.learnerId).toBe(grace.learnerId);
   });
 });

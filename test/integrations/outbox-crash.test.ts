@@ -41,9 +41,9 @@ async function storage(): Promise<Record<string, string>> {
 /** The service as a process of its own, as `packetlab serve` runs in production. */
 const startService = (env: Record<string, string>) =>
   startServiceProcess(
-    OPERATOR,
     { OUTBOUND_ALLOW_PRIVATE: "127.0.0.0/8", OUTBOX_POLL_MS: "100", ...env },
-    (cleanup) => cleanups.push(cleanup),
+    cleanups,
+    OPERATOR,
   );
 
 /** A receiver that deduplicates on webhook-id, as Standard Webhooks asks receivers to. */

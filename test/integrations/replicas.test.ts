@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScratchDatabase, testDatabaseUrl } from "../helpers/database.ts";
-import { startService, type ServiceProcess } from "../helpers/service-process.ts";
+import { startService, type Cleanup, type ServiceProcess } from "../helpers/service-process.ts";
 
 const OPERATOR = "operator-token-for-replica-tests-01";
 const solution = readFileSync(
@@ -18,7 +18,7 @@ const SUBMISSIONS = 3;
 const JOINS = 4;
 const FAILURES = 2;
 
-const cleanups: (() => Promise<void>)[] = [];
+const cleanups: Cleanup[] = [];
 let replicas: ServiceProcess[] = [];
 let teacher: { token: string };
 let klass: { id: string; joinCode: string };
@@ -55,12 +55,8 @@ describe.skipIf(!testDatabaseUrl)("three replicas on one database", () => {
       JOIN_FAILURE_LIMIT: String(FAILURES),
     };
     // The first applies the migrations; the others find nothing left to do.
-    replicas = [await startService(OPERATOR, env, (cleanup) => cleanups.push(cleanup))];
-    replicas.push(
-      ...(await Promise.all(
-        [1, 2].map(() => startService(OPERATOR, env, (cleanup) => cleanups.push(cleanup))),
-      )),
-    );
+    replicas = [await startService(env, cleanups, OPERATOR)];
+    replicas.push(...(await Promise.all([1, 2].map(() => startService(env, cleanups, OPERATOR)))));
     teacher = await replicas[0]!.call("POST", "/v1/teachers", OPERATOR, { name: "T" });
     klass = await replicas[1]!.call("POST", "/v1/classes", teacher.token, { name: "C" });
   }, 240_000);

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { expect } from "vitest";
-import { startTestApp, type TestApp } from "../helpers/app.ts";
+import { startTestApp, type TestApp, type TestAppOptions } from "../helpers/app.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const root = new URL("../..", import.meta.url).pathname;
@@ -26,9 +26,13 @@ export interface WebRig {
   close(): Promise<void>;
 }
 
-export async function startWebRig(env: Record<string, string> = {}): Promise<WebRig> {
+/** `app`: what startTestApp takes beside the environment (a runner that compiles Rust…). */
+export async function startWebRig(
+  env: Record<string, string> = {},
+  app: Omit<TestAppOptions, "env"> = {},
+): Promise<WebRig> {
   buildWebApp();
-  const t = await startTestApp({ env: { WEB_DIR: webDir, ...env } });
+  const t = await startTestApp({ ...app, env: { WEB_DIR: webDir, ...env } });
   const base = await t.listen();
   const profile = mkdtempSync(join(tmpdir(), "packetlab-web-"));
   const browser = await chromium.launchPersistentContext(profile, {

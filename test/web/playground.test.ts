@@ -126,6 +126,8 @@ describe("the learner's playground", () => {
     const failed = page.locator(".check.failed");
     expect(await failed.count()).toBeGreaterThan(0);
     await expect.poll(() => failed.first().textContent()).toMatch(/Failed:/);
+    // The attempts list is fetched again after a run: axe must not run while it changes.
+    await expect.poll(() => page.locator(".attempts li").count()).toBe(2);
     await expectAccessible(page);
   });
 

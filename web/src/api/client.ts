@@ -19,6 +19,9 @@ export type Progress = Schemas["Progress"];
 export type Me = Schemas["Me"];
 export type Class = Schemas["Class"];
 export type ClassProgress = Schemas["ClassProgress"];
+export type ProgressCell = Schemas["ProgressCell"];
+export type ActivityEvent = Schemas["ActivityEvent"];
+export type ActivityJoinEvent = Schemas["ActivityJoinEvent"];
 export type ExerciseStats = Schemas["ExerciseStats"];
 export type Submission = Schemas["Submission"];
 export type SubmissionSummary = Schemas["SubmissionSummary"];
@@ -28,13 +31,15 @@ export type ErrorCode = Schemas["ErrorCode"];
 export type StreamServerMessage = Schemas["StreamServerMessage"];
 export type StreamClientMessage = Schemas["StreamClientMessage"];
 export type RunFinished = Schemas["StreamRunFinished"];
+export type LearnerError = Schemas["LearnerError"];
 
 /** An error answer of the API, with its stable code. */
 export class ApiError extends Error {
   override name = "ApiError";
   constructor(
     readonly status: number,
-    readonly code: ErrorCode | "NETWORK",
+    /** PENDING: a submission sent with `Prefer: respond-async` elsewhere, not graded yet. */
+    readonly code: ErrorCode | "NETWORK" | "PENDING",
     message: string,
   ) {
     super(message);
@@ -46,6 +51,9 @@ interface Answer<T> {
   error?: unknown;
   response: Response;
 }
+
+/** A 204 answer has no body: true stands for it. */
+const done = <T extends { response: Response }>(answer: T) => ({ ...answer, data: true as const });
 
 /** The body of a successful answer, or an ApiError with the API's own code and message. */
 async function unwrap<T>(call: Promise<Answer<T>>): Promise<T> {
@@ -79,7 +87,7 @@ export function createApi(token?: string, baseUrl = location.origin) {
 
   return {
     me: () => unwrap(client.GET("/v1/me")),
-    logout: () => unwrap(client.DELETE("/v1/tokens/current").then((a) => ({ ...a, data: true }))),
+    logout: () => unwrap(client.DELETE("/v1/tokens/current").then(done)),
     join: (joinCode: string, displayName: string) =>
       unwrap(client.POST("/v1/classes/join", { body: { joinCode, displayName } })),
     lessons: () => unwrap(client.GET("/v1/lessons")),
@@ -91,8 +99,17 @@ export function createApi(token?: string, baseUrl = location.origin) {
     progress: () => unwrap(client.GET("/v1/progress")),
     submissions: (query: { lessonId?: string; exerciseId?: string; cursor?: string }) =>
       unwrap(client.GET("/v1/submissions", { params: { query } })),
-    submission: (submissionId: string) =>
-      unwrap(client.GET("/v1/submissions/{submissionId}", { params: { path: { submissionId } } })),
+    submission: async (submissionId: string): Promise<Submission> => {
+      const answer = await unwrap(
+        client.GET("/v1/submissions/{submissionId}", { params: { path: { submissionId } } }),
+      );
+      if ("grade" in answer) return answer;
+      throw new ApiError(
+        202,
+        "PENDING",
+        "This submission is still being graded; try again shortly.",
+      );
+    },
     trace: (submissionId: string) =>
       unwrap(
         client.GET("/v1/submissions/{submissionId}/trace", {
@@ -103,6 +120,38 @@ export function createApi(token?: string, baseUrl = location.origin) {
     downloadLink: (path: string) => unwrap(client.POST("/v1/download-links", { body: { path } })),
     classes: () => unwrap(client.GET("/v1/classes")),
     createClass: (name: string) => unwrap(client.POST("/v1/classes", { body: { name } })),
+    setJoinsOpen: (classId: string, joinsOpen: boolean) =>
+      unwrap(
+        client.PATCH("/v1/classes/{classId}", {
+          params: { path: { classId } },
+          body: { joinsOpen },
+        }),
+      ),
+    deleteClass: (classId: string) =>
+      unwrap(client.DELETE("/v1/classes/{classId}", { params: { path: { classId } } }).then(done)),
+    renameLearner: (classId: string, learnerId: string, displayName: string) =>
+      unwrap(
+        client.PATCH("/v1/classes/{classId}/learners/{learnerId}", {
+          params: { path: { classId, learnerId } },
+          body: { displayName },
+        }),
+      ),
+    removeLearner: (classId: string, learnerId: string) =>
+      unwrap(
+        client
+          .DELETE("/v1/classes/{classId}/learners/{learnerId}", {
+            params: { path: { classId, learnerId } },
+          })
+          .then(done),
+      ),
+    /** Merges `fromLearnerId` (who joined twice) into `learnerId`. */
+    mergeLearner: (classId: string, learnerId: string, fromLearnerId: string) =>
+      unwrap(
+        client.POST("/v1/classes/{classId}/learners/{learnerId}/merge", {
+          params: { path: { classId, learnerId } },
+          body: { fromLearnerId },
+        }),
+      ),
     classProgress: (classId: string) =>
       unwrap(client.GET("/v1/classes/{classId}/progress", { params: { path: { classId } } })),
     classStats: (classId: string) =>

@@ -270,8 +270,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The class's submissions, live, as Server-Sent Events.
-         * @description text/event-stream: one `submission` event per submission (data: ActivityEvent, oldest first), the last 20 first, then each new one within about 1 s; a comment line every 15 s keeps proxies from closing it. Reconnecting with Last-Event-ID resumes after that event (an event may come twice around it: dedupe by submissionId). A browser's EventSource cannot send a token: open it with a signed link (POST /v1/download-links).
+         * The class's submissions and joins, live, as Server-Sent Events.
+         * @description text/event-stream, oldest first: one `submission` event per submission (data: ActivityEvent, with the learner's matrix cell as it is now) and one `learner-joined` event per learner who joins (data: ActivityJoinEvent); the last 20 first, then each new one within about 1 s; a comment line every 15 s keeps proxies from closing it. Reconnecting with Last-Event-ID (or lastEventId) resumes after that event (an event may come twice around it: dedupe by submissionId or learnerId). A browser's EventSource cannot send a token: open it with a signed link (POST /v1/download-links); when the link has expired (401), ask for a new one and open it with lastEventId.
          */
         get: operations["streamClassActivity"];
         put?: never;
@@ -366,6 +366,8 @@ export interface paths {
         /**
          * Submit a program for an exercise; returns its grade, output and packets once stored.
          * @description Send an `Idempotency-Key` header to retry safely: the same key returns the stored submission instead of grading again. Waits at most SYNC_WAIT_MS for a sandbox (503 RUNNER_BUSY past it).
+         *
+         *     With `Prefer: respond-async` (RFC 7240) it answers 202 once the submission is stored and its run is queued, with `Location` to poll (GET /v1/submissions/{id}: 202 while pending, then 200 with the graded submission, same id) and `Preference-Applied: respond-async`. Refusals are the same as without it (429, 503 when the queue is full), before any 202. `Prefer: respond-async, wait=N` answers 201 with the graded submission if it is graded within N seconds (at most SYNC_WAIT_MS), else 202. A key whose submission is still pending answers 202 for it.
          */
         post: operations["createSubmission"];
         delete?: never;
@@ -398,7 +400,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One submission with its code, grade and output. */
+        /**
+         * One submission with its code, grade and output.
+         * @description An asynchronous submission (POST …/submissions with `Prefer: respond-async`) answers 202 with its pending state and `Retry-After` until it is graded, then 200 like any other. One that could not be graded answers 410 SUBMISSION_NOT_GRADED, saying why.
+         */
         get: operations["getSubmission"];
         put?: never;
         post?: never;
@@ -1040,7 +1045,24 @@ export interface components {
             firstFailedCheck: components["schemas"]["CheckRef"] | (never | null);
             /** Format: date-time */
             createdAt: string;
+            /** @description The learner's cell of the class matrix for this exercise as it is when the event is sent (so an older event sent again carries the latest state): replace the cell with it. Null if the exercise is no longer in the lessons. */
+            cell: components["schemas"]["ProgressCell"] | (never | null);
         };
+        /** @description The data of one `learner-joined` event of a class's activity feed: a new row of the matrix, nothing started (its SSE id: joinedAt and learnerId). */
+        ActivityJoinEvent: {
+            /** @enum {string} */
+            type: "learner-joined";
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            learnerId: string;
+            displayName: string;
+            /** Format: date-time */
+            joinedAt: string;
+        };
+        /** @description The data of an event of a class's activity feed; `type` is the SSE event name. */
+        ActivityFeedEvent: components["schemas"]["ActivityEvent"] | components["schemas"]["ActivityJoinEvent"];
         /** @description The lessons on offer, in order. */
         LessonList: {
             items: components["schemas"]["LessonSummary"][];
@@ -1577,10 +1599,41 @@ export interface components {
             pages: number;
         };
         /**
+         * @description queued: waiting for a sandbox (learners are served in turn); running: in a sandbox (or its compiler).
+         * @enum {string}
+         */
+        PendingStatus: "queued" | "running";
+        /** @description A submission accepted asynchronously and not graded yet. Poll its Location (GET /v1/submissions/{id}): 202 with this body until it is graded, then 200 with the Submission (same id). */
+        PendingSubmission: {
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            sessionId: string;
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            learnerId: string;
+            lessonId: string;
+            exerciseId: string;
+            language: components["schemas"]["Language"];
+            status: components["schemas"]["PendingStatus"];
+            /** @description Its place in the sandbox queue (1 = next) when the replica answering knows it; else null. */
+            queuePosition: number | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /**
          * @description Stable codes of the error registry (src/http/errors.ts): clients branch on them, never on messages.
          * @enum {string}
          */
-        ErrorCode: "INVALID_JSON" | "VALIDATION_FAILED" | "INVALID_CURSOR" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "LESSON_NOT_FOUND" | "EXERCISE_NOT_FOUND" | "CLASS_NOT_FOUND" | "SESSION_NOT_FOUND" | "SUBMISSION_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INVALID_MESSAGE" | "URL_NOT_ALLOWED" | "LTI_UNKNOWN_PLATFORM" | "LTI_LAUNCH_REFUSED" | "LTI_REGISTRATION_EXISTS" | "LTI_ROSTER_UNAVAILABLE" | "NOT_DOWNLOADABLE" | "ORIGIN_NOT_ALLOWED" | "RUN_NOT_FOUND" | "RUN_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "CODE_TOO_LARGE" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_LANGUAGE" | "RATE_LIMITED" | "JOIN_RATE_LIMITED" | "TOO_MANY_JOINS" | "CLASS_CLOSED" | "TOO_MANY_RUNS" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "RUNNER_BUSY" | "COMPILER_BUSY" | "SHUTTING_DOWN";
+        ErrorCode: "INVALID_JSON" | "VALIDATION_FAILED" | "INVALID_CURSOR" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "LESSON_NOT_FOUND" | "EXERCISE_NOT_FOUND" | "CLASS_NOT_FOUND" | "SESSION_NOT_FOUND" | "SUBMISSION_NOT_FOUND" | "SUBMISSION_NOT_GRADED" | "METHOD_NOT_ALLOWED" | "INVALID_MESSAGE" | "URL_NOT_ALLOWED" | "LTI_UNKNOWN_PLATFORM" | "LTI_LAUNCH_REFUSED" | "LTI_REGISTRATION_EXISTS" | "LTI_ROSTER_UNAVAILABLE" | "NOT_DOWNLOADABLE" | "ORIGIN_NOT_ALLOWED" | "RUN_NOT_FOUND" | "RUN_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "CODE_TOO_LARGE" | "BODY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNSUPPORTED_LANGUAGE" | "RATE_LIMITED" | "JOIN_RATE_LIMITED" | "TOO_MANY_JOINS" | "CLASS_CLOSED" | "TOO_MANY_RUNS" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "RUNNER_BUSY" | "COMPILER_BUSY" | "SHUTTING_DOWN";
         /**
          * @description Every error response has this shape; the session stream's `error` message too.
          * @example {
@@ -3319,6 +3372,8 @@ export interface operations {
                 expires?: string;
                 /** @description Of a signed link. */
                 principal?: string;
+                /** @description Resume after this event id, as the Last-Event-ID header does (which wins when both are sent): for a new EventSource opened with a fresh signed link after the last one expired. */
+                lastEventId?: string;
             };
             header?: never;
             path: {
@@ -3329,13 +3384,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Server-Sent Events; each event's data is an ActivityEvent. */
+            /** @description Server-Sent Events; each event's data is an ActivityEvent or an ActivityJoinEvent. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["ActivityEvent"];
+                    "text/event-stream": components["schemas"]["ActivityFeedEvent"];
                 };
             };
             /** @description Every error response has this shape; the session stream's `error` message too. */
@@ -3657,6 +3712,8 @@ export interface operations {
             query?: never;
             header?: {
                 "idempotency-key"?: string;
+                /** @description RFC 7240 preferences: `respond-async` and `wait=N` (seconds) are honoured; anything else is ignored. */
+                prefer?: string;
             };
             path: {
                 /** @description A UUID. */
@@ -3686,6 +3743,21 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SubmissionResult"];
+                };
+            };
+            /** @description Accepted (`Prefer: respond-async`): stored and queued, not graded yet. */
+            202: {
+                headers: {
+                    /** @description The submission: GET it to poll (/v1/submissions/{id}). */
+                    location?: string;
+                    /** @description Seconds to wait before polling again. */
+                    "retry-after"?: string;
+                    /** @description RFC 7240 §3: `respond-async` (and `wait=N` when one was sent). */
+                    "preference-applied"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingSubmission"];
                 };
             };
             /** @description Every error response has this shape; the session stream's `error` message too. */
@@ -3864,6 +3936,19 @@ export interface operations {
                     "application/json": components["schemas"]["Submission"];
                 };
             };
+            /** @description Accepted asynchronously, not graded yet: poll again. */
+            202: {
+                headers: {
+                    /** @description The submission: GET it to poll (/v1/submissions/{id}). */
+                    location?: string;
+                    /** @description Seconds to wait before polling again. */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingSubmission"];
+                };
+            };
             /** @description Every error response has this shape; the session stream's `error` message too. */
             400: {
                 headers: {
@@ -3893,6 +3978,15 @@ export interface operations {
             };
             /** @description Every error response has this shape; the session stream's `error` message too. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error response has this shape; the session stream's `error` message too. */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };

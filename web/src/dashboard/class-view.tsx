@@ -1,52 +1,94 @@
 // One class: its join code large enough to project (and as a QR code), the learner × exercise
-// matrix kept live by asking again every few seconds (the API has no teacher stream), per
-// exercise statistics, a learner's attempts, and the CSV export.
-import { useEffect, useState } from "preact/hooks";
-import type { Api, Class, ClassProgress } from "../api/client.ts";
+// matrix kept live by the class's activity feed (useLiveProgress), per exercise statistics, a
+// learner's attempts, the roster actions, and the CSV export.
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { ActivityState } from "../api/activity.ts";
+import type { Api, Class } from "../api/client.ts";
 import { navigate } from "../route.ts";
 import { useLoad } from "../use-load.ts";
+import { ExerciseStatsTable } from "./exercise-stats.tsx";
 import { LearnerView } from "./learner-view.tsx";
+import { useLiveProgress } from "./live-progress.ts";
+import { Matrix, type Filter } from "./matrix.tsx";
 import { QrCode } from "./qr-code.tsx";
+import { ClassActions } from "./roster-actions.tsx";
 
-const REFRESH_MS = 3000;
-const INACTIVE_MS = 10 * 60_000;
+/** The statistics are recomputed by the API: asked again at most this often while events come. */
+const STATS_MS = 5000;
 
-type Filter = "all" | "stuck" | "not-passed" | "inactive";
+const CONNECTION_TEXT: Record<ActivityState, string> = {
+  connecting: "Connecting to the live feed…",
+  live: "Live: the matrix changes as learners submit.",
+  reconnecting: "The live feed was interrupted; reconnecting…",
+  polling: "The live feed is unavailable: asking for the matrix every 3 seconds.",
+};
 
 export function ClassView({
   api,
   klass,
   learnerId,
+  onClassChanged,
 }: {
   api: Api;
   klass: Class;
   learnerId?: string;
+  /** The class was changed (opened, closed) or deleted: the list of classes is asked again. */
+  onClassChanged: () => void;
 }) {
-  const progress = useLoad(() => api.classProgress(klass.id), [api, klass.id]);
+  const live = useLiveProgress(api, klass.id);
   const stats = useLoad(() => api.classStats(klass.id), [api, klass.id]);
   const [filter, setFilter] = useState<Filter>("all");
   const [showCode, setShowCode] = useState(false);
+  const [exportError, setExportError] = useState("");
+  const statsTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
 
   useEffect(() => {
-    const timer = setInterval(() => {
-      progress.reload();
+    if (live.events === 0 || statsTimer.current) return;
+    statsTimer.current = setTimeout(() => {
+      statsTimer.current = undefined;
       stats.reload();
-    }, REFRESH_MS);
+    }, STATS_MS);
+  }, [live.events, stats.reload]);
+  useEffect(() => () => clearTimeout(statsTimer.current), []);
+  useEffect(() => {
+    if (live.connection !== "polling") return;
+    const timer = setInterval(stats.reload, STATS_MS);
     return () => clearInterval(timer);
-  }, [progress.reload, stats.reload]);
+  }, [live.connection, stats.reload]);
+
+  const rosterChanged = () => {
+    live.reload();
+    stats.reload();
+  };
 
   const joinLink = `${location.origin}/#/join/${klass.joinCode}`;
   const download = async () => {
-    const link = await api.downloadLink(`/v1/classes/${klass.id}/progress.csv`);
-    const anchor = document.createElement("a");
-    anchor.href = new URL(link.url, api.baseUrl).href;
-    anchor.download = "";
-    anchor.click();
+    setExportError("");
+    try {
+      const link = await api.downloadLink(`/v1/classes/${klass.id}/progress.csv`);
+      const anchor = document.createElement("a");
+      anchor.href = new URL(link.url, api.baseUrl).href;
+      anchor.download = "";
+      anchor.click();
+    } catch (caught) {
+      setExportError(caught instanceof Error ? caught.message : String(caught));
+    }
   };
+  const learners = live.progress?.learners ?? [];
+  const learner = learners.find((l) => l.id === learnerId);
 
   return (
     <article aria-labelledby="class-title">
       <h1 id="class-title">{klass.name}</h1>
+      <ClassActions
+        api={api}
+        klass={klass}
+        onChanged={onClassChanged}
+        onDeleted={() => {
+          onClassChanged();
+          navigate("teach");
+        }}
+      />
       <section class="join-panel" aria-label="Join code">
         <p>
           Learners join at <strong>{location.host}</strong> with the code
@@ -63,6 +105,12 @@ export function ClassView({
       <section aria-labelledby="matrix-title">
         <div class="section-head">
           <h2 id="matrix-title">Progress</h2>
+          <p class={`live-state ${live.connection}`} role="status" data-state={live.connection}>
+            <span aria-hidden="true">{live.connection === "live" ? "● " : "○ "}</span>
+            {CONNECTION_TEXT[live.connection]}
+          </p>
+        </div>
+        <div class="section-head">
           <label class="inline">
             Show
             <select value={filter} onChange={(e) => setFilter(e.currentTarget.value as Filter)}>
@@ -75,139 +123,43 @@ export function ClassView({
           <button type="button" class="secondary" onClick={() => void download()}>
             Export CSV
           </button>
+          {exportError && (
+            <p class="error" role="alert">
+              {exportError}
+            </p>
+          )}
         </div>
-        {progress.error && <p role="alert">{progress.error}</p>}
-        {progress.value && <Matrix progress={progress.value} filter={filter} classId={klass.id} />}
+        {live.error && <p role="alert">{live.error}</p>}
+        {live.progress && (
+          <Matrix
+            progress={live.progress}
+            filter={filter}
+            classId={klass.id}
+            selected={learnerId}
+          />
+        )}
       </section>
 
-      {learnerId && progress.value && (
+      {learnerId && learner && (
         <LearnerView
           api={api}
           classId={klass.id}
-          learnerId={learnerId}
-          name={progress.value.learners.find((l) => l.id === learnerId)?.displayName ?? ""}
+          learner={learner}
+          learners={learners}
+          refresh={live.latest?.learnerId === learnerId ? live.latest.submissionId : ""}
+          onRosterChanged={rosterChanged}
+          onRemoved={() => {
+            rosterChanged();
+            navigate("teach", klass.id);
+          }}
         />
       )}
 
       <section aria-labelledby="stats-title">
         <h2 id="stats-title">Exercises</h2>
-        <table class="stats">
-          <thead>
-            <tr>
-              <th scope="col">Exercise</th>
-              <th scope="col">Passed</th>
-              <th scope="col">Stuck</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Attempts to pass (median)</th>
-              <th scope="col">Most failed check</th>
-              <th scope="col">Common wrong answers</th>
-            </tr>
-          </thead>
-          <tbody>
-            {stats.value?.items.map((item) => (
-              <tr key={`${item.lessonId}/${item.exerciseId}`}>
-                <th scope="row">{item.title}</th>
-                <td>
-                  {item.learnersPassed} of {item.learners} ({Math.round(item.passRate * 100)}%)
-                </td>
-                <td>{item.learnersStuck}</td>
-                <td>{item.attempts}</td>
-                <td>{item.medianAttemptsToPass ?? "—"}</td>
-                <td>
-                  {item.mostFailedCheck
-                    ? `${item.mostFailedCheck.title} (${item.mostFailedCheck.failures}×)`
-                    : "—"}
-                </td>
-                <td>
-                  {item.wrongAnswers.length === 0
-                    ? "—"
-                    : item.wrongAnswers.slice(0, 3).map((answer) => (
-                        <div key={answer.wire}>
-                          <code>{answer.wire}</code> ({answer.learners})
-                        </div>
-                      ))}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        {stats.error && <p role="alert">{stats.error}</p>}
+        {stats.value && <ExerciseStatsTable items={stats.value.items} />}
       </section>
     </article>
-  );
-}
-
-function Matrix({
-  progress,
-  filter,
-  classId,
-}: {
-  progress: ClassProgress;
-  filter: Filter;
-  classId: string;
-}) {
-  const now = Date.now();
-  const learners = progress.learners.filter((learner) => {
-    if (filter === "stuck") return learner.cells.some((c) => c.stuck);
-    if (filter === "not-passed") return learner.cells.some((c) => c.status !== "passed");
-    if (filter === "inactive") {
-      const last = Math.max(
-        0,
-        ...learner.cells.map((c) => (c.lastActivityAt ? Date.parse(c.lastActivityAt) : 0)),
-      );
-      return now - last > INACTIVE_MS;
-    }
-    return true;
-  });
-  if (progress.learners.length === 0) {
-    return <p class="muted">No learner has joined yet.</p>;
-  }
-  return (
-    <div class="matrix-scroll" tabIndex={0} aria-label="Progress matrix">
-      <table class="matrix">
-        <thead>
-          <tr>
-            <th scope="col">Learner</th>
-            {progress.exercises.map((e) => (
-              <th key={`${e.lessonId}/${e.exerciseId}`} scope="col">
-                {e.title}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {learners.map((learner) => (
-            <tr key={learner.id}>
-              <th scope="row">
-                <button
-                  type="button"
-                  class="link"
-                  onClick={() => navigate("teach", classId, learner.id)}
-                >
-                  {learner.displayName}
-                </button>
-              </th>
-              {learner.cells.map((cell, index) => (
-                <td
-                  key={index}
-                  class={`cell ${cell.status}`}
-                  data-status={cell.status}
-                  data-exercise={progress.exercises[index]?.exerciseId}
-                >
-                  {cell.status === "passed"
-                    ? "✓ passed"
-                    : cell.status === "attempted"
-                      ? `✗ ${cell.attempts} ${cell.attempts === 1 ? "try" : "tries"}`
-                      : "○"}
-                  {cell.status !== "not-started" && <span class="muted"> · {cell.bestScore}</span>}
-                  {cell.status === "not-started" && (
-                    <span class="visually-hidden">not started</span>
-                  )}
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
   );
 }

@@ -68,7 +68,12 @@ export function Dashboard({ account, route }: { account: Account; route: string[
       <div class="class-pane">
         {classes.error && <p role="alert">{classes.error}</p>}
         {klass ? (
-          <ClassView api={api} klass={klass} learnerId={learnerId} />
+          <ClassView
+            api={api}
+            klass={klass}
+            learnerId={learnerId}
+            onClassChanged={classes.reload}
+          />
         ) : (
           <p class="muted">Choose a class, or create one.</p>
         )}

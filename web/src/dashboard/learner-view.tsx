@@ -1,24 +1,76 @@
-// One learner's attempts, newest first: grade, output, the code with what changed since the
-// attempt before it, and the run's packets in the same (read-only) packet browser.
-import { useState } from "preact/hooks";
+// One learner: the roster actions, then their attempts, newest first (older pages on demand):
+// grade, output, the code with what changed since the attempt before it on the same exercise,
+// and the run's packets in the same (read-only) packet browser. The first page is asked again
+// when the feed says this learner submitted.
+import { useEffect, useState } from "preact/hooks";
 import type { Api, Packet, Submission } from "../api/client.ts";
 import { PacketBrowser } from "../packets/packet-browser.tsx";
 import { useLoad } from "../use-load.ts";
 import { lineDiff } from "./line-diff.ts";
+import { LearnerActions } from "./roster-actions.tsx";
+
+interface Learner {
+  id: string;
+  displayName: string;
+}
 
 interface Props {
   api: Api;
   classId: string;
-  learnerId: string;
-  name: string;
+  learner: Learner;
+  learners: Learner[];
+  /** Changes when the learner submits: the attempts are asked for again. */
+  refresh: string;
+  onRosterChanged: () => void;
+  onRemoved: () => void;
 }
 
-export function LearnerView({ api, classId, learnerId, name }: Props) {
-  const page = useLoad(() => api.learnerSubmissions(classId, learnerId), [api, classId, learnerId]);
-  const items = page.value?.items ?? [];
+export function LearnerView({
+  api,
+  classId,
+  learner,
+  learners,
+  refresh,
+  onRosterChanged,
+  onRemoved,
+}: Props) {
+  const page = useLoad(
+    () => api.learnerSubmissions(classId, learner.id),
+    [api, classId, learner.id, refresh],
+  );
+  const [older, setOlder] = useState<Submission[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [olderError, setOlderError] = useState("");
+  useEffect(() => {
+    setOlder([]);
+    setCursor(page.value?.nextCursor ?? null);
+  }, [page.value]);
+
+  const items = [...(page.value?.items ?? []), ...older];
+  const name = learner.displayName;
+  const more = () => {
+    if (!cursor) return;
+    setOlderError("");
+    api.learnerSubmissions(classId, learner.id, cursor).then(
+      (next) => {
+        setOlder((known) => [...known, ...next.items]);
+        setCursor(next.nextCursor);
+      },
+      (caught: unknown) => setOlderError(caught instanceof Error ? caught.message : String(caught)),
+    );
+  };
   return (
     <section aria-labelledby="learner-title" class="learner-view">
       <h2 id="learner-title">Attempts of {name}</h2>
+      <LearnerActions
+        key={learner.id}
+        api={api}
+        classId={classId}
+        learner={learner}
+        learners={learners}
+        onChanged={onRosterChanged}
+        onRemoved={onRemoved}
+      />
       {page.error && <p role="alert">{page.error}</p>}
       {items.length === 0 && page.value && <p class="muted">No attempt yet.</p>}
       <ol class="learner-attempts">
@@ -32,6 +84,16 @@ export function LearnerView({ api, classId, learnerId, name }: Props) {
           />
         ))}
       </ol>
+      {cursor && (
+        <button type="button" class="secondary" onClick={more}>
+          Show older attempts
+        </button>
+      )}
+      {olderError && (
+        <p class="error" role="alert">
+          {olderError}
+        </p>
+      )}
     </section>
   );
 }
@@ -48,6 +110,7 @@ function Attempt({
   previous: Submission | undefined;
 }) {
   const [packets, setPackets] = useState<Packet[]>();
+  const [traceError, setTraceError] = useState("");
   const diff = lineDiff(previous?.code ?? "", submission.code);
   return (
     <li class="card">
@@ -90,10 +153,21 @@ function Attempt({
         <button
           type="button"
           class="secondary"
-          onClick={() => void api.trace(submission.id).then((trace) => setPackets(trace.packets))}
+          onClick={() =>
+            void api.trace(submission.id).then(
+              (trace) => setPackets(trace.packets),
+              (caught: unknown) =>
+                setTraceError(caught instanceof Error ? caught.message : String(caught)),
+            )
+          }
         >
           Show its packets
         </button>
+      )}
+      {traceError && (
+        <p class="error" role="alert">
+          {traceError}
+        </p>
       )}
     </li>
   );

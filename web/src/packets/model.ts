@@ -136,3 +136,26 @@ export function describeFate(packet: Packet): string | undefined {
     ? `dropped (${packet.fate.reason}): ${packet.fate.detail}`
     : undefined;
 }
+
+/**
+ * Where a key moves the selection among `count` rows (the list's and the ladder's keys):
+ * ↑ ↓ by one, PageUp PageDown by `page` (a screenful), Home End to the ends; undefined for
+ * any other key.
+ */
+export function moveSelection(
+  key: string,
+  index: number,
+  count: number,
+  page: number,
+): number | undefined {
+  const last = count - 1;
+  const moves: Record<string, number> = {
+    ArrowDown: Math.min(last, index + 1),
+    ArrowUp: Math.max(0, index - 1),
+    Home: 0,
+    End: last,
+    PageDown: Math.min(last, index + page),
+    PageUp: Math.max(0, index - page),
+  };
+  return count > 0 ? moves[key] : undefined;
+}

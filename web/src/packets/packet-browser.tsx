@@ -1,6 +1,8 @@
 // The three linked views and the ladder over one run's packets, with one selection: a packet
 // (list, ladder) and a field of it (tree, bytes). Picking a packet keeps the same field when it
-// has one, so stepping through packets compares like with like.
+// has one, so stepping through packets compares like with like. The selection is the browser's
+// own unless the caller passes `selected` (then the caller keeps it, and learns of changes
+// through `onSelect`): a check's "see packet 3" link selects a packet and field from outside.
 import { useState } from "preact/hooks";
 import type { Packet } from "../api/client.ts";
 import { FieldTree } from "./field-tree.tsx";
@@ -9,23 +11,35 @@ import { Ladder } from "./ladder.tsx";
 import { findField, type HostNames } from "./model.ts";
 import { PacketList } from "./packet-list.tsx";
 
+/** A packet by its seq, and a field of it by its key in the tree ("1.2": layer, then index). */
+export interface PacketSelection {
+  seq?: number | undefined;
+  field?: string | undefined;
+}
+
 interface Props {
   packets: Packet[];
   names: HostNames;
+  selected?: PacketSelection;
+  onSelect?: (selection: PacketSelection) => void;
 }
 
-export function PacketBrowser({ packets, names }: Props) {
-  const [seq, setSeq] = useState<number>();
-  const [field, setField] = useState<string>();
+export function PacketBrowser({ packets, names, selected, onSelect }: Props) {
+  const [own, setOwn] = useState<PacketSelection>({});
+  const { seq, field } = selected ?? own;
   const [hovered, setHovered] = useState<string>();
   const [view, setView] = useState<"list" | "ladder">("list");
   const packet = packets.find((p) => p.seq === seq);
 
-  const selectPacket = (next: number) => {
-    setSeq(next);
-    const nextPacket = packets.find((p) => p.seq === next);
-    if (nextPacket && !findField(nextPacket, field)) setField(undefined);
+  const select = (next: PacketSelection) => {
+    if (!selected) setOwn(next);
+    onSelect?.(next);
   };
+  const selectPacket = (next: number) => {
+    const nextPacket = packets.find((p) => p.seq === next);
+    select({ seq: next, field: nextPacket && findField(nextPacket, field) ? field : undefined });
+  };
+  const setField = (next: string | undefined) => select({ seq, field: next });
 
   return (
     <section class="packet-browser" aria-label="Packets of the run">
@@ -53,9 +67,7 @@ export function PacketBrowser({ packets, names }: Props) {
       {view === "list" ? (
         <PacketList packets={packets} names={names} selected={seq} onSelect={selectPacket} />
       ) : (
-        <div class="ladder-scroll">
-          <Ladder packets={packets} names={names} selected={seq} onSelect={selectPacket} />
-        </div>
+        <Ladder packets={packets} names={names} selected={seq} onSelect={selectPacket} />
       )}
       {packet ? (
         <div class="packet-detail">

@@ -1,9 +1,15 @@
-// Wireshark's packet list: one row per packet, keyboard first (↑ ↓ Home End move the
-// selection). Dropped packets say so in words and with ✕, never by colour alone. Rows the
-// browser does not show are not laid out (content-visibility), so a 1,000-packet run scrolls.
-import { useEffect, useRef } from "preact/hooks";
+// Wireshark's packet list: one row per packet, keyboard first (↑ ↓ Home End PageUp PageDown move
+// the selection and scroll it into view). Dropped packets say so in words and with ✕, never by
+// colour alone. Only the rows in view are in the DOM (TanStack Virtual), plus the selected one,
+// which aria-activedescendant names; aria-rowcount and aria-rowindex tell assistive technology
+// where a row stands among all of them. The grid itself scrolls (under a sticky header), so the
+// scrolling region is the element that has the keyboard. While a run streams in, the list
+// follows its last packet unless the learner has scrolled up.
+import { defaultRangeExtractor } from "@tanstack/virtual-core";
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { Packet } from "../api/client.ts";
-import { describeFate, hostName, showTime, type HostNames } from "./model.ts";
+import { describeFate, hostName, moveSelection, showTime, type HostNames } from "./model.ts";
+import { useVirtualizer, withIndex } from "./use-virtualizer.ts";
 
 interface Props {
   packets: Packet[];
@@ -12,25 +18,52 @@ interface Props {
   onSelect: (seq: number) => void;
 }
 
+// Every row is one line of a fixed height (styles.css), the header's too, so the header's height
+// is every row's: only the header is measured (again when it changes, as when the text is
+// zoomed), no row as it is drawn.
+const ROW_ESTIMATE = 24;
+
 export function PacketList({ packets, names, selected, onSelect }: Props) {
-  const body = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    body.current?.querySelector(`[data-seq="${selected}"]`)?.scrollIntoView({ block: "nearest" });
+  const scroller = useRef<HTMLDivElement>(null);
+  const header = useRef<HTMLDivElement>(null);
+  const [headerHeight, setHeaderHeight] = useState(0);
+  useLayoutEffect(() => {
+    const head = header.current!;
+    const measure = () => setHeaderHeight(head.offsetHeight);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(head);
+    return () => observer.disconnect();
+  }, []);
+  const rowHeight = headerHeight || ROW_ESTIMATE;
+  const index = selected === undefined ? -1 : packets.findIndex((p) => p.seq === selected);
+  const rows = useVirtualizer<HTMLDivElement, HTMLDivElement>({
+    count: packets.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => rowHeight,
+    getItemKey: (i) => packets[i]?.seq ?? i,
+    overscan: 10,
+    // The rows start below the header, which stays over them when they scroll.
+    scrollMargin: headerHeight,
+    scrollPaddingStart: headerHeight,
+    rangeExtractor: (range) => withIndex(defaultRangeExtractor(range), index),
+    // At the end when packets arrive, stay at the end; scrolled up, stay put.
+    anchorTo: "end",
+    followOnAppend: true,
+  });
+
+  // The estimate is read again only when told to.
+  useLayoutEffect(() => rows.measure(), [rowHeight]);
+
+  // A selection made elsewhere (the keyboard, the ladder, a link from a check) is scrolled to.
+  useLayoutEffect(() => {
+    if (index >= 0) rows.scrollToIndex(index, { align: "auto" });
   }, [selected]);
 
-  const index = packets.findIndex((p) => p.seq === selected);
   const onKeyDown = (event: KeyboardEvent) => {
-    if (packets.length === 0) return;
-    const last = packets.length - 1;
-    const moves: Record<string, number> = {
-      ArrowDown: Math.min(last, index + 1),
-      ArrowUp: Math.max(0, index - 1),
-      Home: 0,
-      End: last,
-      PageDown: Math.min(last, index + 10),
-      PageUp: Math.max(0, index - 10),
-    };
-    const next = moves[event.key];
+    const view = (scroller.current?.clientHeight ?? 0) - headerHeight;
+    const page = Math.max(1, Math.floor(view / rowHeight) - 1);
+    const next = moveSelection(event.key, index, packets.length, page);
     if (next === undefined) return;
     event.preventDefault();
     onSelect(packets[next]!.seq);
@@ -38,16 +71,17 @@ export function PacketList({ packets, names, selected, onSelect }: Props) {
 
   return (
     <div
+      ref={scroller}
       class="packet-list"
       role="grid"
       aria-label="Packets"
       aria-rowcount={packets.length + 1}
       tabIndex={0}
-      aria-activedescendant={selected === undefined ? undefined : `packet-row-${selected}`}
+      aria-activedescendant={index < 0 ? undefined : `packet-row-${selected}`}
       onKeyDown={onKeyDown}
       onFocus={() => selected === undefined && packets[0] && onSelect(packets[0].seq)}
     >
-      <div role="row" class="packet-row head">
+      <div ref={header} role="row" class="packet-row head" aria-rowindex={1}>
         <span role="columnheader">No.</span>
         <span role="columnheader">Time</span>
         <span role="columnheader">Source</span>
@@ -57,8 +91,9 @@ export function PacketList({ packets, names, selected, onSelect }: Props) {
         <span role="columnheader">Info</span>
       </div>
       {packets.length === 0 && <p class="muted empty">No packets yet.</p>}
-      <div ref={body} class="packet-rows" role="rowgroup">
-        {packets.map((packet) => {
+      <div role="rowgroup" class="packet-rows" style={{ height: rows.getTotalSize() }}>
+        {rows.getVirtualItems().map((item) => {
+          const packet = packets[item.index]!;
           const fate = describeFate(packet);
           return (
             <div
@@ -66,8 +101,10 @@ export function PacketList({ packets, names, selected, onSelect }: Props) {
               id={`packet-row-${packet.seq}`}
               data-seq={packet.seq}
               role="row"
+              aria-rowindex={item.index + 2}
               aria-selected={packet.seq === selected}
               class={`packet-row${packet.seq === selected ? " selected" : ""}${fate ? " dropped" : ""}`}
+              style={{ transform: `translateY(${item.start - headerHeight}px)` }}
               onClick={() => onSelect(packet.seq)}
             >
               <span role="gridcell">{packet.seq}</span>

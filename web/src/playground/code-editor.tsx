@@ -30,8 +30,9 @@ export function CodeEditor(props: Props) {
 
   useEffect(() => {
     let cancelled = false;
-    import("./codemirror.ts").then(
-      ({ createEditor }) => {
+    import("./codemirror.ts")
+      .then(async ({ createEditor, languageSupport }) => {
+        const support = await languageSupport(props.language, props.declarations);
         if (cancelled || !host.current) return;
         host.current.textContent = "";
         editor.current = createEditor({
@@ -40,13 +41,13 @@ export function CodeEditor(props: Props) {
           language: props.language,
           declarations: props.declarations,
           label: "Your program",
+          support,
           onChange: (code) => latest.current.onChange(code),
           onRun: () => latest.current.onRun(),
         });
         editor.current.showError(latest.current.error);
-      },
-      () => setFailed(true),
-    );
+      })
+      .catch(() => setFailed(true));
     return () => {
       cancelled = true;
       editor.current?.destroy();

@@ -1,15 +1,18 @@
 // CodeMirror 6, loaded only when an editor is shown (it is most of the playground's weight):
-// JavaScript/TypeScript highlighting, completion for the `net` module, the run's error shown
-// inline at its line. Tab is left to the browser (no indentWithTab), so the keyboard can leave
-// the editor; Ctrl/Cmd-Enter runs.
+// JavaScript/TypeScript highlighting with completion for the `net` module, Rust highlighting
+// (its own chunk, loaded only for Rust), problems and the run's error marked inline
+// (editor-diagnostics.ts). Tab is left to the browser (no indentWithTab), so the keyboard can
+// leave the editor; Ctrl/Cmd-Enter runs.
 import { autocompletion } from "@codemirror/autocomplete";
 import { javascript, javascriptLanguage, typescriptLanguage } from "@codemirror/lang-javascript";
 import { HighlightStyle, syntaxHighlighting } from "@codemirror/language";
-import { setDiagnostics, type Diagnostic } from "@codemirror/lint";
+import type { Extension } from "@codemirror/state";
 import { tags } from "@lezer/highlight";
 import { EditorView, keymap } from "@codemirror/view";
 import { basicSetup } from "codemirror";
 import type { Language } from "../api/client.ts";
+import type { RunError } from "./code-editor.tsx";
+import { editorDiagnostics, showRunError } from "./editor-diagnostics.ts";
 import { netCompletionSource } from "./net-completions.ts";
 
 // CodeMirror's default colours fall below WCAG AA contrast (4.5:1) for comments and some
@@ -33,19 +36,31 @@ export interface EditorOptions {
   language: Language;
   declarations: string;
   label: string;
+  /** From languageSupport(language). */
+  support: Extension;
   onChange: (doc: string) => void;
   onRun: () => void;
 }
 
 export interface EditorHandle {
   view: EditorView;
-  showError(error: { line?: number; column?: number; message: string } | undefined): void;
+  showError(error: RunError | undefined): void;
   destroy(): void;
 }
 
+/** The language's grammar and completion; Rust's grammar is fetched the first time it is asked. */
+export async function languageSupport(language: Language, declarations: string) {
+  if (language === "rust") return (await import("./rust-language.ts")).rust();
+  const typescript = language === "typescript";
+  const data = (typescript ? typescriptLanguage : javascriptLanguage).data;
+  return [
+    javascript({ typescript }),
+    data.of({ autocomplete: netCompletionSource(declarations) }),
+    autocompletion(),
+  ];
+}
+
 export function createEditor(options: EditorOptions): EditorHandle {
-  const typescript = options.language === "typescript";
-  const language = typescript ? typescriptLanguage : javascriptLanguage;
   const view = new EditorView({
     parent: options.parent,
     doc: options.doc,
@@ -53,9 +68,8 @@ export function createEditor(options: EditorOptions): EditorHandle {
       keymap.of([{ key: "Mod-Enter", run: () => (options.onRun(), true) }]),
       syntaxHighlighting(readableColours),
       basicSetup,
-      javascript({ typescript }),
-      language.data.of({ autocomplete: netCompletionSource(options.declarations) }),
-      autocompletion(),
+      options.support,
+      editorDiagnostics({ language: options.language, declarations: options.declarations }),
       EditorView.contentAttributes.of({ "aria-label": options.label }),
       EditorView.updateListener.of((update) => {
         if (update.docChanged) options.onChange(update.state.doc.toString());
@@ -64,21 +78,7 @@ export function createEditor(options: EditorOptions): EditorHandle {
   });
   return {
     view,
-    showError(error) {
-      const diagnostics: Diagnostic[] = [];
-      if (error?.line !== undefined) {
-        const doc = view.state.doc;
-        const line = doc.line(Math.min(Math.max(1, error.line), doc.lines));
-        const from = Math.min(line.to, line.from + Math.max(0, (error.column ?? 1) - 1));
-        diagnostics.push({
-          from,
-          to: Math.max(from, line.to),
-          severity: "error",
-          message: error.message,
-        });
-      }
-      view.dispatch(setDiagnostics(view.state, diagnostics));
-    },
+    showError: (error) => showRunError(view, error),
     destroy: () => view.destroy(),
   };
 }

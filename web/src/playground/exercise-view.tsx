@@ -1,12 +1,13 @@
 // One exercise: its instructions, the editor, Run and Cancel over the session stream, and what
 // the run did (checklist, output, packets) as it happens; earlier attempts replay in the same
-// views. The draft is kept in the browser per exercise, so a reload loses nothing.
+// views. The draft and the language are kept in the browser per exercise (drafts.ts).
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type {
   Api,
   Exercise,
   Grade,
   Language,
+  LearnerError,
   Lesson,
   OutputLine,
   Packet,
@@ -22,6 +23,7 @@ import { CodeEditor, type RunError } from "./code-editor.tsx";
 import { GradeView } from "./grade-view.tsx";
 import { OutputConsole } from "./output-console.tsx";
 import { Attempts } from "./attempts.tsx";
+import { createDrafts, LANGUAGE_NAMES, languagesOf, sameDraft, starterFor } from "./drafts.ts";
 
 interface Props {
   api: Api;
@@ -43,10 +45,10 @@ interface RunView {
   grade?: Grade;
   message?: string;
   error?: RunError;
+  /** The error in full for the output: rustc's rendered diagnostics, a stack. */
+  errorDetail?: string;
   packetsTruncated?: boolean;
 }
-
-const draftKey = (lesson: string, exercise: string) => `packetlab.draft.${lesson}.${exercise}`;
 
 function hostNames(session: Session, exerciseId: string): HostNames {
   const topology = session.exercises.find((e) => e.id === exerciseId)?.topology;
@@ -57,12 +59,11 @@ function hostNames(session: Session, exerciseId: string): HostNames {
 }
 
 export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props) {
-  const storageKey = draftKey(lesson.id, exercise.id);
-  const [initial] = useState(() => localStorage.getItem(storageKey) ?? exercise.starterCode);
-  const [docKey, setDocKey] = useState(storageKey);
-  const [language, setLanguage] = useState<Language>(
-    () => (localStorage.getItem(`${storageKey}.language`) as Language | null) ?? exercise.language,
-  );
+  const drafts = useMemo(() => createDrafts(lesson.id, exercise), [lesson.id, exercise]);
+  const languages = useMemo(() => languagesOf(exercise), [exercise]);
+  const [language, setLanguage] = useState<Language>(() => drafts.language());
+  const [docKey, setDocKey] = useState(() => drafts.key(language));
+  const [initial] = useState(() => drafts.code(language));
   const code = useRef(initial);
   const [run, setRun] = useState<RunView>();
   const [attemptsVersion, setAttemptsVersion] = useState(0);
@@ -148,6 +149,7 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
                 ...(message.error.column !== undefined && { column: message.error.column }),
               }
             : undefined,
+          errorDetail: errorDetail(message.error),
         }));
         setAttemptsVersion((n) => n + 1);
         onGraded();
@@ -217,14 +219,27 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
       output: submission.output,
       grade: submission.grade,
       message: submission.message,
+      errorDetail: errorDetail(submission.error),
       packetsTruncated: trace.truncated,
     });
   };
   const loadCode = async (attempt: SubmissionSummary) => {
     const submission = await api.submission(attempt.id);
     code.current = submission.code;
-    localStorage.setItem(storageKey, submission.code);
-    setDocKey(`${storageKey}@${submission.id}`);
+    drafts.save(submission.language, submission.code);
+    drafts.setLanguage(submission.language);
+    setLanguage(submission.language);
+    setDocKey(`${drafts.key(submission.language)}@${submission.id}`);
+  };
+  const chooseLanguage = (next: Language) => {
+    drafts.setLanguage(next);
+    if (!sameDraft(next, language)) {
+      code.current = drafts.code(next);
+      setDocKey(drafts.key(next));
+      // The last run's error was in the other program.
+      setRun((now) => now && { ...now, error: undefined });
+    }
+    setLanguage(next);
   };
 
   const download = async () => {
@@ -253,7 +268,7 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
             error={run?.error}
             onChange={(next) => {
               code.current = next;
-              localStorage.setItem(storageKey, next);
+              drafts.save(language, next);
             }}
             onRun={() => void start()}
           />
@@ -268,9 +283,9 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
               type="button"
               class="secondary"
               onClick={() => {
-                code.current = exercise.starterCode;
-                localStorage.removeItem(storageKey);
-                setDocKey(`${storageKey}@starter-${Date.now()}`);
+                code.current = starterFor(exercise, language);
+                drafts.forget(language);
+                setDocKey(`${drafts.key(language)}@starter-${Date.now()}`);
               }}
             >
               Reset to starter code
@@ -279,14 +294,13 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
               Language
               <select
                 value={language}
-                onChange={(event) => {
-                  const next = event.currentTarget.value as Language;
-                  localStorage.setItem(`${storageKey}.language`, next);
-                  setLanguage(next);
-                }}
+                onChange={(event) => chooseLanguage(event.currentTarget.value as Language)}
               >
-                <option value="javascript">JavaScript</option>
-                <option value="typescript">TypeScript</option>
+                {languages.map((option) => (
+                  <option key={option} value={option}>
+                    {LANGUAGE_NAMES[option]}
+                  </option>
+                ))}
               </select>
             </label>
             <span class="muted">Ctrl+Enter runs</span>
@@ -299,7 +313,7 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
       <div class="results">
         <div class="results-side">
           <GradeView exercise={exercise} grade={run?.grade} />
-          <OutputConsole lines={run?.output ?? []} />
+          <OutputConsole lines={run?.output ?? []} note={run?.errorDetail} />
           {run?.submissionId && (
             <p>
               <button type="button" class="secondary" onClick={() => void download()}>
@@ -326,4 +340,10 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
       </div>
     </article>
   );
+}
+
+/** What the output shows of a run's error: rustc's diagnostics as rustc renders them, or the stack. */
+function errorDetail(error: LearnerError | null | undefined): string | undefined {
+  if (!error) return undefined;
+  return error.stack?.trim() || `${error.name}: ${error.message}`;
 }

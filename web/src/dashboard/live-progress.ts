@@ -1,0 +1,123 @@
+// A class's matrix kept current from its activity feed: the matrix is asked for once, then each
+// `submission` event replaces the learner's cell with the one it carries (the cell as it is
+// now, stuck signal included) and each `learner-joined` event adds a row. Events that arrive
+// before the matrix are kept and applied after it, in order. Only when the feed is down
+// ("polling") is the matrix asked for again every few seconds.
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { openClassActivity, type ActivityState } from "../api/activity.ts";
+import type { ActivityEvent, ActivityJoinEvent, Api, ClassProgress } from "../api/client.ts";
+
+const POLL_MS = 3000;
+
+type FeedEvent = ActivityEvent | ActivityJoinEvent;
+
+export interface LiveProgress {
+  progress: ClassProgress | undefined;
+  error: string;
+  connection: ActivityState;
+  /** The newest submission seen on the feed (a learner's attempts reload on it). */
+  latest: ActivityEvent | undefined;
+  /** Events seen so far (the statistics reload on a change). */
+  events: number;
+  reload: () => void;
+}
+
+export function useLiveProgress(api: Api, classId: string): LiveProgress {
+  const [progress, setProgress] = useState<ClassProgress>();
+  const [error, setError] = useState("");
+  const [connection, setConnection] = useState<ActivityState>("connecting");
+  const [latest, setLatest] = useState<ActivityEvent>();
+  const [events, setEvents] = useState(0);
+  // The matrix as events see it (state updates are not synchronous), and the events that came
+  // before the first matrix did.
+  const current = useRef<ClassProgress | undefined>(undefined);
+  const pending = useRef<FeedEvent[] | undefined>([]);
+  const shown = useRef(classId);
+
+  const show = (next: ClassProgress | undefined) => {
+    current.current = next;
+    setProgress(next);
+  };
+
+  const reload = useCallback(() => {
+    api.classProgress(classId).then(
+      (loaded) => {
+        if (shown.current !== classId) return; // an answer about the class shown before
+        const early = pending.current ?? [];
+        pending.current = undefined;
+        // An event about a learner even this matrix does not have (removed since) is dropped.
+        show(early.reduce((matrix, event) => applyEvent(matrix, event) ?? matrix, loaded));
+        setError("");
+      },
+      (caught: unknown) => setError(caught instanceof Error ? caught.message : String(caught)),
+    );
+  }, [api, classId]);
+
+  useEffect(() => {
+    shown.current = classId;
+    pending.current = [];
+    show(undefined);
+    setLatest(undefined);
+    const apply = (event: FeedEvent) => {
+      if (event.type === "submission") setLatest(event);
+      setEvents((n) => n + 1);
+      if (pending.current || !current.current) {
+        (pending.current ??= []).push(event);
+        return;
+      }
+      const next = applyEvent(current.current, event);
+      if (next) show(next);
+      else {
+        // A learner the matrix does not have yet: ask for it, and apply the event after.
+        pending.current = [event];
+        reload();
+      }
+    };
+    const feed = openClassActivity(api, classId, {
+      submission: apply,
+      joined: apply,
+      state: setConnection,
+    });
+    reload();
+    return () => feed.close();
+  }, [api, classId, reload]);
+
+  useEffect(() => {
+    if (connection !== "polling") return;
+    const timer = setInterval(reload, POLL_MS);
+    return () => clearInterval(timer);
+  }, [connection, reload]);
+
+  return { progress, error, connection, latest, events, reload };
+}
+
+/** The matrix after one event; undefined when the event is about a learner it does not have. */
+export function applyEvent(progress: ClassProgress, event: FeedEvent): ClassProgress | undefined {
+  const index = progress.learners.findIndex((learner) => learner.id === event.learnerId);
+  if (event.type === "learner-joined") {
+    if (index !== -1) return progress;
+    const cells = progress.exercises.map(() => ({
+      status: "not-started" as const,
+      attempts: 0,
+      bestScore: 0,
+      lastActivityAt: null,
+      secondsSinceLastAttempt: null,
+      latest: null,
+      stuck: null,
+    }));
+    const row = { id: event.learnerId, displayName: event.displayName, cells };
+    return { ...progress, learners: [...progress.learners, row] };
+  }
+  if (index === -1) return undefined;
+  const column = progress.exercises.findIndex(
+    (e) => e.lessonId === event.lessonId && e.exerciseId === event.exerciseId,
+  );
+  const learner = progress.learners[index]!;
+  const cells =
+    column === -1 || !event.cell
+      ? learner.cells
+      : learner.cells.map((cell, i) => (i === column ? event.cell! : cell));
+  const learners = progress.learners.slice();
+  learners[index] = { ...learner, displayName: event.displayName, cells };
+  return { ...progress, learners };
+}

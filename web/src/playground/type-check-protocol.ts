@@ -1,0 +1,16 @@
+// What the editor and the type-checking worker say to each other: one answer per request, by id.
+import type { CheckedLanguage, Problem, QuickInfo } from "./type-check.ts";
+
+interface RequestBase {
+  id: number;
+  code: string;
+  language: CheckedLanguage;
+  /** Lesson.learnerApi: the same for every lesson today, sent each time so it can differ. */
+  declarations: string;
+}
+
+export type CheckRequest =
+  (RequestBase & { kind: "problems" }) | (RequestBase & { kind: "quick-info"; position: number });
+
+export type CheckResponse =
+  { id: number; result: Problem[] | QuickInfo | null } | { id: number; error: string };
