@@ -1,6 +1,7 @@
 // The web app in Debian's Chromium, measured rather than asserted (the issue's budgets):
 // - the learner page's first load: JavaScript + CSS it fetched, raw and gzip (budget 350 KB gzip),
-//   and the bytes the server actually sent (its Brotli/gzip copies, when it has them);
+//   and the bytes the server sends for each (its Brotli/gzip copies, when it has them), and the
+//   same for the type-check worker, which the editor starts later;
 // - a run of ~1,000 packets arriving over the stream, the packet list scrolled end to end and
 //   paged with the keyboard, then the same in the ladder diagram (budget: no frame over 50 ms).
 // A frame is the gap between two requestAnimationFrame callbacks; beside the longest one it
@@ -8,11 +9,13 @@
 // busy machine does not change: how many rows/arrows are in the DOM, and the browser's CPU time
 // (from /proc) next to wall time. A fixed loop timed in the page at the start and the end is the
 // same-run baseline: on a loaded machine every figure grows with it.
+import { readdirSync } from "node:fs";
+import { request } from "node:http";
 import { setTimeout } from "node:timers/promises";
 import { gzipSync } from "node:zlib";
 import type { Page } from "playwright-core";
 import { classroom } from "../test/helpers/app.ts";
-import { startWebRig } from "../test/web/browser.ts";
+import { startWebRig, webDir } from "../test/web/browser.ts";
 import { treeCpuMs } from "./proc-cpu.ts";
 
 // Each name query is answered: two packets a loop, until the run's packet limit stops it.
@@ -226,6 +229,21 @@ async function waitForRun(page: Page): Promise<void> {
   await page.locator("h2", { hasText: /Passed|Not yet/ }).waitFor({ timeout: 120_000 });
 }
 
+/** What the server would send for `url` to a client that accepts `accept`: HEAD, no decoding. */
+function headSize(url: string, accept: string): Promise<{ bytes: number; encoding: string }> {
+  return new Promise((resolve, reject) => {
+    request(url, { method: "HEAD", headers: { "accept-encoding": accept } }, (res) => {
+      res.resume();
+      resolve({
+        bytes: Number(res.headers["content-length"]),
+        encoding: res.headers["content-encoding"] ?? "identity",
+      });
+    })
+      .on("error", reject)
+      .end();
+  });
+}
+
 export async function bench(): Promise<void> {
   const rig = await startWebRig();
   try {
@@ -242,13 +260,16 @@ export async function bench(): Promise<void> {
       const type = response.headers()["content-type"] ?? "";
       if (!/javascript|css/.test(type)) return;
       const body = await response.body();
-      // The body as it came over the connection, before the browser decoded it.
-      const { responseBodySize } = await response.request().sizes();
+      // The body as the server sends it, before the browser decodes it (Content-Length: the
+      // reload below takes hashed assets from the browser's cache, which stores the headers).
+      const length = Number((await response.allHeaders())["content-length"]);
       assets.push({
         url: response.url(),
         raw: body.length,
         gzip: gzipSync(body).length,
-        wire: responseBodySize,
+        wire: Number.isFinite(length)
+          ? length
+          : (await response.request().sizes()).responseBodySize,
         encoding: response.headers()["content-encoding"] ?? "identity",
       });
     });
@@ -267,6 +288,17 @@ export async function bench(): Promise<void> {
     console.log(
       `  total ${(sum("raw") / 1024).toFixed(1)} KB, ${(sum("gzip") / 1024).toFixed(1)} KB gzip (budget 350 KB gzip), ${(sum("wire") / 1024).toFixed(1)} KB sent`,
     );
+    const worker = readdirSync(`${webDir}/assets`).find((name) =>
+      /^type-check-worker-.*\.js$/.test(name),
+    );
+    if (worker) {
+      const sizes = [];
+      for (const accept of ["identity", "gzip", "gzip, deflate, br, zstd"]) {
+        const sent = await headSize(`${rig.base}/assets/${worker}`, accept);
+        sizes.push(`${(sent.bytes / 1024).toFixed(1)} KB ${sent.encoding}`);
+      }
+      console.log(`type-check worker (${worker}) sent: ${sizes.join(", ")}`);
+    }
 
     await page.evaluate(observeFrames);
     const [before] = (await page.evaluate(calibrate)) as [number];
