@@ -2,12 +2,15 @@
 // on `npm ci`/`npm install` (prepare) and before `npm start` (prestart), so a fresh checkout
 // serves the app without a build step of its own; the build is never committed. It is skipped
 // when the sources have not changed since the last build (a hash of web/ and the lockfile), so
-// `npm start` stays quick; `--force` rebuilds anyway.
+// `npm start` stays quick; `--force` rebuilds anyway. Beside each compressible file it writes
+// Brotli (.br) and gzip (.gz) copies, which src/http/web-app.ts sends to browsers that accept
+// them: compressed once here at the highest levels rather than on every response.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { extname, join } from "node:path";
 import { fileURLToPath, URL } from "node:url";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const web = join(root, "web");
@@ -31,7 +34,12 @@ function* files(dir) {
   }
 }
 const hash = createHash("sha256");
-for (const path of [...files(web), join(root, "package-lock.json")]) {
+// This script is hashed too: a change to what it writes (the compressed copies) rebuilds.
+for (const path of [
+  ...files(web),
+  join(root, "package-lock.json"),
+  fileURLToPath(import.meta.url),
+]) {
   hash.update(path.slice(root.length)).update("\0").update(readFileSync(path)).update("\0");
 }
 const digest = hash.digest("hex");
@@ -43,4 +51,27 @@ const result = spawnSync(process.execPath, [vite, "build", "--logLevel", "warn"]
   stdio: "inherit",
 });
 if (result.status !== 0) process.exit(result.status ?? 1);
+
+// Text compresses; images, fonts and the like are compressed already. Source maps are fetched
+// only by developer tools (and are 20 MB of Brotli work), small files are not worth a copy, and
+// a copy that saves less than a tenth is left out (the plain file is sent instead).
+const compressible = new Set([".html", ".js", ".mjs", ".css", ".json", ".svg", ".txt", ".wasm"]);
+const minBytes = 1024;
+for (const path of files(out)) {
+  if (!compressible.has(extname(path))) continue;
+  const plain = readFileSync(path);
+  if (plain.length < minBytes) continue;
+  const copies = {
+    ".br": brotliCompressSync(plain, {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+        [constants.BROTLI_PARAM_SIZE_HINT]: plain.length,
+      },
+    }),
+    ".gz": gzipSync(plain, { level: constants.Z_BEST_COMPRESSION }),
+  };
+  for (const [suffix, copy] of Object.entries(copies)) {
+    if (copy.length < plain.length * 0.9) writeFileSync(path + suffix, copy);
+  }
+}
 writeFileSync(stamp, digest);

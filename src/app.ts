@@ -49,7 +49,7 @@ import { sessionRoutes } from "./http/sessions.ts";
 import { streamRoutes } from "./http/stream.ts";
 import { submissionRoutes } from "./http/submissions.ts";
 import { createAsyncSubmitter } from "./http/async-submitter.ts";
-import { createSubmitter } from "./http/submitter.ts";
+import { createSubmitter, INTERPRETED_LANGUAGES } from "./http/submitter.ts";
 import { teacherRoutes } from "./http/teachers.ts";
 import { tokenRoutes } from "./http/tokens.ts";
 import { webAppRoutes } from "./http/web-app.ts";
@@ -214,6 +214,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Every run in flight listens for the shutdown: hundreds at once is normal, not a leak.
   setMaxListeners(0, shutdown.signal);
   const metrics = createMetrics(deps.runner);
+  const languages = deps.languages ?? INTERPRETED_LANGUAGES;
   const submitter = createSubmitter({
     config,
     store,
@@ -227,7 +228,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       windows: rateWindows,
     }),
     shutdown: shutdown.signal,
-    ...(deps.languages ? { languages: deps.languages } : {}),
+    languages,
     onStored: () => relay.wake(),
   });
   const asyncSubmitter = createAsyncSubmitter({ config, store, submitter, log: app.log });
@@ -250,6 +251,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }),
     metrics,
     runner: deps.runner,
+    languages,
     ping: () => deps.db.ping(),
     learnerApi,
     shutdown: shutdown.signal,

@@ -7,7 +7,7 @@ import type { ToolKeys } from "../integrations/lti/tool-keys.ts";
 import type { OutboundHttp } from "../integrations/outbound-http.ts";
 import type { LessonCatalogue } from "../grading/types.ts";
 import type { Store } from "../progress/store.ts";
-import type { Runner } from "../runner/types.ts";
+import type { Language, Runner } from "../runner/types.ts";
 import type { DownloadLinks } from "./download-links.ts";
 import type { Metrics } from "./metrics.ts";
 import type { JoinQuotas } from "../quotas/join-quotas.ts";
@@ -25,6 +25,8 @@ export interface RouteDeps {
   joinQuotas: JoinQuotas;
   metrics: Metrics;
   runner: Pick<Runner, "stats">;
+  /** The languages this server runs (Rust only with a compiler); exercises offer these. */
+  languages: readonly Language[];
   ping(): Promise<void>;
   /** sandbox/net.d.ts: the learner API's type declarations, for editors. */
   learnerApi: string;

@@ -2,14 +2,18 @@
 // LessonDetail, ExerciseDetail, TopologyView): no reference solutions, no check code.
 import { Type, type Static } from "typebox";
 import type {
-  ExerciseDetail,
+  ExerciseDetail as DomainExerciseDetail,
   ExerciseSummary as DomainExerciseSummary,
   LessonDetail,
   LessonSummary as DomainLessonSummary,
   TopologyView as DomainTopologyView,
 } from "../grading/types.ts";
+import type { Language as DomainLanguage } from "../runner/types.ts";
 import { ref, sameType } from "./schema-kit.ts";
 import { Language, Timestamp, Uuid } from "./schemas.ts";
+
+/** An exercise as this server offers it: the catalogue's, with the languages it runs it in. */
+export type ExerciseDetail = DomainExerciseDetail & { languages: DomainLanguage[] };
 
 export const ExerciseSummary = Type.Object(
   {
@@ -60,9 +64,14 @@ export const Exercise = Type.Object(
       },
       {
         description:
-          "Starter code in each language the exercise has it in (Rust: starter.rs), `starterCode` included.",
+          "Starter code in each language the exercise has it in (Rust: starter.rs), `starterCode` included. A language here may not run on this server: offer `languages`.",
       },
     ),
+    languages: Type.Array(ref(Language), {
+      description:
+        "The languages a submission to this exercise runs in on this server, in the order to offer them: JavaScript and TypeScript always, Rust where the exercise has a Rust starter and the server has a Rust compiler (RUST_ENABLED). A submission in another language is refused with UNSUPPORTED_LANGUAGE.",
+      examples: [["javascript", "typescript", "rust"]],
+    }),
     checks: Type.Array(ref(ExerciseCheck)),
   },
   { $id: "Exercise", description: "An exercise with its instructions and starter code." },
@@ -84,7 +93,10 @@ export const Lesson = Type.Object(
   },
   { $id: "Lesson", description: "A lesson with its exercises and the learner API's types." },
 );
-sameType<Static<typeof Lesson>, LessonDetail & { learnerApi: string }>();
+sameType<
+  Static<typeof Lesson>,
+  Omit<LessonDetail, "exercises"> & { exercises: ExerciseDetail[]; learnerApi: string }
+>();
 
 export const TopologyView = Type.Object(
   {

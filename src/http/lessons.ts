@@ -1,9 +1,11 @@
 // The lessons on offer (public: no token needed to read them).
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
+import type { ExerciseDetail as DomainExerciseDetail } from "../grading/types.ts";
+import type { Language } from "../runner/types.ts";
 import type { RouteDeps } from "./deps.ts";
 import { apiError, quote } from "./errors.ts";
-import { Lesson, LessonSummary } from "./lesson-schemas.ts";
+import { Lesson, LessonSummary, type ExerciseDetail } from "./lesson-schemas.ts";
 import { ref } from "./schema-kit.ts";
 import { responses } from "./schemas.ts";
 
@@ -13,6 +15,20 @@ const LessonList = Type.Object(
 );
 
 export const lessonListSchemas = [LessonList];
+
+/**
+ * The languages an exercise runs in here, in `runnable`'s order: every language the server runs,
+ * but Rust only where the exercise has a Rust starter (a JavaScript program runs as TypeScript,
+ * so the two share the exercise's one starter; a Rust program is a different one).
+ */
+export function exerciseLanguages(
+  exercise: Pick<DomainExerciseDetail, "starterCodeByLanguage">,
+  runnable: readonly Language[],
+): Language[] {
+  return runnable.filter(
+    (language) => language !== "rust" || exercise.starterCodeByLanguage.rust !== undefined,
+  );
+}
 
 export const lessonRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   app.get(
@@ -47,7 +63,11 @@ export const lessonRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
           "LESSON_NOT_FOUND",
           `No lesson has the id ${quote(request.params.lessonId)}.`,
         );
-      return { ...lesson, learnerApi: deps.learnerApi };
+      const exercises: ExerciseDetail[] = lesson.exercises.map((exercise) => ({
+        ...exercise,
+        languages: exerciseLanguages(exercise, deps.languages),
+      }));
+      return { ...lesson, exercises, learnerApi: deps.learnerApi };
     },
   );
 };

@@ -2,7 +2,10 @@
 // API, so it needs no CORS and no configuration. It is a static bundle that speaks only the
 // public API. Each file is a route of its own (wildcard: false), so an unknown path still gets
 // the API's ROUTE_NOT_FOUND error. Hashed assets never change under one name: cached for good;
-// index.html is revalidated, so a new release is picked up on the next load.
+// index.html is revalidated, so a new release is picked up on the next load. The build writes
+// Brotli and gzip copies beside the larger text files (scripts/build-web.mjs); a browser that
+// accepts one gets it (Content-Encoding, and Vary: Accept-Encoding on every file so a shared
+// cache keeps the encodings apart), under the same name, CSP and caching as the plain file.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import fastifyStatic from "@fastify/static";
@@ -45,6 +48,9 @@ export async function webAppRoutes(app: FastifyInstance, { config }: RouteDeps):
     prefix: "/",
     wildcard: false,
     index: ["index.html"],
+    preCompressed: true,
+    // The copies are representations of their plain file, not routes of their own.
+    globIgnore: ["**/*.br", "**/*.gz"],
     // Source maps and the build stamp are for developers, not for the routes list.
     allowedPath: (path) => !path.endsWith(".source-hash"),
     cacheControl: false,
@@ -52,6 +58,7 @@ export async function webAppRoutes(app: FastifyInstance, { config }: RouteDeps):
       response.setHeader("content-security-policy", contentSecurityPolicy);
       response.setHeader("x-content-type-options", "nosniff");
       response.setHeader("referrer-policy", "no-referrer");
+      response.setHeader("vary", "accept-encoding");
       response.setHeader(
         "cache-control",
         path.includes("/assets/") ? "public, max-age=31536000, immutable" : "no-cache",

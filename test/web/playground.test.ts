@@ -2,7 +2,8 @@
 // reference solution from the editor over the session stream, picks packet 3 and its
 // Destination Port, and sees the two bytes 03 e8 highlighted; a wrong port gets its feedback;
 // an earlier attempt replays in the same views; the keyboard alone moves through packets,
-// fields and bytes. axe-core checks the page with results on it.
+// fields and bytes. axe-core checks the page with results on it. Without a Rust compiler (this
+// rig's app) the language menu offers no Rust.
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { aliceSolution, bearer, expectStatus, OPERATOR_TOKEN } from "../helpers/app.ts";
@@ -56,6 +57,29 @@ async function typeProgram(code: string) {
 const highlightedBytes = () => page.locator(".hex-dump .byte.hl").allTextContents();
 
 describe("the learner's playground", () => {
+  it(
+    "offers only the languages this server runs: no Rust without a compiler",
+    { timeout: 60_000 },
+    async () => {
+      // The exercise has a Rust starter, but this app was built without `languages` (no Rust).
+      const exercise = await rig.t.app.inject({ url: "/v1/lessons/exchanging-messages" });
+      const lookUp = exercise
+        .json()
+        .exercises.find((e: { id: string }) => e.id === "look-up-a-name");
+      expect(lookUp.starterCodeByLanguage.rust).toBeDefined();
+      const options = () => page.getByLabel("Language").locator("option").allTextContents();
+      await expect.poll(options).toEqual(["JavaScript", "TypeScript"]);
+
+      // A choice of Rust saved where Rust ran falls back to the exercise's language.
+      await page.evaluate(
+        `localStorage.setItem("packetlab.draft.exchanging-messages.look-up-a-name.language", "rust")`,
+      );
+      await page.reload();
+      await expect.poll(options).toEqual(["JavaScript", "TypeScript"]);
+      expect(await page.getByLabel("Language").inputValue()).toBe(lookUp.language);
+    },
+  );
+
   it(
     "runs the Alice solution and links packet, field and bytes",
     { timeout: 120_000 },

@@ -2307,12 +2307,21 @@ export interface components {
             instructions: string;
             starterCode: string;
             language: components["schemas"]["Language"];
-            /** @description Starter code in each language the exercise has it in (Rust: starter.rs), `starterCode` included. */
+            /** @description Starter code in each language the exercise has it in (Rust: starter.rs), `starterCode` included. A language here may not run on this server: offer `languages`. */
             starterCodeByLanguage: {
                 javascript?: string;
                 typescript?: string;
                 rust?: string;
             };
+            /**
+             * @description The languages a submission to this exercise runs in on this server, in the order to offer them: JavaScript and TypeScript always, Rust where the exercise has a Rust starter and the server has a Rust compiler (RUST_ENABLED). A submission in another language is refused with UNSUPPORTED_LANGUAGE.
+             * @example [
+             *       "javascript",
+             *       "typescript",
+             *       "rust"
+             *     ]
+             */
+            languages: components["schemas"]["Language"][];
             checks: components["schemas"]["ExerciseCheck"][];
         };
         /** @description A lesson with its exercises and the learner API's types. */

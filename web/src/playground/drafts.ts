@@ -12,13 +12,6 @@ export const LANGUAGE_NAMES: Record<Language, string> = {
   rust: "Rust",
 };
 
-/** JavaScript and TypeScript always (a JavaScript program is run as TypeScript as it is); Rust where the exercise has a Rust starter. */
-export function languagesOf(exercise: Exercise): Language[] {
-  return exercise.starterCodeByLanguage.rust === undefined
-    ? ["javascript", "typescript"]
-    : ["javascript", "typescript", "rust"];
-}
-
 export function starterFor(exercise: Exercise, language: Language): string {
   return (
     exercise.starterCodeByLanguage[language] ?? (language === "rust" ? "" : exercise.starterCode)
@@ -34,7 +27,9 @@ export function createDrafts(lessonId: string, exercise: Exercise) {
     key,
     language(): Language {
       const saved = localStorage.getItem(languageKey) as Language | null;
-      return saved && languagesOf(exercise).includes(saved) ? saved : exercise.language;
+      // `languages`: what this server runs the exercise in (Rust needs its compiler), so a
+      // choice saved where Rust ran falls back where it does not.
+      return saved && exercise.languages.includes(saved) ? saved : exercise.language;
     },
     setLanguage: (language: Language) => localStorage.setItem(languageKey, language),
     code: (language: Language) =>

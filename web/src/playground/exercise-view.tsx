@@ -25,7 +25,7 @@ import { CodeEditor, type RunError } from "./code-editor.tsx";
 import { GradeView } from "./grade-view.tsx";
 import { OutputConsole } from "./output-console.tsx";
 import { Attempts } from "./attempts.tsx";
-import { createDrafts, LANGUAGE_NAMES, languagesOf, sameDraft, starterFor } from "./drafts.ts";
+import { createDrafts, LANGUAGE_NAMES, sameDraft, starterFor } from "./drafts.ts";
 
 interface Props {
   api: Api;
@@ -62,7 +62,6 @@ function hostNames(session: Session, exerciseId: string): HostNames {
 
 export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props) {
   const drafts = useMemo(() => createDrafts(lesson.id, exercise), [lesson.id, exercise]);
-  const languages = useMemo(() => languagesOf(exercise), [exercise]);
   const [language, setLanguage] = useState<Language>(() => drafts.language());
   const [docKey, setDocKey] = useState(() => drafts.key(language));
   const [initial] = useState(() => drafts.code(language));
@@ -321,7 +320,8 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
                 value={language}
                 onChange={(event) => chooseLanguage(event.currentTarget.value as Language)}
               >
-                {languages.map((option) => (
+                {/* The languages the server runs this exercise in: no Rust without its compiler. */}
+                {exercise.languages.map((option) => (
                   <option key={option} value={option}>
                     {LANGUAGE_NAMES[option]}
                   </option>
