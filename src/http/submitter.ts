@@ -272,21 +272,18 @@ export function createSubmitter(deps: SubmitterDeps) {
       config.TRACE_MAX_PACKETS,
       config.TRACE_MAX_BYTES,
     );
-    const { row, replayed } = await store.submissions.record(
-      {
-        id: options?.id,
-        learnerId: input.learnerId,
-        sessionId: input.session.id,
-        code: input.code,
-        language,
-        idempotencyKey: input.idempotencyKey,
-        startedAt,
-        finishedAt,
-        graded,
-        traceMaxPackets: packets.length,
-      },
-      packetsJson,
-    );
+    const { row, replayed } = await store.submissions.record({
+      id: options?.id,
+      learnerId: input.learnerId,
+      sessionId: input.session.id,
+      code: input.code,
+      language,
+      idempotencyKey: input.idempotencyKey,
+      startedAt,
+      finishedAt,
+      graded,
+      traceMaxPackets: packets.length,
+    });
     if (!replayed) deps.onStored?.();
     deps.metrics.runs.inc({ outcome: graded.run.outcome, channel: input.channel });
     deps.metrics.runSeconds.observe((Date.now() - startedAt.getTime()) / 1000);

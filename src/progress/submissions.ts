@@ -8,6 +8,7 @@ import type { GradedRun } from "../grading/types.ts";
 import type { Language } from "../runner/types.ts";
 import { isUniqueViolation } from "./errors.ts";
 import { toStorableJson, toStorableText } from "./storable-text.ts";
+import { packetsOfStored, storedPacketsJson } from "./stored-trace.ts";
 import { newSeed } from "./tokens.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -278,13 +279,9 @@ export function createSubmissions(prisma: PrismaClient, sql: Sql) {
     /**
      * Stores a graded run and updates progress, atomically. With an idempotency key that is
      * already stored (a concurrent duplicate won the race), returns the stored one instead.
-     * `packetsJson` is the kept trace already serialised, when the caller has it (it is sent
-     * to the learner too: one JSON.stringify serves both).
+     * The trace is stored without its dissection (stored-trace.ts).
      */
-    async record(
-      input: NewSubmission,
-      packetsJson?: string,
-    ): Promise<{ row: SubmissionRow; replayed: boolean }> {
+    async record(input: NewSubmission): Promise<{ row: SubmissionRow; replayed: boolean }> {
       const { graded } = input;
       const { run, grade } = graded;
       const kept = Math.min(run.packets.length, input.traceMaxPackets);
@@ -317,7 +314,7 @@ export function createSubmissions(prisma: PrismaClient, sql: Sql) {
           input.idempotencyKey === undefined ? null : toStorableText(input.idempotencyKey),
           input.startedAt,
           input.finishedAt,
-          toStorableJson(packetsJson ?? JSON.stringify(run.packets.slice(0, kept))),
+          toStorableJson(storedPacketsJson(run.packets.slice(0, kept))),
           kept < run.packets.length,
           createHash("sha256").update(input.code).digest("hex"),
           JSON.stringify(grade.checks.filter((check) => !check.passed).map((check) => check.id)),
@@ -398,7 +395,7 @@ export function createSubmissions(prisma: PrismaClient, sql: Sql) {
       const row = await prisma.submissionTrace.findUnique({ where: { submissionId } });
       if (!row) return null;
       return {
-        packets: row.packets as unknown[],
+        packets: packetsOfStored(row.packets as unknown[]),
         totalPackets: row.totalPackets,
         truncated: row.truncated,
       };

@@ -64,15 +64,17 @@ describe("a packet's top protocol", () => {
 
   it("is added, with the quoted marks, to traces stored before packets carried it", async () => {
     const { learner, result } = await closedPortRun();
-    // As a trace written by an earlier version was: no topProtocol, no quoted marks.
+    // As a trace written by an earlier version was: the packets with their dissection, but no
+    // topProtocol and no quoted marks.
     await t.db.prisma.$executeRawUnsafe(
       `UPDATE submission_traces SET packets = (
          SELECT jsonb_agg(
            (packet - 'topProtocol') || jsonb_build_object('layers',
              (SELECT jsonb_agg(layer - 'quoted') FROM jsonb_array_elements(packet->'layers') layer)))
-         FROM jsonb_array_elements(packets) packet)
+         FROM jsonb_array_elements($2::jsonb) packet)
        WHERE submission_id = $1::uuid`,
       result.id,
+      JSON.stringify(result.packets),
     );
     const stored = await t.db.prisma.submissionTrace.findUnique({
       where: { submissionId: result.id },
