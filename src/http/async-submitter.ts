@@ -9,8 +9,14 @@ import { randomUUID } from "node:crypto";
 import type { Config } from "../config.ts";
 import type { PendingSubmission } from "../progress/pending-submissions.ts";
 import type { Store } from "../progress/store.ts";
-import { ApiError, apiError, quote } from "./errors.ts";
-import { CancelledError, type SubmitInput, type Submitted, type Submitter } from "./submitter.ts";
+import { ApiError } from "./errors.ts";
+import {
+  assertSameSubmission,
+  CancelledError,
+  type SubmitInput,
+  type Submitted,
+  type Submitter,
+} from "./submitter.ts";
 
 /** Gradings begun before a pending submission is failed (each cut short by a crash counts). */
 export const MAX_GRADING_ATTEMPTS = 3;
@@ -305,16 +311,7 @@ function samePending(
   row: PendingSubmission,
   local: LocalState | undefined,
 ): Accepted {
-  if (
-    row.sessionId !== input.session.id ||
-    row.exerciseId !== input.exerciseId ||
-    row.code !== input.code
-  ) {
-    throw apiError(
-      "IDEMPOTENCY_KEY_REUSED",
-      `Idempotency-Key ${quote(input.idempotencyKey ?? "")} was already used for another submission (${row.id}).`,
-    );
-  }
+  assertSameSubmission(input, row);
   return { kind: "pending", row, ...(local ? { local } : {}) };
 }
 

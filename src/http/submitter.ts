@@ -139,16 +139,7 @@ export function createSubmitter(deps: SubmitterDeps) {
   }
 
   async function replay(input: SubmitInput, row: SubmissionRow): Promise<Submitted> {
-    if (
-      row.sessionId !== input.session.id ||
-      row.exerciseId !== input.exerciseId ||
-      row.code !== input.code
-    ) {
-      throw apiError(
-        "IDEMPOTENCY_KEY_REUSED",
-        `Idempotency-Key ${quote(input.idempotencyKey ?? "")} was already used for another submission (${row.id}).`,
-      );
-    }
+    assertSameSubmission(input, row);
     return { row, trace: await store.submissions.findTrace(row.id), replayed: true };
   }
 
@@ -410,3 +401,23 @@ export class CancelledError extends Error {
 }
 
 export type Submitter = ReturnType<typeof createSubmitter>;
+
+/**
+ * A repeated Idempotency-Key must name the same program for the same exercise and session as the
+ * submission (graded or still pending) it was first used for; anything else is the caller's mistake.
+ */
+export function assertSameSubmission(
+  input: Pick<SubmitInput, "session" | "exerciseId" | "code" | "idempotencyKey">,
+  row: { id: string; sessionId: string; exerciseId: string; code: string },
+): void {
+  if (
+    row.sessionId !== input.session.id ||
+    row.exerciseId !== input.exerciseId ||
+    row.code !== input.code
+  ) {
+    throw apiError(
+      "IDEMPOTENCY_KEY_REUSED",
+      `Idempotency-Key ${quote(input.idempotencyKey ?? "")} was already used for another submission (${row.id}).`,
+    );
+  }
+}
