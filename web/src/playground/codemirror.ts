@@ -1,6 +1,6 @@
 // CodeMirror 6, loaded only when an editor is shown (it is most of the playground's weight):
 // JavaScript/TypeScript highlighting with completion from TypeScript's language service
-// (language-completions.ts), Rust highlighting
+// (language-completions.ts), Rust highlighting with completion of its `std` facade
 // (its own chunk, loaded only for Rust), problems and the run's error marked inline
 // (editor-diagnostics.ts). Tab is left to the browser (no indentWithTab), so the keyboard can
 // leave the editor; Ctrl/Cmd-Enter runs.
@@ -74,7 +74,7 @@ export interface EditorHandle {
 
 /** The language's grammar and completion; Rust's grammar is fetched the first time it is asked. */
 export async function languageSupport(language: Language, declarations: string) {
-  if (language === "rust") return (await import("./rust-language.ts")).rust();
+  if (language === "rust") return (await import("./rust-language.ts")).rustSupport();
   const typescript = language === "typescript";
   const data = (typescript ? typescriptLanguage : javascriptLanguage).data;
   // Not javascript(): its keyword list and scan of local names would repeat what TypeScript
