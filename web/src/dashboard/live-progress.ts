@@ -1,15 +1,25 @@
 // A class's matrix kept current from its activity feed: the matrix is asked for once, then each
 // `submission` event replaces the learner's cell with the one it carries (the cell as it is
-// now, stuck signal included) and each `learner-joined` event adds a row. Events that arrive
-// before the matrix are kept and applied after it, in order. Only when the feed is down
-// ("polling") is the matrix asked for again every few seconds.
+// now, stuck signal included), each `learner-joined` event adds a row, and the roster's events
+// (made in another tab, by a script) rename or drop a row; a merge drops the duplicate's row and
+// asks for the matrix again, for the merged learner's cells. Events that arrive before the
+// matrix are kept and applied after it, in order. Only when the feed is down ("polling") is the
+// matrix asked for again every few seconds.
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { openClassActivity, type ActivityState } from "../api/activity.ts";
-import type { ActivityEvent, ActivityJoinEvent, Api, ClassProgress } from "../api/client.ts";
+import type {
+  ActivityEvent,
+  ActivityJoinEvent,
+  ActivityRosterEvent,
+  Api,
+  ClassProgress,
+} from "../api/client.ts";
 
 const POLL_MS = 3000;
 
-type FeedEvent = ActivityEvent | ActivityJoinEvent;
+type ClassUpdatedEvent = Extract<ActivityRosterEvent, { type: "class-updated" }>;
+type FeedEvent =
+  ActivityEvent | ActivityJoinEvent | Exclude<ActivityRosterEvent, ClassUpdatedEvent>;
 
 export interface LiveProgress {
   progress: ClassProgress | undefined;
@@ -19,6 +29,8 @@ export interface LiveProgress {
   latest: ActivityEvent | undefined;
   /** Events seen so far (the statistics reload on a change). */
   events: number;
+  /** The newest `class-updated` event (opened or closed elsewhere): the class is asked again. */
+  classUpdate: ClassUpdatedEvent | undefined;
   reload: () => void;
 }
 
@@ -28,6 +40,7 @@ export function useLiveProgress(api: Api, classId: string): LiveProgress {
   const [connection, setConnection] = useState<ActivityState>("connecting");
   const [latest, setLatest] = useState<ActivityEvent>();
   const [events, setEvents] = useState(0);
+  const [classUpdate, setClassUpdate] = useState<ClassUpdatedEvent>();
   // The matrix as events see it (state updates are not synchronous), and the events that came
   // before the first matrix did.
   const current = useRef<ClassProgress | undefined>(undefined);
@@ -58,6 +71,7 @@ export function useLiveProgress(api: Api, classId: string): LiveProgress {
     pending.current = [];
     show(undefined);
     setLatest(undefined);
+    setClassUpdate(undefined);
     const apply = (event: FeedEvent) => {
       if (event.type === "submission") setLatest(event);
       setEvents((n) => n + 1);
@@ -67,8 +81,9 @@ export function useLiveProgress(api: Api, classId: string): LiveProgress {
       }
       const next = applyEvent(current.current, event);
       if (next) show(next);
-      else {
-        // A learner the matrix does not have yet: ask for it, and apply the event after.
+      if (!next || event.type === "learners-merged") {
+        // A learner the matrix does not have yet, or a merged learner's cells (which the event
+        // does not carry): ask for the matrix, and apply the event after.
         pending.current = [event];
         reload();
       }
@@ -76,6 +91,13 @@ export function useLiveProgress(api: Api, classId: string): LiveProgress {
     const feed = openClassActivity(api, classId, {
       submission: apply,
       joined: apply,
+      roster: (event) => {
+        if (event.type !== "class-updated") apply(event);
+        else {
+          setEvents((n) => n + 1);
+          setClassUpdate(event);
+        }
+      },
       state: setConnection,
     });
     reload();
@@ -88,12 +110,30 @@ export function useLiveProgress(api: Api, classId: string): LiveProgress {
     return () => clearInterval(timer);
   }, [connection, reload]);
 
-  return { progress, error, connection, latest, events, reload };
+  return { progress, error, connection, latest, events, classUpdate, reload };
 }
 
 /** The matrix after one event; undefined when the event is about a learner it does not have. */
 export function applyEvent(progress: ClassProgress, event: FeedEvent): ClassProgress | undefined {
   const index = progress.learners.findIndex((learner) => learner.id === event.learnerId);
+  // Roster events about a learner the matrix does not have (removed since) change nothing.
+  if (event.type === "learner-removed" || event.type === "learners-merged") {
+    const gone = event.type === "learner-removed" ? event.learnerId : event.fromLearnerId;
+    const learners = progress.learners.filter((learner) => learner.id !== gone);
+    const renamed =
+      event.type === "learners-merged" && index !== -1
+        ? learners.map((l) =>
+            l.id === event.learnerId ? { ...l, displayName: event.displayName } : l,
+          )
+        : learners;
+    return { ...progress, learners: renamed };
+  }
+  if (event.type === "learner-renamed") {
+    if (index === -1) return progress;
+    const learners = progress.learners.slice();
+    learners[index] = { ...learners[index]!, displayName: event.displayName };
+    return { ...progress, learners };
+  }
   if (event.type === "learner-joined") {
     if (index !== -1) return progress;
     const cells = progress.exercises.map(() => ({
