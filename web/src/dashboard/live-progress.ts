@@ -7,19 +7,10 @@
 // matrix asked for again every few seconds.
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { openClassActivity, type ActivityState } from "../api/activity.ts";
-import type {
-  ActivityEvent,
-  ActivityJoinEvent,
-  ActivityRosterEvent,
-  Api,
-  ClassProgress,
-} from "../api/client.ts";
+import type { ActivityEvent, Api, ClassProgress } from "../api/client.ts";
+import { applyEvent, type ClassUpdatedEvent, type FeedEvent } from "./matrix-events.ts";
 
 const POLL_MS = 3000;
-
-type ClassUpdatedEvent = Extract<ActivityRosterEvent, { type: "class-updated" }>;
-type FeedEvent =
-  ActivityEvent | ActivityJoinEvent | Exclude<ActivityRosterEvent, ClassUpdatedEvent>;
 
 export interface LiveProgress {
   progress: ClassProgress | undefined;
@@ -111,53 +102,4 @@ export function useLiveProgress(api: Api, classId: string): LiveProgress {
   }, [connection, reload]);
 
   return { progress, error, connection, latest, events, classUpdate, reload };
-}
-
-/** The matrix after one event; undefined when the event is about a learner it does not have. */
-export function applyEvent(progress: ClassProgress, event: FeedEvent): ClassProgress | undefined {
-  const index = progress.learners.findIndex((learner) => learner.id === event.learnerId);
-  // Roster events about a learner the matrix does not have (removed since) change nothing.
-  if (event.type === "learner-removed" || event.type === "learners-merged") {
-    const gone = event.type === "learner-removed" ? event.learnerId : event.fromLearnerId;
-    const learners = progress.learners.filter((learner) => learner.id !== gone);
-    const renamed =
-      event.type === "learners-merged" && index !== -1
-        ? learners.map((l) =>
-            l.id === event.learnerId ? { ...l, displayName: event.displayName } : l,
-          )
-        : learners;
-    return { ...progress, learners: renamed };
-  }
-  if (event.type === "learner-renamed") {
-    if (index === -1) return progress;
-    const learners = progress.learners.slice();
-    learners[index] = { ...learners[index]!, displayName: event.displayName };
-    return { ...progress, learners };
-  }
-  if (event.type === "learner-joined") {
-    if (index !== -1) return progress;
-    const cells = progress.exercises.map(() => ({
-      status: "not-started" as const,
-      attempts: 0,
-      bestScore: 0,
-      lastActivityAt: null,
-      secondsSinceLastAttempt: null,
-      latest: null,
-      stuck: null,
-    }));
-    const row = { id: event.learnerId, displayName: event.displayName, cells };
-    return { ...progress, learners: [...progress.learners, row] };
-  }
-  if (index === -1) return undefined;
-  const column = progress.exercises.findIndex(
-    (e) => e.lessonId === event.lessonId && e.exerciseId === event.exerciseId,
-  );
-  const learner = progress.learners[index]!;
-  const cells =
-    column === -1 || !event.cell
-      ? learner.cells
-      : learner.cells.map((cell, i) => (i === column ? event.cell! : cell));
-  const learners = progress.learners.slice();
-  learners[index] = { ...learner, displayName: event.displayName, cells };
-  return { ...progress, learners };
 }

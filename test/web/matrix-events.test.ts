@@ -1,9 +1,11 @@
-// The dashboard's matrix after each event of the activity feed (applyEvent, pure): roster events
+// The dashboard's matrix after each event of the activity feed (matrix-events.ts, pure): roster events
 // rename or drop a row and change nothing about a learner the matrix does not have, so an event
 // seen twice (a resumed feed) or about someone removed since is harmless.
 import { describe, expect, it } from "vitest";
-import type { ClassProgress } from "../../web/src/api/client.ts";
-import { applyEvent } from "../../web/src/dashboard/live-progress.ts";
+import type { components } from "../../web/src/api/schema.d.ts";
+import { applyEvent } from "../../web/src/dashboard/matrix-events.ts";
+
+type ClassProgress = components["schemas"]["ClassProgress"];
 
 const ADA = "00000000-0000-4000-8000-00000000000a";
 const GRACE = "00000000-0000-4000-8000-00000000000b";
