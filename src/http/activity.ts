@@ -1,12 +1,13 @@
-// GET /v1/classes/{classId}/activity: the class's submissions and joins as they happen, as
-// Server-Sent Events, for a teacher's live feed. Every replica sees every submission because the
-// feed reads the database (two light indexed queries a second per open feed), not this process's
-// memory. Each submission carries the learner's matrix cell as it is now, so a dashboard keeps
-// its matrix current from the feed alone.
+// GET /v1/classes/{classId}/activity: the class's submissions, joins and roster changes (a
+// learner renamed, removed, merged; the class opened or closed) as they happen, as Server-Sent
+// Events, for a teacher's live feed. Every replica sees every change because the feed reads the
+// database (three light indexed queries a second per open feed), not this process's memory.
+// Each submission carries the learner's matrix cell as it is now, so a dashboard keeps its
+// matrix current from the feed alone.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { ServerResponse } from "node:http";
 import { Type, type Static } from "typebox";
-import type { ActivityRow, JoinRow } from "../progress/reports.ts";
+import type { ActivityRow, ClassEventRow, JoinRow } from "../progress/reports.ts";
 import { teacherIdOf } from "./auth.ts";
 import { catalogueExercises, cellOf, checkRef } from "./class-report.ts";
 import { CheckRef, ProgressCell } from "./class-report-schemas.ts";
@@ -64,12 +65,117 @@ export const ActivityJoinEvent = Type.Object(
   },
 );
 
-const ActivityFeedEvent = Type.Union([ref(ActivityEvent), ref(ActivityJoinEvent)], {
-  $id: "ActivityFeedEvent",
-  description: "The data of an event of a class's activity feed; `type` is the SSE event name.",
-});
+const at = Timestamp;
+const rosterEvent = (description: string) => `${description} (its SSE id: at and the event's id).`;
 
-export const activitySchemas = [ActivityEvent, ActivityJoinEvent, ActivityFeedEvent];
+export const ActivityLearnerRenamedEvent = Type.Object(
+  { type: Type.Literal("learner-renamed"), learnerId: Uuid, displayName: Type.String(), at },
+  {
+    $id: "ActivityLearnerRenamedEvent",
+    description: rosterEvent(
+      "The data of one `learner-renamed` event of a class's activity feed: the learner's row takes the new name",
+    ),
+  },
+);
+
+export const ActivityLearnerRemovedEvent = Type.Object(
+  { type: Type.Literal("learner-removed"), learnerId: Uuid, at },
+  {
+    $id: "ActivityLearnerRemovedEvent",
+    description: rosterEvent(
+      "The data of one `learner-removed` event of a class's activity feed: the learner's row goes",
+    ),
+  },
+);
+
+export const ActivityLearnersMergedEvent = Type.Object(
+  {
+    type: Type.Literal("learners-merged"),
+    learnerId: Uuid,
+    fromLearnerId: Type.String({
+      format: "uuid",
+      description: "The duplicate, merged into learnerId and gone.",
+    }),
+    displayName: Type.String(),
+    at,
+  },
+  {
+    $id: "ActivityLearnersMergedEvent",
+    description: rosterEvent(
+      "The data of one `learners-merged` event of a class's activity feed: fromLearnerId's row goes; learnerId's cells now add up both (ask for the matrix again)",
+    ),
+  },
+);
+
+export const ActivityClassUpdatedEvent = Type.Object(
+  { type: Type.Literal("class-updated"), name: Type.String(), joinsOpen: Type.Boolean(), at },
+  {
+    $id: "ActivityClassUpdatedEvent",
+    description: rosterEvent(
+      "The data of one `class-updated` event of a class's activity feed: the class was opened or closed to new learners",
+    ),
+  },
+);
+
+const ActivityFeedEvent = Type.Union(
+  [
+    ref(ActivityEvent),
+    ref(ActivityJoinEvent),
+    ref(ActivityLearnerRenamedEvent),
+    ref(ActivityLearnerRemovedEvent),
+    ref(ActivityLearnersMergedEvent),
+    ref(ActivityClassUpdatedEvent),
+  ],
+  {
+    $id: "ActivityFeedEvent",
+    description: "The data of an event of a class's activity feed; `type` is the SSE event name.",
+  },
+);
+
+export const activitySchemas = [
+  ActivityEvent,
+  ActivityJoinEvent,
+  ActivityLearnerRenamedEvent,
+  ActivityLearnerRemovedEvent,
+  ActivityLearnersMergedEvent,
+  ActivityClassUpdatedEvent,
+  ActivityFeedEvent,
+];
+
+/** A roster event's data as the feed sends it: its row's columns and its stored data. */
+function rosterEventData(
+  row: ClassEventRow,
+):
+  | Static<typeof ActivityLearnerRenamedEvent>
+  | Static<typeof ActivityLearnerRemovedEvent>
+  | Static<typeof ActivityLearnersMergedEvent>
+  | Static<typeof ActivityClassUpdatedEvent> {
+  // Written by src/progress (roster.ts, accounts.ts) in these shapes.
+  const data = row.data as {
+    displayName: string;
+    fromLearnerId: string;
+    name: string;
+    joinsOpen: boolean;
+  };
+  const learnerId = row.learnerId ?? "";
+  const time = row.createdAt.toISOString();
+  switch (row.type) {
+    case "learner-renamed":
+      return { type: row.type, learnerId, displayName: data.displayName, at: time };
+    case "learner-removed":
+      return { type: row.type, learnerId, at: time };
+    case "learners-merged":
+      return {
+        type: row.type,
+        learnerId,
+        fromLearnerId: data.fromLearnerId,
+        displayName: data.displayName,
+        at: time,
+      };
+    case "class-updated":
+      return { type: row.type, name: data.name, joinsOpen: data.joinsOpen, at: time };
+  }
+}
 
 const ActivityQuery = Type.Object({
   ...LinkQuery.properties,
@@ -85,9 +191,9 @@ const ActivityQuery = Type.Object({
 /** One event of the feed, in send order: by time, then by key. */
 interface FeedItem {
   at: Date;
-  /** The submission's id, or the learner's who joined: the second half of the SSE id. */
+  /** The submission's id, the learner's who joined, or the roster event's: the SSE id's second half. */
   id: string;
-  /** Unique within the feed: the submission id, or "joined:" and the learner id. */
+  /** Unique within the feed: the submission id, "joined:" and the learner id, or "roster:" and the event's id. */
   key: string;
   text: string;
 }
@@ -120,7 +226,11 @@ export const activityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
     };
   };
 
-  const itemsOf = (submissions: ActivityRow[], joins: JoinRow[]): FeedItem[] => {
+  const itemsOf = (
+    submissions: ActivityRow[],
+    joins: JoinRow[],
+    events: ClassEventRow[],
+  ): FeedItem[] => {
     const now = Date.now();
     const items: FeedItem[] = [
       ...submissions.map((row) => ({
@@ -143,17 +253,24 @@ export const activityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
           text: `id: ${row.joinedAt.toISOString()},${row.learnerId}\nevent: learner-joined\ndata: ${JSON.stringify(data)}\n\n`,
         };
       }),
+      ...events.map((row) => ({
+        at: row.createdAt,
+        id: row.id,
+        key: `roster:${row.id}`,
+        text: `id: ${row.createdAt.toISOString()},${row.id}\nevent: ${row.type}\ndata: ${JSON.stringify(rosterEventData(row))}\n\n`,
+      })),
     ];
     return items.sort((a, b) => a.at.getTime() - b.at.getTime() || (a.id < b.id ? -1 : 1));
   };
 
   /** The events at or after `since`, oldest first, at most `limit` of each kind. */
   const read = async (classId: string, since: Date, limit: number) => {
-    const [submissions, joins] = await Promise.all([
+    const [submissions, joins, events] = await Promise.all([
       deps.store.reports.activity(classId, since, limit),
       deps.store.reports.joins(classId, since, limit),
+      deps.store.reports.classEvents(classId, since, limit),
     ]);
-    return itemsOf(submissions, joins);
+    return itemsOf(submissions, joins, events);
   };
 
   app.get(
@@ -163,15 +280,15 @@ export const activityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
       schema: {
         tags: ["classes"],
         operationId: "streamClassActivity",
-        summary: "The class's submissions and joins, live, as Server-Sent Events.",
-        description: `text/event-stream, oldest first: one \`submission\` event per submission (data: ActivityEvent, with the learner's matrix cell as it is now) and one \`learner-joined\` event per learner who joins (data: ActivityJoinEvent); the last ${BACKLOG} first, then each new one within about ${POLL_MS / 1000} s; a comment line every ${HEARTBEAT_MS / 1000} s keeps proxies from closing it. Reconnecting with Last-Event-ID (or lastEventId) resumes after that event (an event may come twice around it: dedupe by submissionId or learnerId). A browser's EventSource cannot send a token: open it with a signed link (POST /v1/download-links); when the link has expired (401), ask for a new one and open it with lastEventId.`,
+        summary: "The class's submissions, joins and roster changes, live, as Server-Sent Events.",
+        description: `text/event-stream, oldest first: one \`submission\` event per submission (data: ActivityEvent, with the learner's matrix cell as it is now), one \`learner-joined\` event per learner who joins (data: ActivityJoinEvent), and one event per change to the roster or the class, whoever made it: \`learner-renamed\` (ActivityLearnerRenamedEvent), \`learner-removed\` (ActivityLearnerRemovedEvent), \`learners-merged\` (ActivityLearnersMergedEvent), \`class-updated\` (opened or closed: ActivityClassUpdatedEvent); the last ${BACKLOG} first, then each new one within about ${POLL_MS / 1000} s; a comment line every ${HEARTBEAT_MS / 1000} s keeps proxies from closing it. Reconnecting with Last-Event-ID (or lastEventId) resumes after that event (an event may come twice around it: dedupe by submissionId, learnerId, or the SSE id for roster events; applying a roster event twice changes nothing). A browser's EventSource cannot send a token: open it with a signed link (POST /v1/download-links); when the link has expired (401), ask for a new one and open it with lastEventId.`,
         params: Type.Object({ classId: Uuid }),
         querystring: ActivityQuery,
         response: responses(
           {
             200: {
               description:
-                "Server-Sent Events; each event's data is an ActivityEvent or an ActivityJoinEvent.",
+                "Server-Sent Events; each event's data is one of ActivityFeedEvent's, named by its `type`.",
               content: { "text/event-stream": { schema: ref(ActivityFeedEvent) } },
             },
           },
@@ -191,9 +308,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
       const resume = parseEventId(request.headers["last-event-id"] ?? request.query.lastEventId);
       // The first read happens before the stream opens, so a database outage is still a 503.
       const first = resume
-        ? (await read(classId, resume.at, BATCH)).filter(
-            (item) => item.at > resume.at || item.id > resume.id,
-          )
+        ? (await read(classId, resume.at, BATCH)).filter((item) => isAfter(item, resume))
         : (await read(classId, new Date(0), BACKLOG)).slice(-BACKLOG);
       reply.hijack();
       const raw = reply.raw;
@@ -206,11 +321,17 @@ export const activityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
         connection: "close",
       });
       raw.flushHeaders();
-      await follow(raw, classId, first);
+      await follow(raw, classId, first, resume);
     },
   );
 
-  async function follow(raw: ServerResponse, classId: string, first: FeedItem[]) {
+  /** `resume`: what the client has seen; the lookback must not send it again. */
+  async function follow(
+    raw: ServerResponse,
+    classId: string,
+    first: FeedItem[],
+    resume: EventId | undefined,
+  ) {
     const stop = new AbortController();
     const end = () => stop.abort();
     raw.on("close", end);
@@ -219,7 +340,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
     let newest = 0;
     const send = (items: FeedItem[]) => {
       for (const item of items) {
-        if (sent.has(item.key)) continue;
+        if (sent.has(item.key) || (resume && !isAfter(item, resume))) continue;
         const at = item.at.getTime();
         sent.set(item.key, at);
         newest = Math.max(newest, at);
@@ -252,8 +373,17 @@ export const activityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
   }
 };
 
-function parseEventId(header: string | string[] | undefined) {
-  // A submission's id or a learner's (learner-joined): both UUIDs after the time.
+interface EventId {
+  at: Date;
+  id: string;
+}
+
+/** In send order (time, then id), is the item after the event the client saw last? */
+const isAfter = (item: FeedItem, seen: EventId) =>
+  item.at > seen.at || (item.at.getTime() === seen.at.getTime() && item.id > seen.id);
+
+function parseEventId(header: string | string[] | undefined): EventId | undefined {
+  // A submission's id, a learner's (learner-joined) or a roster event's: UUIDs after the time.
   const text = Array.isArray(header) ? header[0] : header;
   const match = /^(\d{4}-\d\d-\d\dT[\d:.]+Z),([0-9a-f-]{36})$/.exec(text ?? "");
   if (!match) return undefined;

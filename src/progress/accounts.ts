@@ -195,14 +195,24 @@ export function createAccounts(prisma: PrismaClient) {
     enrol,
 
     /** Opens or closes the teacher's class to new joins; null if it is not theirs. */
-    setJoinsOpen(teacherId: string, classId: string, joinsOpen: boolean) {
-      return prisma.class
-        .updateManyAndReturn({
-          where: { id: classId, teacherId },
-          data: { joinsOpen },
-          select: classColumns,
-        })
-        .then((rows): ClassRecord | null => rows[0] ?? null);
+    /** Opens or closes the class, and tells its activity feed (a class-updated event). */
+    async setJoinsOpen(
+      teacherId: string,
+      classId: string,
+      joinsOpen: boolean,
+    ): Promise<ClassRecord | null> {
+      const [updated] = await prisma.$queryRaw<ClassRecord[]>`
+        WITH updated AS (
+          UPDATE classes SET joins_open = ${joinsOpen}
+          WHERE id = ${classId}::uuid AND teacher_id = ${teacherId}::uuid
+          RETURNING id, name, join_code, joins_open, created_at),
+        told AS (
+          INSERT INTO class_events (class_id, type, data)
+          SELECT id, 'class-updated', jsonb_build_object('name', name, 'joinsOpen', joins_open)
+          FROM updated)
+        SELECT id, name, join_code AS "joinCode", joins_open AS "joinsOpen", created_at AS "createdAt"
+        FROM updated`;
+      return updated ?? null;
     },
 
     /** The teacher with their classes (oldest first), or null for an unknown id. */

@@ -103,6 +103,9 @@ export function createReports(prisma: PrismaClient, sql: Sql) {
 
     joins: (classId: string, since: Date, limit: number) => classJoins(sql, classId, since, limit),
 
+    classEvents: (classId: string, since: Date, limit: number) =>
+      sql.query<ClassEventRow>(classEventsStatement, [classId, since, limit]),
+
     classLearners(classId: string): Promise<ClassLearner[]> {
       return sql.query<ClassLearner>(classLearnersStatement, [classId]);
     },
@@ -293,3 +296,21 @@ export function classJoins(
 ): Promise<JoinRow[]> {
   return sql.query<JoinRow>(classJoinsStatement, [classId, since, limit]);
 }
+
+/** A change to the roster or the class (class_events), as the class activity feed shows it. */
+export interface ClassEventRow {
+  id: string;
+  type: "learner-renamed" | "learner-removed" | "learners-merged" | "class-updated";
+  learnerId: string | null;
+  data: Record<string, unknown>;
+  createdAt: Date;
+}
+
+const classEventsStatement: Statement = {
+  name: "packetlab_class_events",
+  text: `SELECT id, type, learner_id AS "learnerId", data, created_at AS "createdAt"
+    FROM class_events
+    WHERE class_id = $1::uuid AND created_at >= $2::timestamptz
+    ORDER BY created_at DESC, id DESC
+    LIMIT $3::integer`,
+};

@@ -1,6 +1,8 @@
 // A teacher tidies a class: rename a learner, remove one, merge a learner who joined twice into
 // the other, delete the class. A learner exists only through the classes they joined, so one
 // removed from their last class is deleted with their work (sessions, submissions, tokens).
+// Each change writes its class events (class_events) in the same statement or transaction, which
+// the class's activity feed sends to the dashboards that have it open, whichever replica.
 import type { PrismaClient } from "../generated/prisma/client.ts";
 
 export interface RosterLearner {
@@ -33,24 +35,41 @@ export function createRoster(prisma: PrismaClient) {
       learnerId: string,
       displayName: string,
     ): Promise<RosterLearner | null> {
+      // The name is the learner's in every class they are in: each class's feed hears of it.
       const [row] = await prisma.$queryRaw<RosterLearner[]>`
-        UPDATE learners l SET display_name = ${displayName}
-        FROM enrolments e
-        WHERE l.id = ${learnerId}::uuid AND e.learner_id = l.id AND e.class_id = ${classId}::uuid
-        RETURNING l.id, l.display_name AS "displayName", e.joined_at AS "joinedAt"`;
+        WITH renamed AS (
+          UPDATE learners l SET display_name = ${displayName}
+          FROM enrolments e
+          WHERE l.id = ${learnerId}::uuid AND e.learner_id = l.id AND e.class_id = ${classId}::uuid
+          RETURNING l.id, l.display_name, e.joined_at),
+        told AS (
+          INSERT INTO class_events (class_id, type, learner_id, data)
+          SELECT o.class_id, 'learner-renamed', r.id, jsonb_build_object('displayName', r.display_name)
+          FROM renamed r JOIN enrolments o ON o.learner_id = r.id)
+        SELECT id, display_name AS "displayName", joined_at AS "joinedAt" FROM renamed`;
       return row ?? null;
     },
 
     /** Takes the learner out of the class (deleting them if it was their only one). */
     async removeLearner(classId: string, learnerId: string): Promise<boolean> {
-      const [removed] = await prisma.$transaction([
-        prisma.$executeRaw`
-          DELETE FROM enrolments WHERE class_id = ${classId}::uuid AND learner_id = ${learnerId}::uuid`,
+      // The learner's earlier events in the class (their names) go; the removal is told.
+      const [[removed]] = await prisma.$transaction([
+        prisma.$queryRaw<{ count: number }[]>`
+          WITH removed AS (
+            DELETE FROM enrolments WHERE class_id = ${classId}::uuid AND learner_id = ${learnerId}::uuid
+            RETURNING learner_id),
+          forgotten AS (
+            DELETE FROM class_events WHERE class_id = ${classId}::uuid
+              AND learner_id IN (SELECT learner_id FROM removed)),
+          told AS (
+            INSERT INTO class_events (class_id, type, learner_id, data)
+            SELECT ${classId}::uuid, 'learner-removed', learner_id, '{}'::jsonb FROM removed)
+          SELECT count(*)::int AS count FROM removed`,
         prisma.$executeRaw`
           DELETE FROM learners l WHERE l.id = ${learnerId}::uuid
             AND NOT EXISTS (SELECT 1 FROM enrolments o WHERE o.learner_id = l.id)`,
       ]);
-      return removed > 0;
+      return (removed?.count ?? 0) > 0;
     },
 
     /**
@@ -63,6 +82,15 @@ export function createRoster(prisma: PrismaClient) {
       });
       if (intoId === fromId || enrolled !== 2) return false;
       await prisma.$transaction([
+        // Every class the duplicate was in hears of it (its row goes, the other's changes),
+        // and the duplicate's own earlier events (its names) go with it.
+        prisma.$executeRaw`
+          INSERT INTO class_events (class_id, type, learner_id, data)
+          SELECT e.class_id, 'learners-merged', ${intoId}::uuid,
+            jsonb_build_object('fromLearnerId', ${fromId}::text,
+              'displayName', (SELECT display_name FROM learners WHERE id = ${intoId}::uuid))
+          FROM enrolments e WHERE e.learner_id = ${fromId}::uuid`,
+        prisma.$executeRaw`DELETE FROM class_events WHERE learner_id = ${fromId}::uuid`,
         // An idempotency key both used would collide once the rows share a learner.
         prisma.$executeRaw`
           UPDATE submissions SET idempotency_key = NULL

@@ -1,7 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies in tests; the assertions check their shape */
 // The class activity feed over a real socket: Server-Sent Events a browser's EventSource reads,
 // opened with a token or with a signed link, resumable with Last-Event-ID (or lastEventId, for a
-// new EventSource on a fresh link); submissions carry the learner's matrix cell, joins a new row.
+// new EventSource on a fresh link); submissions carry the learner's matrix cell, joins a new row,
+// and roster changes (rename, remove, merge, close/open) made through the API come as events.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -180,5 +181,62 @@ describe("a class's live activity feed", () => {
       ["learner-joined", "Grace"],
     ]);
     expect(events[1]!.data.learnerId).toBe(grace.learnerId);
+  });
+
+  it("tells of roster changes made through the API, in order", async () => {
+    const { teacher, klass, learner } = await classroom(t.app, "Ada");
+    const grace = await joinAndStart(t.app, klass.joinCode, "Grace");
+    const duplicate = await joinAndStart(t.app, klass.joinCode, "Ada again");
+    const response = await fetch(`${base}/v1/classes/${klass.id}/activity`, {
+      headers: bearer(teacher.token),
+    });
+    const change = async (method: string, url: string, payload?: object) =>
+      expectStatus(
+        await t.app.inject({
+          method: method as "PATCH",
+          url,
+          headers: bearer(teacher.token),
+          payload,
+        }),
+        method === "DELETE" ? 204 : 200,
+      );
+    const learners = `/v1/classes/${klass.id}/learners`;
+    await change("PATCH", `${learners}/${learner.learnerId}`, { displayName: "Ada Lovelace" });
+    await change("POST", `${learners}/${learner.learnerId}/merge`, {
+      fromLearnerId: duplicate.learnerId,
+    });
+    await change("DELETE", `${learners}/${grace.learnerId}`);
+    await change("PATCH", `/v1/classes/${klass.id}`, { joinsOpen: false });
+    const roster = (await readEvents(response, (seen) => seen.length >= 6)).filter(
+      (e) => e.event !== "learner-joined",
+    );
+    expect(roster.map((e) => e.data)).toEqual([
+      {
+        type: "learner-renamed",
+        learnerId: learner.learnerId,
+        displayName: "Ada Lovelace",
+        at: expect.any(String),
+      },
+      {
+        type: "learners-merged",
+        learnerId: learner.learnerId,
+        fromLearnerId: duplicate.learnerId,
+        displayName: "Ada Lovelace",
+        at: expect.any(String),
+      },
+      { type: "learner-removed", learnerId: grace.learnerId, at: expect.any(String) },
+      { type: "class-updated", name: klass.name, joinsOpen: false, at: expect.any(String) },
+    ]);
+    expect(roster.map((e) => e.event)).toEqual(roster.map((e) => e.data.type));
+    // The SSE id resumes after a roster event too.
+    const resumed = await fetch(`${base}/v1/classes/${klass.id}/activity`, {
+      headers: { ...bearer(teacher.token), "last-event-id": roster[2]!.id },
+    });
+    await change("PATCH", `/v1/classes/${klass.id}`, { joinsOpen: true });
+    const after = await readEvents(resumed, (seen) => seen.length >= 2);
+    expect(after.map((e) => [e.event, e.data.joinsOpen])).toEqual([
+      ["class-updated", false],
+      ["class-updated", true],
+    ]);
   });
 });

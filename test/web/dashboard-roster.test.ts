@@ -1,7 +1,9 @@
 // The roster actions of the teacher's dashboard in a real browser, each behind a modal dialog:
 // rename, merge a duplicate, remove (and the API's error when the learner is already gone),
 // close and open the class to new learners, delete the class. The dialogs keep focus, Escape
-// cancels, focus goes back to the button that opened them, and axe-core checks them open.
+// cancels, focus goes back to the button that opened them, and axe-core checks them open. The
+// same changes made through the API (another session: a script, another tab) show on the open
+// dashboard without a reload, from the class's activity feed.
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, expectStatus, joinAndStart, OPERATOR_TOKEN } from "../helpers/app.ts";
@@ -12,6 +14,7 @@ let teacherToken: string;
 let page: Page;
 let classId: string;
 let joinCode: string;
+let adaId: string;
 
 beforeAll(async () => {
   rig = await startWebRig();
@@ -61,7 +64,7 @@ async function openLearner(name: string) {
 
 describe("the roster actions", () => {
   it("renames a learner in an accessible dialog", { timeout: 60_000 }, async () => {
-    await joinAndStart(rig.t.app, joinCode, "Ada");
+    adaId = (await joinAndStart(rig.t.app, joinCode, "Ada")).learnerId;
     await expect.poll(rowNames, { timeout: 30_000 }).toEqual(["Ada"]);
     await openLearner("Ada");
 
@@ -158,6 +161,39 @@ describe("the roster actions", () => {
     await page.getByText("Open to new learners.").waitFor();
     expectStatus(await join(), 201);
   });
+
+  it(
+    "shows a rename, a removal and a closing made elsewhere, without reloading",
+    { timeout: 60_000 },
+    async () => {
+      // Gone if the page reloads.
+      await page.evaluate("window.notReloaded = true");
+      const eve = await joinAndStart(rig.t.app, joinCode, "Eve");
+      await expect.poll(rowNames, { timeout: 30_000 }).toEqual(["Ada Lovelace", "Late", "Eve"]);
+      await openLearner("Eve");
+      const asTeacher = async (method: "PATCH" | "DELETE", url: string, payload?: object) =>
+        rig.t.app.inject({ method, url, headers: bearer(teacherToken), payload });
+
+      expectStatus(
+        await asTeacher("PATCH", `/v1/classes/${classId}/learners/${adaId}`, {
+          displayName: "Ada King",
+        }),
+        200,
+      );
+      await expect.poll(rowNames, { timeout: 30_000 }).toEqual(["Ada King", "Late", "Eve"]);
+
+      expect(
+        (await asTeacher("DELETE", `/v1/classes/${classId}/learners/${eve.learnerId}`)).statusCode,
+      ).toBe(204);
+      await expect.poll(rowNames, { timeout: 30_000 }).toEqual(["Ada King", "Late"]);
+      await page.getByText("Eve is no longer in the class").waitFor();
+
+      expectStatus(await asTeacher("PATCH", `/v1/classes/${classId}`, { joinsOpen: false }), 200);
+      await page.getByText("Closed to new learners").waitFor({ timeout: 30_000 });
+      expect(await page.evaluate("window.notReloaded")).toBe(true);
+      await expectAccessible(page);
+    },
+  );
 
   it("deletes the class after asking", { timeout: 60_000 }, async () => {
     await page.getByRole("button", { name: "Delete the class" }).click();

@@ -79,3 +79,58 @@ describe("the editor's type checking", () => {
     expect(code.slice(info!.from, info!.to)).toBe("bind");
   });
 });
+
+describe("the editor's completion", () => {
+  const program = `import * as net from "net";\nconst socket = net.UdpSocket.bind("0.0.0.0:0");\n`;
+
+  it("offers the net module's exports after `net.`, with their declarations", () => {
+    const code = `${program}net.`;
+    const found = checker.completions(code, "typescript", code.length)!;
+    expect(found).toMatchObject({ from: code.length, member: true });
+    const labels = found.items.map((item) => item.label);
+    expect(labels).toEqual(
+      expect.arrayContaining(["UdpSocket", "TcpStream", "TcpListener", "Ipv4Addr"]),
+    );
+    // Only the module's members: not a global, not a keyword.
+    expect(labels).not.toContain("console");
+    expect(found.items.find((item) => item.label === "UdpSocket")).toMatchObject({
+      type: "class",
+      detail: expect.stringMatching(/class net\.UdpSocket|class UdpSocket/),
+    });
+  });
+
+  it("offers a socket's methods after `socket.`, with their signatures", () => {
+    for (const language of ["typescript", "javascript"] as const) {
+      const code = `${program}socket.se`;
+      const found = checker.completions(code, language, code.length)!;
+      expect(found.from).toBe(code.length - 2);
+      expect(found.items.find((item) => item.label === "sendTo")).toMatchObject({
+        type: "method",
+        detail:
+          "(method) UdpSocket.sendTo(data: Uint8Array | string, addr: net.ToSocketAddr): number",
+      });
+      expect(found.items.map((item) => item.label)).not.toContain("bind");
+    }
+  });
+
+  it("describes an entry with its documentation", () => {
+    const code = `${program}socket.`;
+    const details = checker.completionDetails(code, "typescript", code.length, {
+      label: "recvFrom",
+    });
+    expect(details?.signature).toBe(
+      "(method) UdpSocket.recvFrom(): [Uint8Array, net.SocketAddrV4]",
+    );
+    expect(details?.documentation).toMatch(/Waits for one datagram/);
+  });
+
+  it("offers the program's own names and the built-ins elsewhere", () => {
+    const code = `${program}soc`;
+    const found = checker.completions(code, "javascript", code.length)!;
+    const labels = found.items.map((item) => item.label);
+    expect(labels).toEqual(expect.arrayContaining(["socket", "net", "console", "Uint8Array"]));
+    // The program's own name ranks above a global.
+    const boost = (label: string) => found.items.find((item) => item.label === label)!.boost;
+    expect(boost("socket")).toBeGreaterThan(boost("Uint8Array"));
+  });
+});

@@ -1,20 +1,29 @@
 // A class's live activity (GET /v1/classes/{id}/activity, Server-Sent Events) for the teacher's
-// dashboard. EventSource cannot send the bearer token, so each connection opens on a signed link
-// (POST /v1/download-links, good for 5 minutes, checked when the stream opens). While a link is
-// valid the browser reconnects by itself and sends Last-Event-ID; once the server refuses it
-// (an expired link after a restart, a 503) the EventSource closes and a new one opens here on a
-// fresh link, resuming with ?lastEventId=. After FALLBACK_AFTER failures in a row the state says
-// "polling" so the dashboard asks for the matrix itself, and the stream is still retried.
-import type { ActivityEvent, ActivityJoinEvent, Api } from "./client.ts";
+// dashboard: submissions, joins, and roster changes made anywhere. EventSource cannot send the
+// bearer token, so each connection opens on a signed link (POST /v1/download-links, good for 5
+// minutes, checked when the stream opens). While a link is valid the browser reconnects by
+// itself and sends Last-Event-ID; once the server refuses it (an expired link after a restart,
+// a 503) the EventSource closes and a new one opens here on a fresh link, resuming with
+// ?lastEventId=. After FALLBACK_AFTER failures in a row the state says "polling" so the
+// dashboard asks for the matrix itself, and the stream is still retried.
+import type { ActivityEvent, ActivityJoinEvent, ActivityRosterEvent, Api } from "./client.ts";
 
 export type ActivityState = "connecting" | "live" | "reconnecting" | "polling";
 
 export interface ActivityListener {
   submission(event: ActivityEvent): void;
   joined(event: ActivityJoinEvent): void;
+  /** A learner renamed, removed or merged, or the class opened or closed, by anyone. */
+  roster(event: ActivityRosterEvent): void;
   state(state: ActivityState): void;
 }
 
+const ROSTER_EVENTS: ActivityRosterEvent["type"][] = [
+  "learner-renamed",
+  "learner-removed",
+  "learners-merged",
+  "class-updated",
+];
 const FALLBACK_AFTER = 3;
 const RETRY_MS = [1000, 2000, 5000, 10_000, 30_000];
 
@@ -69,6 +78,7 @@ export function openClassActivity(
     };
     opened.addEventListener("submission", receive(listener.submission));
     opened.addEventListener("learner-joined", receive(listener.joined));
+    for (const name of ROSTER_EVENTS) opened.addEventListener(name, receive(listener.roster));
     opened.onerror = () => {
       if (opened !== source) return;
       // CONNECTING: the browser retries on its own with Last-Event-ID; a stream that keeps

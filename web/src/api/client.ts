@@ -23,6 +23,12 @@ export type ClassProgress = Schemas["ClassProgress"];
 export type ProgressCell = Schemas["ProgressCell"];
 export type ActivityEvent = Schemas["ActivityEvent"];
 export type ActivityJoinEvent = Schemas["ActivityJoinEvent"];
+/** A change to the roster or the class, made anywhere (another tab, a script). */
+export type ActivityRosterEvent =
+  | Schemas["ActivityLearnerRenamedEvent"]
+  | Schemas["ActivityLearnerRemovedEvent"]
+  | Schemas["ActivityLearnersMergedEvent"]
+  | Schemas["ActivityClassUpdatedEvent"];
 export type ExerciseStats = Schemas["ExerciseStats"];
 export type Submission = Schemas["Submission"];
 export type SubmissionSummary = Schemas["SubmissionSummary"];

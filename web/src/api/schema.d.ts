@@ -270,8 +270,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The class's submissions and joins, live, as Server-Sent Events.
-         * @description text/event-stream, oldest first: one `submission` event per submission (data: ActivityEvent, with the learner's matrix cell as it is now) and one `learner-joined` event per learner who joins (data: ActivityJoinEvent); the last 20 first, then each new one within about 1 s; a comment line every 15 s keeps proxies from closing it. Reconnecting with Last-Event-ID (or lastEventId) resumes after that event (an event may come twice around it: dedupe by submissionId or learnerId). A browser's EventSource cannot send a token: open it with a signed link (POST /v1/download-links); when the link has expired (401), ask for a new one and open it with lastEventId.
+         * The class's submissions, joins and roster changes, live, as Server-Sent Events.
+         * @description text/event-stream, oldest first: one `submission` event per submission (data: ActivityEvent, with the learner's matrix cell as it is now), one `learner-joined` event per learner who joins (data: ActivityJoinEvent), and one event per change to the roster or the class, whoever made it: `learner-renamed` (ActivityLearnerRenamedEvent), `learner-removed` (ActivityLearnerRemovedEvent), `learners-merged` (ActivityLearnersMergedEvent), `class-updated` (opened or closed: ActivityClassUpdatedEvent); the last 20 first, then each new one within about 1 s; a comment line every 15 s keeps proxies from closing it. Reconnecting with Last-Event-ID (or lastEventId) resumes after that event (an event may come twice around it: dedupe by submissionId, learnerId, or the SSE id for roster events; applying a roster event twice changes nothing). A browser's EventSource cannot send a token: open it with a signed link (POST /v1/download-links); when the link has expired (401), ask for a new one and open it with lastEventId.
          */
         get: operations["streamClassActivity"];
         put?: never;
@@ -1061,8 +1061,60 @@ export interface components {
             /** Format: date-time */
             joinedAt: string;
         };
+        /** @description The data of one `learner-renamed` event of a class's activity feed: the learner's row takes the new name (its SSE id: at and the event's id). */
+        ActivityLearnerRenamedEvent: {
+            /** @enum {string} */
+            type: "learner-renamed";
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            learnerId: string;
+            displayName: string;
+            /** Format: date-time */
+            at: string;
+        };
+        /** @description The data of one `learner-removed` event of a class's activity feed: the learner's row goes (its SSE id: at and the event's id). */
+        ActivityLearnerRemovedEvent: {
+            /** @enum {string} */
+            type: "learner-removed";
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            learnerId: string;
+            /** Format: date-time */
+            at: string;
+        };
+        /** @description The data of one `learners-merged` event of a class's activity feed: fromLearnerId's row goes; learnerId's cells now add up both (ask for the matrix again) (its SSE id: at and the event's id). */
+        ActivityLearnersMergedEvent: {
+            /** @enum {string} */
+            type: "learners-merged";
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            learnerId: string;
+            /**
+             * Format: uuid
+             * @description The duplicate, merged into learnerId and gone.
+             */
+            fromLearnerId: string;
+            displayName: string;
+            /** Format: date-time */
+            at: string;
+        };
+        /** @description The data of one `class-updated` event of a class's activity feed: the class was opened or closed to new learners (its SSE id: at and the event's id). */
+        ActivityClassUpdatedEvent: {
+            /** @enum {string} */
+            type: "class-updated";
+            name: string;
+            joinsOpen: boolean;
+            /** Format: date-time */
+            at: string;
+        };
         /** @description The data of an event of a class's activity feed; `type` is the SSE event name. */
-        ActivityFeedEvent: components["schemas"]["ActivityEvent"] | components["schemas"]["ActivityJoinEvent"];
+        ActivityFeedEvent: components["schemas"]["ActivityEvent"] | components["schemas"]["ActivityJoinEvent"] | components["schemas"]["ActivityLearnerRenamedEvent"] | components["schemas"]["ActivityLearnerRemovedEvent"] | components["schemas"]["ActivityLearnersMergedEvent"] | components["schemas"]["ActivityClassUpdatedEvent"];
         /** @description The lessons on offer, in order. */
         LessonList: {
             items: components["schemas"]["LessonSummary"][];
@@ -3411,7 +3463,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Server-Sent Events; each event's data is an ActivityEvent or an ActivityJoinEvent. */
+            /** @description Server-Sent Events; each event's data is one of ActivityFeedEvent's, named by its `type`. */
             200: {
                 headers: {
                     [name: string]: unknown;

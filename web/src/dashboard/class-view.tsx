@@ -56,6 +56,11 @@ export function ClassView({
     return () => clearInterval(timer);
   }, [live.connection, stats.reload]);
 
+  // Opened or closed elsewhere (another tab, a script): the class's own record is asked again.
+  useEffect(() => {
+    if (live.classUpdate && live.classUpdate.joinsOpen !== klass.joinsOpen) onClassChanged();
+  }, [live.classUpdate]);
+
   const rosterChanged = () => {
     live.reload();
     stats.reload();
@@ -75,7 +80,12 @@ export function ClassView({
     }
   };
   const learners = live.progress?.learners ?? [];
-  const learner = learners.find((l) => l.id === learnerId);
+  // A learner removed or merged away elsewhere while shown stays on screen, marked as gone, so
+  // a dialog open on them stays too (its action then gets the API's answer).
+  const lastShown = useRef<(typeof learners)[number]>(undefined);
+  const present = learners.find((l) => l.id === learnerId);
+  if (present) lastShown.current = present;
+  const learner = present ?? (lastShown.current?.id === learnerId ? lastShown.current : undefined);
 
   return (
     <article aria-labelledby="class-title">
@@ -146,6 +156,7 @@ export function ClassView({
           classId={klass.id}
           learner={learner}
           learners={learners}
+          gone={!present}
           refresh={live.latest?.learnerId === learnerId ? live.latest.submissionId : ""}
           onRosterChanged={rosterChanged}
           onRemoved={() => {

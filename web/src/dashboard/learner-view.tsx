@@ -19,6 +19,8 @@ interface Props {
   classId: string;
   learner: Learner;
   learners: Learner[];
+  /** No longer in the class: removed or merged away elsewhere (the activity feed said so). */
+  gone: boolean;
   /** Changes when the learner submits: the attempts are asked for again. */
   refresh: string;
   onRosterChanged: () => void;
@@ -30,6 +32,7 @@ export function LearnerView({
   classId,
   learner,
   learners,
+  gone,
   refresh,
   onRosterChanged,
   onRemoved,
@@ -62,6 +65,11 @@ export function LearnerView({
   return (
     <section aria-labelledby="learner-title" class="learner-view">
       <h2 id="learner-title">Attempts of {name}</h2>
+      {gone && (
+        <p class="muted" role="status">
+          {name} is no longer in the class: removed or merged elsewhere.
+        </p>
+      )}
       <LearnerActions
         key={learner.id}
         api={api}

@@ -1,15 +1,16 @@
 // A class's matrix kept current from its activity feed: the matrix is asked for once, then each
 // `submission` event replaces the learner's cell with the one it carries (the cell as it is
-// now, stuck signal included) and each `learner-joined` event adds a row. Events that arrive
-// before the matrix are kept and applied after it, in order. Only when the feed is down
-// ("polling") is the matrix asked for again every few seconds.
+// now, stuck signal included), each `learner-joined` event adds a row, and the roster's events
+// (made in another tab, by a script) rename or drop a row; a merge drops the duplicate's row and
+// asks for the matrix again, for the merged learner's cells. Events that arrive before the
+// matrix are kept and applied after it, in order. Only when the feed is down ("polling") is the
+// matrix asked for again every few seconds.
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { openClassActivity, type ActivityState } from "../api/activity.ts";
-import type { ActivityEvent, ActivityJoinEvent, Api, ClassProgress } from "../api/client.ts";
+import type { ActivityEvent, Api, ClassProgress } from "../api/client.ts";
+import { applyEvent, type ClassUpdatedEvent, type FeedEvent } from "./matrix-events.ts";
 
 const POLL_MS = 3000;
-
-type FeedEvent = ActivityEvent | ActivityJoinEvent;
 
 export interface LiveProgress {
   progress: ClassProgress | undefined;
@@ -19,6 +20,8 @@ export interface LiveProgress {
   latest: ActivityEvent | undefined;
   /** Events seen so far (the statistics reload on a change). */
   events: number;
+  /** The newest `class-updated` event (opened or closed elsewhere): the class is asked again. */
+  classUpdate: ClassUpdatedEvent | undefined;
   reload: () => void;
 }
 
@@ -28,6 +31,7 @@ export function useLiveProgress(api: Api, classId: string): LiveProgress {
   const [connection, setConnection] = useState<ActivityState>("connecting");
   const [latest, setLatest] = useState<ActivityEvent>();
   const [events, setEvents] = useState(0);
+  const [classUpdate, setClassUpdate] = useState<ClassUpdatedEvent>();
   // The matrix as events see it (state updates are not synchronous), and the events that came
   // before the first matrix did.
   const current = useRef<ClassProgress | undefined>(undefined);
@@ -58,6 +62,7 @@ export function useLiveProgress(api: Api, classId: string): LiveProgress {
     pending.current = [];
     show(undefined);
     setLatest(undefined);
+    setClassUpdate(undefined);
     const apply = (event: FeedEvent) => {
       if (event.type === "submission") setLatest(event);
       setEvents((n) => n + 1);
@@ -67,8 +72,9 @@ export function useLiveProgress(api: Api, classId: string): LiveProgress {
       }
       const next = applyEvent(current.current, event);
       if (next) show(next);
-      else {
-        // A learner the matrix does not have yet: ask for it, and apply the event after.
+      if (!next || event.type === "learners-merged") {
+        // A learner the matrix does not have yet, or a merged learner's cells (which the event
+        // does not carry): ask for the matrix, and apply the event after.
         pending.current = [event];
         reload();
       }
@@ -76,6 +82,13 @@ export function useLiveProgress(api: Api, classId: string): LiveProgress {
     const feed = openClassActivity(api, classId, {
       submission: apply,
       joined: apply,
+      roster: (event) => {
+        if (event.type !== "class-updated") apply(event);
+        else {
+          setEvents((n) => n + 1);
+          setClassUpdate(event);
+        }
+      },
       state: setConnection,
     });
     reload();
@@ -88,36 +101,5 @@ export function useLiveProgress(api: Api, classId: string): LiveProgress {
     return () => clearInterval(timer);
   }, [connection, reload]);
 
-  return { progress, error, connection, latest, events, reload };
-}
-
-/** The matrix after one event; undefined when the event is about a learner it does not have. */
-export function applyEvent(progress: ClassProgress, event: FeedEvent): ClassProgress | undefined {
-  const index = progress.learners.findIndex((learner) => learner.id === event.learnerId);
-  if (event.type === "learner-joined") {
-    if (index !== -1) return progress;
-    const cells = progress.exercises.map(() => ({
-      status: "not-started" as const,
-      attempts: 0,
-      bestScore: 0,
-      lastActivityAt: null,
-      secondsSinceLastAttempt: null,
-      latest: null,
-      stuck: null,
-    }));
-    const row = { id: event.learnerId, displayName: event.displayName, cells };
-    return { ...progress, learners: [...progress.learners, row] };
-  }
-  if (index === -1) return undefined;
-  const column = progress.exercises.findIndex(
-    (e) => e.lessonId === event.lessonId && e.exerciseId === event.exerciseId,
-  );
-  const learner = progress.learners[index]!;
-  const cells =
-    column === -1 || !event.cell
-      ? learner.cells
-      : learner.cells.map((cell, i) => (i === column ? event.cell! : cell));
-  const learners = progress.learners.slice();
-  learners[index] = { ...learner, displayName: event.displayName, cells };
-  return { ...progress, learners };
+  return { progress, error, connection, latest, events, classUpdate, reload };
 }

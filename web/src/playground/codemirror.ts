@@ -1,11 +1,17 @@
 // CodeMirror 6, loaded only when an editor is shown (it is most of the playground's weight):
-// JavaScript/TypeScript highlighting with completion for the `net` module, Rust highlighting
+// JavaScript/TypeScript highlighting with completion from TypeScript's language service
+// (language-completions.ts), Rust highlighting with completion of its `std` facade
 // (its own chunk, loaded only for Rust), problems and the run's error marked inline
 // (editor-diagnostics.ts). Tab is left to the browser (no indentWithTab), so the keyboard can
 // leave the editor; Ctrl/Cmd-Enter runs.
-import { autocompletion } from "@codemirror/autocomplete";
-import { javascript, javascriptLanguage, typescriptLanguage } from "@codemirror/lang-javascript";
-import { HighlightStyle, syntaxHighlighting } from "@codemirror/language";
+import { autocompletion, completeFromList, ifNotIn } from "@codemirror/autocomplete";
+import {
+  javascriptLanguage,
+  snippets,
+  typescriptLanguage,
+  typescriptSnippets,
+} from "@codemirror/lang-javascript";
+import { HighlightStyle, LanguageSupport, syntaxHighlighting } from "@codemirror/language";
 import type { Extension } from "@codemirror/state";
 import { tags } from "@lezer/highlight";
 import { EditorView, keymap } from "@codemirror/view";
@@ -13,7 +19,7 @@ import { basicSetup } from "codemirror";
 import type { Language } from "../api/client.ts";
 import type { RunError } from "./code-editor.tsx";
 import { editorDiagnostics, showRunError } from "./editor-diagnostics.ts";
-import { netCompletionSource } from "./net-completions.ts";
+import { languageCompletionSource } from "./language-completions.ts";
 
 // CodeMirror's default colours fall below WCAG AA contrast (4.5:1) for comments and some
 // tokens; these keep every token readable on the light and the dark background.
@@ -29,6 +35,24 @@ const readableColours = HighlightStyle.define([
   },
   { tag: [tags.propertyName, tags.operator, tags.punctuation], color: "inherit" },
 ]);
+
+/** Where lang-javascript offers no snippet (its own list, which it does not export). */
+const NO_SNIPPETS = [
+  "TemplateString",
+  "String",
+  "RegExp",
+  "LineComment",
+  "BlockComment",
+  "VariableDefinition",
+  "TypeDefinition",
+  "Label",
+  "PropertyDefinition",
+  "PropertyName",
+  "PrivatePropertyDefinition",
+  "PrivatePropertyName",
+  ".",
+  "?.",
+];
 
 export interface EditorOptions {
   parent: HTMLElement;
@@ -50,12 +74,20 @@ export interface EditorHandle {
 
 /** The language's grammar and completion; Rust's grammar is fetched the first time it is asked. */
 export async function languageSupport(language: Language, declarations: string) {
-  if (language === "rust") return (await import("./rust-language.ts")).rust();
+  if (language === "rust") return (await import("./rust-language.ts")).rustSupport();
   const typescript = language === "typescript";
   const data = (typescript ? typescriptLanguage : javascriptLanguage).data;
+  // Not javascript(): its keyword list and scan of local names would repeat what TypeScript
+  // offers. Its snippets (for loop, try/catch…) stay, out of strings, comments and new names.
   return [
-    javascript({ typescript }),
-    data.of({ autocomplete: netCompletionSource(declarations) }),
+    new LanguageSupport(typescript ? typescriptLanguage : javascriptLanguage),
+    data.of({
+      autocomplete: ifNotIn(
+        NO_SNIPPETS,
+        completeFromList(typescript ? typescriptSnippets : snippets),
+      ),
+    }),
+    data.of({ autocomplete: languageCompletionSource(language, declarations) }),
     autocompletion(),
   ];
 }

@@ -1,15 +1,19 @@
 // The editor's side of the type-checking worker: one worker for the page, started the first
 // time a learner types in or focuses an editor (TypeScript is far heavier than the rest of the
 // app, so it stays out of the first load), kept for every exercise after that. A worker that
-// fails to load leaves the editor as it was before: completion, and errors after a run.
+// fails to load leaves the editor as it was before: completion from the `net` word list, and
+// errors after a run. Until its first answer, completion uses that word list too.
 import type { CheckRequest, CheckResponse } from "./type-check-protocol.ts";
 import type { Problem, QuickInfo } from "./type-check.ts";
+import type { CompletionDetails, Completions } from "./type-completions.ts";
 
 type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
 type Ask = WithoutId<CheckRequest>;
 
 let worker: Worker | undefined;
 let failed = false;
+/** The worker has answered once: TypeScript and the lib files are loaded. */
+let answered = false;
 let nextId = 0;
 const waiting = new Map<number, { resolve(result: unknown): void; reject(error: Error): void }>();
 
@@ -27,6 +31,7 @@ export function startTypeChecking(): boolean {
   if (worker) return true;
   worker = new Worker(new URL("./type-check-worker.ts", import.meta.url), { type: "module" });
   worker.onmessage = ({ data }: MessageEvent<CheckResponse>) => {
+    answered = true;
     const entry = waiting.get(data.id);
     waiting.delete(data.id);
     if ("error" in data) entry?.reject(new Error(data.error));
@@ -37,6 +42,9 @@ export function startTypeChecking(): boolean {
 }
 
 export const typeCheckingStarted = () => worker !== undefined;
+
+/** True once the worker has answered: asking it no longer waits for TypeScript to load. */
+export const typeCheckingReady = () => worker !== undefined && answered;
 
 function ask<T>(request: Ask): Promise<T> {
   if (!worker) return Promise.reject(new Error("the type checker is not running"));
@@ -53,3 +61,10 @@ export const problemsOf = (request: Omit<Extract<Ask, { kind: "problems" }>, "ki
 
 export const quickInfoAt = (request: Omit<Extract<Ask, { kind: "quick-info" }>, "kind">) =>
   ask<QuickInfo | null>({ ...request, kind: "quick-info" });
+
+export const completionsAt = (request: Omit<Extract<Ask, { kind: "completions" }>, "kind">) =>
+  ask<Completions | null>({ ...request, kind: "completions" });
+
+export const completionDetailsOf = (
+  request: Omit<Extract<Ask, { kind: "completion-details" }>, "kind">,
+) => ask<CompletionDetails | null>({ ...request, kind: "completion-details" });

@@ -1,5 +1,6 @@
 // What the editor and the type-checking worker say to each other: one answer per request, by id.
 import type { CheckedLanguage, Problem, QuickInfo } from "./type-check.ts";
+import type { CompletionDetails, CompletionItem, Completions } from "./type-completions.ts";
 
 interface RequestBase {
   id: number;
@@ -10,7 +11,15 @@ interface RequestBase {
 }
 
 export type CheckRequest =
-  (RequestBase & { kind: "problems" }) | (RequestBase & { kind: "quick-info"; position: number });
+  | (RequestBase & { kind: "problems" })
+  | (RequestBase & { kind: "quick-info"; position: number })
+  | (RequestBase & { kind: "completions"; position: number })
+  | (RequestBase & {
+      kind: "completion-details";
+      position: number;
+      entry: Pick<CompletionItem, "label" | "source" | "data">;
+    });
 
 export type CheckResponse =
-  { id: number; result: Problem[] | QuickInfo | null } | { id: number; error: string };
+  | { id: number; result: Problem[] | QuickInfo | Completions | CompletionDetails | null }
+  | { id: number; error: string };

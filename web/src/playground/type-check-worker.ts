@@ -35,12 +35,26 @@ scope.onmessage = ({ data: request }) => {
       const declarations = request.declarations;
       checker = { declarations, checker: createTypeChecker(ts, libs, declarations) };
     }
-    const result =
-      request.kind === "problems"
-        ? checker.checker.problems(request.code, request.language)
-        : checker.checker.quickInfo(request.code, request.language, request.position);
-    scope.postMessage({ id: request.id, result });
+    scope.postMessage({ id: request.id, result: answer(checker.checker, request) });
   } catch (error) {
     scope.postMessage({ id: request.id, error: String(error) });
   }
 };
+
+function answer(checker: TypeChecker, request: CheckRequest) {
+  switch (request.kind) {
+    case "problems":
+      return checker.problems(request.code, request.language);
+    case "quick-info":
+      return checker.quickInfo(request.code, request.language, request.position);
+    case "completions":
+      return checker.completions(request.code, request.language, request.position);
+    case "completion-details":
+      return checker.completionDetails(
+        request.code,
+        request.language,
+        request.position,
+        request.entry,
+      );
+  }
+}

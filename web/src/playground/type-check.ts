@@ -1,8 +1,16 @@
 // The learner's program checked against the `net` module's declarations (Lesson.learnerApi) by
-// TypeScript's language service: its problems for the editor's lint, the type under the mouse.
+// TypeScript's language service: its problems for the editor's lint, the type under the mouse,
+// what can follow at the cursor (type-completions.ts).
 // Pure (TypeScript and the lib files come in as arguments), so the web worker runs it and the
 // tests run it in Node on every lesson's starter and solution.
 import type TS from "typescript";
+import {
+  completionsAt,
+  detailsOf,
+  type CompletionDetails,
+  type CompletionItem,
+  type Completions,
+} from "./type-completions.ts";
 
 export interface Problem {
   from: number;
@@ -160,6 +168,19 @@ export function createTypeChecker(
         signature: ts.displayPartsToString(info.displayParts),
         documentation: ts.displayPartsToString(info.documentation),
       };
+    },
+
+    completions(code: string, language: CheckedLanguage, position: number): Completions | null {
+      return completionsAt(ts, service, load(code, language), code, position);
+    },
+
+    completionDetails(
+      code: string,
+      language: CheckedLanguage,
+      position: number,
+      entry: Pick<CompletionItem, "label" | "source" | "data">,
+    ): CompletionDetails | null {
+      return detailsOf(ts, service, load(code, language), position, entry);
     },
   };
 }
