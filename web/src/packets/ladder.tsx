@@ -11,7 +11,7 @@ import { hostName, moveSelection, showTime, type HostNames } from "./model.ts";
 import { useVirtualizer, withIndex } from "./use-virtualizer.ts";
 
 interface Props {
-  packets: Packet[];
+  packets: readonly Packet[];
   names: HostNames;
   selected: number | undefined;
   onSelect: (seq: number) => void;

@@ -18,7 +18,7 @@ export interface PacketSelection {
 }
 
 interface Props {
-  packets: Packet[];
+  packets: readonly Packet[];
   names: HostNames;
   selected?: PacketSelection;
   onSelect?: (selection: PacketSelection) => void;

@@ -12,7 +12,7 @@ import { describeFate, hostName, moveSelection, showTime, type HostNames } from 
 import { useVirtualizer, withIndex } from "./use-virtualizer.ts";
 
 interface Props {
-  packets: Packet[];
+  packets: readonly Packet[];
   names: HostNames;
   selected: number | undefined;
   onSelect: (seq: number) => void;
