@@ -25,7 +25,7 @@ import { CodeEditor, type RunError } from "./code-editor.tsx";
 import { GradeView } from "./grade-view.tsx";
 import { OutputConsole } from "./output-console.tsx";
 import { Attempts } from "./attempts.tsx";
-import { createRunLog, RunLogView, type RunLog } from "./run-log.tsx";
+import { createRunLog, RunLogView, type RunLog } from "./run-log.ts";
 import { createDrafts, LANGUAGE_NAMES, sameDraft, starterFor } from "./drafts.ts";
 
 interface Props {

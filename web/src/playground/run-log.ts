@@ -93,5 +93,5 @@ export function RunLogView({ log, children }: { log: RunLog; children: () => Com
     if (log.version !== drawn) rerender(undefined);
     return unsubscribe;
   }, [log]);
-  return <>{children()}</>;
+  return children();
 }
