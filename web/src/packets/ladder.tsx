@@ -1,17 +1,16 @@
 // A ladder (sequence) diagram: one lane per host, one arrow per packet in the order they left,
 // with the virtual time at the left. A dropped packet stops halfway at ✕ with its reason. It
 // shares the selection with the packet list: click an arrow, or move with the list's keys.
-// The drawing is as tall as all the arrows, but only those in view are drawn (TanStack Virtual,
+// The drawing is as tall as all the arrows, but only those in view are drawn (use-row-window.ts,
 // as the list), so a 1,000-packet run scrolls; like the list, it follows a streaming run's last
 // packet unless scrolled up.
-import { defaultRangeExtractor } from "@tanstack/virtual-core";
 import { useLayoutEffect, useRef } from "preact/hooks";
 import type { Packet } from "../api/client.ts";
-import { hostName, moveSelection, showTime, type HostNames } from "./model.ts";
-import { useVirtualizer, withIndex } from "./use-virtualizer.ts";
+import { hostName, indexOfPacket, moveSelection, showTime, type HostNames } from "./model.ts";
+import { useRowWindow } from "./use-row-window.ts";
 
 interface Props {
-  packets: Packet[];
+  packets: readonly Packet[];
   names: HostNames;
   selected: number | undefined;
   onSelect: (seq: number) => void;
@@ -25,21 +24,17 @@ const LANE = 190;
 
 export function Ladder({ packets, names, selected, onSelect }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
-  const index = selected === undefined ? -1 : packets.findIndex((p) => p.seq === selected);
-  const arrows = useVirtualizer<HTMLDivElement, SVGGElement>({
+  const index = indexOfPacket(packets, selected);
+  const arrows = useRowWindow(scroller, {
     count: packets.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW,
-    paddingStart: TOP,
-    paddingEnd: BOTTOM,
-    getItemKey: (i) => packets[i]?.seq ?? i,
+    rowHeight: ROW,
+    before: TOP,
+    after: BOTTOM,
     overscan: 10,
-    rangeExtractor: (range) => withIndex(defaultRangeExtractor(range), index),
-    anchorTo: "end",
-    followOnAppend: true,
+    keep: index,
   });
   useLayoutEffect(() => {
-    if (index >= 0) arrows.scrollToIndex(index, { align: "auto" });
+    if (index >= 0) arrows.scrollToIndex(index);
   }, [selected]);
 
   const onKeyDown = (event: KeyboardEvent) => {
@@ -50,16 +45,10 @@ export function Ladder({ packets, names, selected, onSelect }: Props) {
     onSelect(packets[next]!.seq);
   };
 
-  const hosts: string[] = [];
-  const add = (host: string) => hosts.includes(host) || hosts.push(host);
-  add("learner");
-  for (const packet of packets) {
-    add(packet.from);
-    add(packet.to);
-  }
+  const hosts = useLanes(packets);
   const x = (host: string) => LEFT + hosts.indexOf(host) * LANE + LANE / 2;
   const width = LEFT + hosts.length * LANE;
-  const height = arrows.getTotalSize();
+  const height = arrows.totalHeight;
 
   return (
     <div
@@ -84,7 +73,7 @@ export function Ladder({ packets, names, selected, onSelect }: Props) {
               <line x1={x(host)} x2={x(host)} y1={24} y2={height} class="lane" />
             </g>
           ))}
-          {arrows.getVirtualItems().map((item) => {
+          {arrows.rows.map((item) => {
             const packet = packets[item.index]!;
             const y = item.start + ROW / 2;
             const from = x(packet.from);
@@ -123,4 +112,24 @@ export function Ladder({ packets, names, selected, onSelect }: Props) {
       </figure>
     </div>
   );
+}
+
+/**
+ * The lanes, in the order their hosts first appear (the learner's first). A streaming run's
+ * packets are appended to one array, so each draw looks only at the packets new since the last.
+ */
+function useLanes(packets: readonly Packet[]): string[] {
+  const seen = useRef<{ packets: readonly Packet[]; count: number; hosts: string[] }>(undefined);
+  let lanes = seen.current;
+  if (!lanes || lanes.packets !== packets || lanes.count > packets.length) {
+    lanes = { packets, count: 0, hosts: ["learner"] };
+    seen.current = lanes;
+  }
+  for (; lanes.count < packets.length; lanes.count++) {
+    const packet = packets[lanes.count]!;
+    for (const host of [packet.from, packet.to]) {
+      if (!lanes.hosts.includes(host)) lanes.hosts = [...lanes.hosts, host];
+    }
+  }
+  return lanes.hosts;
 }

@@ -137,6 +137,14 @@ export function describeFate(packet: Packet): string | undefined {
     : undefined;
 }
 
+/** Where the packet numbered `seq` is in a run's packets, -1 if not there or none. */
+export function indexOfPacket(packets: readonly Packet[], seq: number | undefined): number {
+  if (seq === undefined) return -1;
+  // A run numbers its packets 1, 2, 3…: found at once, however many there are.
+  if (packets[seq - 1]?.seq === seq) return seq - 1;
+  return packets.findIndex((p) => p.seq === seq);
+}
+
 /**
  * Where a key moves the selection among `count` rows (the list's and the ladder's keys):
  * ↑ ↓ by one, PageUp PageDown by `page` (a screenful), Home End to the ends; undefined for

@@ -8,7 +8,7 @@ import type { Packet } from "../api/client.ts";
 import { FieldTree } from "./field-tree.tsx";
 import { HexDump } from "./hex-dump.tsx";
 import { Ladder } from "./ladder.tsx";
-import { findField, type HostNames } from "./model.ts";
+import { findField, indexOfPacket, type HostNames } from "./model.ts";
 import { PacketList } from "./packet-list.tsx";
 
 /** A packet by its seq, and a field of it by its key in the tree ("1.2": layer, then index). */
@@ -18,7 +18,7 @@ export interface PacketSelection {
 }
 
 interface Props {
-  packets: Packet[];
+  packets: readonly Packet[];
   names: HostNames;
   selected?: PacketSelection;
   onSelect?: (selection: PacketSelection) => void;
@@ -29,14 +29,14 @@ export function PacketBrowser({ packets, names, selected, onSelect }: Props) {
   const { seq, field } = selected ?? own;
   const [hovered, setHovered] = useState<string>();
   const [view, setView] = useState<"list" | "ladder">("list");
-  const packet = packets.find((p) => p.seq === seq);
+  const packet = packets[indexOfPacket(packets, seq)];
 
   const select = (next: PacketSelection) => {
     if (!selected) setOwn(next);
     onSelect?.(next);
   };
   const selectPacket = (next: number) => {
-    const nextPacket = packets.find((p) => p.seq === next);
+    const nextPacket = packets[indexOfPacket(packets, next)];
     select({ seq: next, field: nextPacket && findField(nextPacket, field) ? field : undefined });
   };
   const setField = (next: string | undefined) => select({ seq, field: next });

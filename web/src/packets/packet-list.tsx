@@ -1,18 +1,24 @@
 // Wireshark's packet list: one row per packet, keyboard first (↑ ↓ Home End PageUp PageDown move
 // the selection and scroll it into view). Dropped packets say so in words and with ✕, never by
-// colour alone. Only the rows in view are in the DOM (TanStack Virtual), plus the selected one,
+// colour alone. Only the rows in view are in the DOM (use-row-window.ts), plus the selected one,
 // which aria-activedescendant names; aria-rowcount and aria-rowindex tell assistive technology
 // where a row stands among all of them. The grid itself scrolls (under a sticky header), so the
 // scrolling region is the element that has the keyboard. While a run streams in, the list
 // follows its last packet unless the learner has scrolled up.
-import { defaultRangeExtractor } from "@tanstack/virtual-core";
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { Packet } from "../api/client.ts";
-import { describeFate, hostName, moveSelection, showTime, type HostNames } from "./model.ts";
-import { useVirtualizer, withIndex } from "./use-virtualizer.ts";
+import {
+  describeFate,
+  hostName,
+  indexOfPacket,
+  moveSelection,
+  showTime,
+  type HostNames,
+} from "./model.ts";
+import { useRowWindow } from "./use-row-window.ts";
 
 interface Props {
-  packets: Packet[];
+  packets: readonly Packet[];
   names: HostNames;
   selected: number | undefined;
   onSelect: (seq: number) => void;
@@ -36,28 +42,22 @@ export function PacketList({ packets, names, selected, onSelect }: Props) {
     return () => observer.disconnect();
   }, []);
   const rowHeight = headerHeight || ROW_ESTIMATE;
-  const index = selected === undefined ? -1 : packets.findIndex((p) => p.seq === selected);
-  const rows = useVirtualizer<HTMLDivElement, HTMLDivElement>({
+  const index = indexOfPacket(packets, selected);
+  // At the end when packets arrive, stay at the end; scrolled up, stay put.
+  const rows = useRowWindow(scroller, {
     count: packets.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => rowHeight,
-    getItemKey: (i) => packets[i]?.seq ?? i,
-    overscan: 10,
+    rowHeight,
     // The rows start below the header, which stays over them when they scroll.
-    scrollMargin: headerHeight,
-    scrollPaddingStart: headerHeight,
-    rangeExtractor: (range) => withIndex(defaultRangeExtractor(range), index),
-    // At the end when packets arrive, stay at the end; scrolled up, stay put.
-    anchorTo: "end",
-    followOnAppend: true,
+    before: headerHeight,
+    after: 0,
+    covered: headerHeight,
+    overscan: 10,
+    keep: index,
   });
-
-  // The estimate is read again only when told to.
-  useLayoutEffect(() => rows.measure(), [rowHeight]);
 
   // A selection made elsewhere (the keyboard, the ladder, a link from a check) is scrolled to.
   useLayoutEffect(() => {
-    if (index >= 0) rows.scrollToIndex(index, { align: "auto" });
+    if (index >= 0) rows.scrollToIndex(index);
   }, [selected]);
 
   const onKeyDown = (event: KeyboardEvent) => {
@@ -91,8 +91,8 @@ export function PacketList({ packets, names, selected, onSelect }: Props) {
         <span role="columnheader">Info</span>
       </div>
       {packets.length === 0 && <p class="muted empty">No packets yet.</p>}
-      <div role="rowgroup" class="packet-rows" style={{ height: rows.getTotalSize() }}>
-        {rows.getVirtualItems().map((item) => {
+      <div role="rowgroup" class="packet-rows" style={{ height: rows.totalHeight - headerHeight }}>
+        {rows.rows.map((item) => {
           const packet = packets[item.index]!;
           const fate = describeFate(packet);
           return (

@@ -25,6 +25,7 @@ import { CodeEditor, type RunError } from "./code-editor.tsx";
 import { GradeView } from "./grade-view.tsx";
 import { OutputConsole } from "./output-console.tsx";
 import { Attempts } from "./attempts.tsx";
+import { createRunLog, RunLogView, type RunLog } from "./run-log.ts";
 import { createDrafts, LANGUAGE_NAMES, sameDraft, starterFor } from "./drafts.ts";
 
 interface Props {
@@ -42,8 +43,8 @@ interface RunView {
   running: boolean;
   /** What a running run is waiting for, in words. */
   phase?: string;
-  packets: Packet[];
-  output: OutputLine[];
+  /** Its packets and output, appended to as they stream in. */
+  log: RunLog;
   grade?: Grade;
   message?: string;
   error?: RunError;
@@ -51,6 +52,9 @@ interface RunView {
   errorDetail?: string;
   packetsTruncated?: boolean;
 }
+
+/** Before the first run: nothing streams into it. */
+const noRun = createRunLog();
 
 function hostNames(session: Session, exerciseId: string): HostNames {
   const topology = session.exercises.find((e) => e.id === exerciseId)?.topology;
@@ -73,8 +77,8 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
   const [attemptsVersion, setAttemptsVersion] = useState(0);
   const currentRun = useRef<string | undefined>(undefined);
   const stream = useRef<SessionStream | undefined>(undefined);
-  const pending = useRef<{ packets: Packet[]; output: OutputLine[] }>({ packets: [], output: [] });
-  const frame = useRef(0);
+  // The log the stream appends to: the current run's, set before React state catches up.
+  const log = useRef<RunLog>(noRun);
   const names = useMemo(() => hostNames(session, exercise.id), [session, exercise.id]);
   // The page heads the exercise with its title; the instructions' own first heading would
   // repeat it.
@@ -88,19 +92,10 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
     [exercise],
   );
 
-  // Packets can arrive hundreds at a time: they are drawn once per frame, not once each.
-  const flush = () => {
-    frame.current = 0;
-    const { packets, output } = pending.current;
-    pending.current = { packets: [], output: [] };
-    setRun((now) =>
-      now
-        ? { ...now, packets: [...now.packets, ...packets], output: [...now.output, ...output] }
-        : now,
-    );
-  };
-  const schedule = () => {
-    frame.current ||= requestAnimationFrame(flush);
+  const newLog = (packets?: Packet[], output?: OutputLine[]) => {
+    log.current.close();
+    log.current = createRunLog(packets, output);
+    return log.current;
   };
 
   const onMessage = (message: StreamServerMessage) => {
@@ -127,23 +122,20 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
         setRun((now) => now && { ...now, phase: "Running…" });
         break;
       case "packet":
-        pending.current.packets.push(message.packet);
-        schedule();
+        log.current.addPacket(message.packet);
         break;
       case "output":
-        pending.current.output.push(message.line);
-        schedule();
+        log.current.addOutput(message.line);
         break;
       case "run-finished":
-        flush();
         currentRun.current = undefined;
+        log.current.setOutput(message.output);
         setRun((now) => ({
-          ...(now ?? { packets: [], output: [] }),
+          ...(now ?? { log: log.current }),
           label: "Your run",
           running: false,
           submissionId: message.id,
           grade: message.grade,
-          output: message.output,
           message: message.message,
           packetsTruncated: message.packetsTruncated,
           error: message.error
@@ -159,7 +151,7 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
         onGraded();
         break;
       case "run-cancelled":
-        flush();
+        log.current.flush();
         currentRun.current = undefined;
         setRun(
           (now) => now && { ...now, running: false, message: "Cancelled: nothing was stored." },
@@ -168,7 +160,7 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
       case "error":
         currentRun.current = undefined;
         setRun((now) => ({
-          ...(now ?? { packets: [], output: [], label: "Your run" }),
+          ...(now ?? { log: log.current, label: "Your run" }),
           running: false,
           message: message.error.message,
         }));
@@ -182,14 +174,13 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
     stream.current = openSessionStream(api, session.id, (m) => listener.current(m));
     return () => {
       stream.current?.close();
-      cancelAnimationFrame(frame.current);
+      log.current.close();
     };
   }, [api, session.id]);
 
   const start = async () => {
     if (currentRun.current || !stream.current) return;
-    pending.current = { packets: [], output: [] };
-    setRun({ label: "Your run", running: true, packets: [], output: [] });
+    setRun({ label: "Your run", running: true, log: newLog() });
     currentRun.current = "starting";
     try {
       currentRun.current = await stream.current.run(exercise.id, code.current, language);
@@ -198,8 +189,7 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
       setRun({
         label: "Your run",
         running: false,
-        packets: [],
-        output: [],
+        log: newLog(),
         message: (error as Error).message,
       });
     }
@@ -219,8 +209,7 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
       label: `Attempt of ${new Date(submission.createdAt).toLocaleString()}`,
       running: false,
       submissionId: submission.id,
-      packets: trace.packets,
-      output: submission.output,
+      log: newLog(trace.packets, submission.output),
       grade: submission.grade,
       message: submission.message,
       errorDetail: errorDetail(submission.error),
@@ -249,7 +238,7 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
   // A check's link selects its packet and field, then takes the learner (and the keyboard focus)
   // to them: the field tree when there is a field, else the packet list. Focusing scrolls there.
   const show = (subject: CheckSubject) => {
-    const packet = run?.packets.find((p) => p.seq === subject.packet);
+    const packet = run?.log.packets.find((p) => p.seq === subject.packet);
     const field = packet && subject.field ? findFieldAtPath(packet, subject.field) : undefined;
     setSelection({ seq: subject.packet, field: field?.key });
     reveal.current = field ? "field" : "packet";
@@ -340,10 +329,12 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
           <GradeView
             exercise={exercise}
             grade={run?.grade}
-            packets={run?.packets ?? []}
+            packets={run?.log.packets ?? noRun.packets}
             onShow={show}
           />
-          <OutputConsole lines={run?.output ?? []} note={run?.errorDetail} />
+          <RunLogView log={run?.log ?? noRun}>
+            {() => <OutputConsole lines={run?.log.output ?? []} note={run?.errorDetail} />}
+          </RunLogView>
           {run?.submissionId && (
             <p>
               <button type="button" class="secondary" onClick={() => void download()}>
@@ -365,12 +356,16 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
           {run?.packetsTruncated && (
             <p class="muted">Only the first packets of this run were kept.</p>
           )}
-          <PacketBrowser
-            packets={run?.packets ?? []}
-            names={names}
-            selected={selection}
-            onSelect={setSelection}
-          />
+          <RunLogView log={run?.log ?? noRun}>
+            {() => (
+              <PacketBrowser
+                packets={run?.log.packets ?? noRun.packets}
+                names={names}
+                selected={selection}
+                onSelect={setSelection}
+              />
+            )}
+          </RunLogView>
         </div>
       </div>
     </article>

@@ -8,7 +8,7 @@ interface Props {
   exercise: Exercise;
   grade: Grade | undefined;
   /** The run's packets, to name the field a check links to. */
-  packets: Packet[];
+  packets: readonly Packet[];
   /** Shows a check's packet and field in the packet views. */
   onShow: (subject: CheckSubject) => void;
 }
@@ -66,7 +66,7 @@ function SubjectLink({
 }: {
   check: Check;
   subject: CheckSubject;
-  packets: Packet[];
+  packets: readonly Packet[];
   onShow: (subject: CheckSubject) => void;
 }) {
   const packet = packets.find((p) => p.seq === subject.packet);

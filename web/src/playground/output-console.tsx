@@ -1,7 +1,7 @@
 // What the program printed, in order, stderr marked in words as well as colour.
 import type { OutputLine } from "../api/client.ts";
 
-export function OutputConsole({ lines, note }: { lines: OutputLine[]; note?: string }) {
+export function OutputConsole({ lines, note }: { lines: readonly OutputLine[]; note?: string }) {
   return (
     <section aria-labelledby="output-title">
       <h2 id="output-title">Output</h2>
