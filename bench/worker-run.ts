@@ -8,7 +8,8 @@
 //
 //   node --import tsx bench/worker-run.ts          (npm run build first: it measures dist/)
 //
-// BENCH_WORKER_RUNS (runs per round, 400), BENCH_WORKER_ROUNDS (5), BENCH_WORKER_WARM_RUNS (200).
+// BENCH_WORKER_RUNS (runs per round, 400), BENCH_WORKER_ROUNDS (5), BENCH_WORKER_WARM_RUNS (200),
+// BENCH_WORKER_EDITED (share of runs that send a program not seen before, 0.5 as the service bench).
 // BENCH_WORKER_FLAGS="--flag …" adds node/V8 flags to this checkout's workers, to try one before
 // pool.ts passes it. BENCH_WORKER_CPU_PROF=DIR writes each worker's V8 CPU profile (main thread
 // only: the split by thread printed here says how much that leaves out). BENCH_WORKER_CALLGRIND=DIR
@@ -29,6 +30,10 @@ const SOURCE = process.env.BENCH_WORKER_SOURCE === "1";
 const CALLGRIND = process.env.BENCH_WORKER_CALLGRIND;
 const EXERCISE_DIR = "lessons/exchanging-messages/05-message-to-alice";
 const LEARNERS = 50;
+// Share of runs whose program is new text (as bench/service.ts: a comment line added), so that
+// it is transpiled, wrapped and compiled afresh instead of found in the worker's caches.
+const EDITED_SHARE = Number(process.env.BENCH_WORKER_EDITED ?? 0.5);
+let edits = 0;
 
 /** The service bench's ten answers (bench/service.ts). */
 function answers(): { language: "javascript" | "typescript"; code: string }[] {
@@ -163,7 +168,12 @@ async function runMany(
 ): Promise<string[]> {
   const outcomes: string[] = [];
   for (let i = 0; i < count; i++) {
-    const request = requests[i % requests.length]!;
+    const sent = requests[i % requests.length]!;
+    // Deterministic (not Math.random): both checkouts get the same sequence.
+    const edited = EDITED_SHARE > 0 && (i * EDITED_SHARE) % 1 < EDITED_SHARE;
+    const request = edited
+      ? { ...sent, code: `// edit ${process.pid}.${edits++}\n${sent.code}` }
+      : sent;
     const id = subject.nextId++;
     const done = new Promise<{ result: { outcome: string } }>((resolveRun) =>
       subject.waiting.set(id, resolveRun),
