@@ -84,7 +84,15 @@ const BUILT = typeof PACKETLAB_BUILD !== "undefined";
 const WORKER_ENTRY = fileURLToPath(
   new URL(BUILT ? "../../dist/worker.js" : "./worker.ts", import.meta.url),
 );
-const WORKER_FLAGS = BUILT ? ["--no-node-snapshot"] : ["--no-node-snapshot", "--import", "tsx"];
+// --single-threaded-gc: V8 collects garbage on the thread that allocated it instead of handing
+// the work to background threads. A worker runs one short program at a time, so there is
+// little for them to overlap with, and the pool runs one worker per core: CPU per run is what
+// bounds its throughput (bench/worker-run.ts: ~0.5 → ~0.25 ms per run on other threads, 2.54 →
+// 2.43 ms in all). Not --single-threaded: that also moves JIT compilation onto the main thread,
+// which cost less still on short runs (2.35 → 2.18 ms) but made a hot loop in a learner's
+// program take about twice the CPU.
+export const WORKER_NODE_FLAGS = ["--no-node-snapshot", "--single-threaded-gc"];
+const WORKER_FLAGS = BUILT ? WORKER_NODE_FLAGS : [...WORKER_NODE_FLAGS, "--import", "tsx"];
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const DEFAULT_NETWORK_MODULE = new URL(
   BUILT ? "../../dist/netsim.js" : "../netsim/index.ts",

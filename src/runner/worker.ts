@@ -1,6 +1,6 @@
 // A runner worker process: owns isolated-vm (the API process never loads it), runs one program
 // at a time, streams events and answers with the result. Started by pool.ts with
-// `--no-node-snapshot --import tsx`; its settings come as JSON in argv[2].
+// WORKER_NODE_FLAGS (and `--import tsx` from source); its settings come as JSON in argv[2].
 import { Worker } from "node:worker_threads";
 import type { Network, NetworkOptions } from "../netsim/types.ts";
 import { executeRun, type RunControl } from "./execute.ts";

@@ -45,30 +45,51 @@ export function zoneOf(names: readonly string[]): string | undefined {
   return common && common.length >= 2 ? common.join(".") : undefined;
 }
 
+/**
+ * Zones by apex, built once per process: a zone depends on its apex alone, and building one
+ * (the SOA's wire form) cost ~2 % of a sandbox worker's CPU per run when each run's name server
+ * built its own. Frozen, since every run's name server shares them; the SOA's bytes are only
+ * ever read (encoded into answers). A topology names one apex, so a few entries suffice.
+ */
+const zones = new Map<string, Zone>();
+const MAX_ZONES = 64;
+
 export function createZone(apex: string): Zone {
+  let zone = zones.get(apex);
+  if (!zone) {
+    if (zones.size >= MAX_ZONES) zones.clear();
+    zone = buildZone(apex);
+    zones.set(apex, zone);
+  }
+  return zone;
+}
+
+function buildZone(apex: string): Zone {
   const server = `ns.${apex}`;
-  const soa = (ttl: number): DnsRecord => ({
-    name: apex,
-    type: DNS_TYPE.SOA,
-    class: DNS_CLASS.IN,
-    ttl,
-    data: { kind: "raw", bytes: soaRdata(server, `hostmaster.${apex}`) },
-  });
-  return {
+  const soaBytes = soaRdata(server, `hostmaster.${apex}`);
+  const soa = (ttl: number): DnsRecord =>
+    Object.freeze({
+      name: apex,
+      type: DNS_TYPE.SOA,
+      class: DNS_CLASS.IN,
+      ttl,
+      data: Object.freeze({ kind: "raw", bytes: soaBytes }),
+    });
+  return Object.freeze({
     apex,
-    apexRecords: [
+    apexRecords: Object.freeze([
       soa(SOA_TTL),
-      {
+      Object.freeze({
         name: apex,
         type: DNS_TYPE.NS,
         class: DNS_CLASS.IN,
         ttl: SOA_TTL,
-        data: { kind: "NS", name: server },
-      },
-    ],
+        data: Object.freeze({ kind: "NS", name: server }),
+      }),
+    ]) as DnsRecord[],
     negativeSoa: soa(Math.min(SOA_TTL, NEGATIVE_TTL)),
-    contains: (name) => name === apex || name.endsWith(`.${apex}`),
-  };
+    contains: (name: string) => name === apex || name.endsWith(`.${apex}`),
+  });
 }
 
 /** RFC 1035 §3.3.13: MNAME, RNAME, then SERIAL, REFRESH, RETRY, EXPIRE, MINIMUM. */
