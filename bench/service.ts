@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { aliceAnswers, EXERCISE_DIR } from "./alice-answers.ts";
 import { learners, load, OPERATOR, postgresDatabase } from "./http.ts";
 import { burst, type BurstResult } from "./service-burst.ts";
 import { cpuBetween, peakRss, sampleCpu, type CpuRole, type CpuSample } from "./proc-cpu.ts";
@@ -34,7 +35,6 @@ const PG_URL =
   "postgresql://postgres@127.0.0.1:5432/test";
 const PROFILE_DIR = process.env.BENCH_SERVICE_PROFILE_DIR;
 const PROFILE_PRELOAD = fileURLToPath(new URL("./cpu-profile-preload.mjs", import.meta.url));
-const EXERCISE_DIR = "lessons/exchanging-messages/05-message-to-alice";
 
 interface Checkout {
   label: string;
@@ -47,32 +47,6 @@ const checkouts: Checkout[] = [
     : []),
   { label: "this", dir: ROOT },
 ];
-
-/** Ten answers: 4 right TypeScript, 4 right JavaScript, 1 wrong of each (80/20). */
-function answers(): { language: "javascript" | "typescript"; code: string }[] {
-  const read = (name: string) => readFileSync(join(ROOT, EXERCISE_DIR, name), "utf8");
-  const rightTs = read("solution.ts");
-  const rightJs = rightTs.replace(": SocketAddrV4", "");
-  const wrongJs = read("wrong/wrong-port.js");
-  const wrongTs = read("wrong/never-asked.js").replace(
-    'socket.sendTo("Hello Alice!"',
-    'const greeting: string = "Hello Alice!";\nsocket.sendTo(greeting',
-  );
-  const ts = (code: string) => ({ language: "typescript" as const, code });
-  const js = (code: string) => ({ language: "javascript" as const, code });
-  return [
-    ts(rightTs),
-    js(rightJs),
-    ts(rightTs),
-    js(rightJs),
-    ts(rightTs),
-    js(wrongJs),
-    js(rightJs),
-    ts(rightTs),
-    js(rightJs),
-    ts(wrongTs),
-  ];
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -178,7 +152,7 @@ interface Measured {
 
 async function loadService(service: Service, databaseUrl: string | undefined) {
   const cast = await learners(service.base, LEARNERS);
-  const bodies = answers().map((answer) => ({ ...answer, exerciseId: "message-to-alice" }));
+  const bodies = aliceAnswers().map((answer) => ({ ...answer, exerciseId: "message-to-alice" }));
   // Each learner goes through the ten answers, starting at a different one; a comment makes each
   // learner's text their own, as in a real class.
   const targets = bodies.flatMap((_, round) =>

@@ -20,6 +20,7 @@ import { execFileSync, fork, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { aliceAnswers } from "./alice-answers.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const RUNS = Number(process.env.BENCH_WORKER_RUNS ?? 400);
@@ -28,33 +29,11 @@ const WARM_RUNS = Number(process.env.BENCH_WORKER_WARM_RUNS ?? 200);
 const CPU_PROF = process.env.BENCH_WORKER_CPU_PROF;
 const SOURCE = process.env.BENCH_WORKER_SOURCE === "1";
 const CALLGRIND = process.env.BENCH_WORKER_CALLGRIND;
-const EXERCISE_DIR = "lessons/exchanging-messages/05-message-to-alice";
 const LEARNERS = 50;
 // Share of runs whose program is new text (as bench/service.ts: a comment line added), so that
 // it is transpiled, wrapped and compiled afresh instead of found in the worker's caches.
 const EDITED_SHARE = Number(process.env.BENCH_WORKER_EDITED ?? 0.5);
 let edits = 0;
-
-/** The service bench's ten answers (bench/service.ts). */
-function answers(): { language: "javascript" | "typescript"; code: string }[] {
-  const read = (name: string) => readFileSync(join(ROOT, EXERCISE_DIR, name), "utf8");
-  const rightTs = read("solution.ts");
-  const rightJs = rightTs.replace(": SocketAddrV4", "");
-  const wrongJs = read("wrong/wrong-port.js");
-  const wrongTs = read("wrong/never-asked.js").replace(
-    'socket.sendTo("Hello Alice!"',
-    'const greeting: string = "Hello Alice!";\nsocket.sendTo(greeting',
-  );
-  const ts = (code: string) => ({ language: "typescript" as const, code });
-  const js = (code: string) => ({ language: "javascript" as const, code });
-  return [ts(rightTs), js(rightJs), ts(rightTs), js(rightJs), ts(rightTs)].concat([
-    js(wrongJs),
-    js(rightJs),
-    ts(rightTs),
-    js(rightJs),
-    ts(wrongTs),
-  ]);
-}
 
 interface Topology {
   topology: unknown;
@@ -190,7 +169,7 @@ export async function bench(): Promise<void> {
     join(ROOT, "lessons/exchanging-messages/topology.ts")
   )) as { default: (seed: number, exercise: string) => Topology };
   const { DEFAULT_LIMITS } = await import("../src/runner/limits.ts");
-  const mix = answers();
+  const mix = aliceAnswers();
   const requests = Array.from({ length: LEARNERS * mix.length }, (_, i) => {
     const seed = 1 + (i % LEARNERS);
     const instance = topology(seed, "message-to-alice");

@@ -73,6 +73,24 @@ interface AxeViolation {
   nodes: { target: unknown[] }[];
 }
 
+/**
+ * Opens `hash` signed in as `account`, the way the app keeps an account: in localStorage, read
+ * when the app starts (so the page is loaded again once it is stored).
+ */
+export async function openSignedIn(
+  page: Page,
+  base: string,
+  account: { role: "learner" | "teacher"; token: string; name: string },
+  hash: string,
+): Promise<void> {
+  await page.goto(`${base}/`);
+  await page.evaluate(
+    `localStorage.setItem("packetlab.account", ${JSON.stringify(JSON.stringify(account))})`,
+  );
+  await page.goto(`${base}/${hash}`);
+  await page.reload();
+}
+
 /** axe-core on the page as it is now: no serious or critical violation (WCAG 2.1 A and AA). */
 export async function expectAccessible(page: Page): Promise<void> {
   // Evaluated through the DevTools protocol, so the page's CSP (script-src 'self') allows it.

@@ -7,7 +7,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LANGUAGES } from "../../src/http/submitter.ts";
 import { classroom } from "../helpers/app.ts";
-import { startWebRig, type WebRig } from "./browser.ts";
+import { openSignedIn, startWebRig, type WebRig } from "./browser.ts";
 
 let rig: WebRig;
 let page: Page;
@@ -16,12 +16,12 @@ beforeAll(async () => {
   rig = await startWebRig({}, { languages: LANGUAGES });
   const { learner } = await classroom(rig.t.app);
   page = await rig.browser.newPage();
-  await page.goto(`${rig.base}/`);
-  await page.evaluate(
-    `localStorage.setItem("packetlab.account", ${JSON.stringify(JSON.stringify({ role: "learner", token: learner.token, name: "Ada" }))})`,
+  await openSignedIn(
+    page,
+    rig.base,
+    { role: "learner", token: learner.token, name: "Ada" },
+    "#/learn/exchanging-messages/message-to-alice",
   );
-  await page.goto(`${rig.base}/#/learn/exchanging-messages/message-to-alice`);
-  await page.reload();
   await page.locator(".cm-content").waitFor();
 }, 180_000);
 

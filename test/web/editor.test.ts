@@ -12,7 +12,7 @@ import { LANGUAGES } from "../../src/http/submitter.ts";
 import { createRunner } from "../../src/runner/index.ts";
 import { classroom } from "../helpers/app.ts";
 import { rustAvailable, testCompiler } from "../helpers/rust.ts";
-import { expectAccessible, startWebRig, type WebRig } from "./browser.ts";
+import { expectAccessible, openSignedIn, startWebRig, type WebRig } from "./browser.ts";
 
 const lessons = new URL("../../lessons", import.meta.url).pathname;
 const rustSolution = readFileSync(
@@ -53,13 +53,12 @@ beforeAll(async () => {
   rig = await startWebRig({}, rust);
   const { learner } = await classroom(rig.t.app);
   page = await rig.browser.newPage();
-  await page.goto(`${rig.base}/`);
-  await page.evaluate(
-    `localStorage.setItem("packetlab.account", ${JSON.stringify(JSON.stringify({ role: "learner", token: learner.token, name: "Ada" }))})`,
+  await openSignedIn(
+    page,
+    rig.base,
+    { role: "learner", token: learner.token, name: "Ada" },
+    "#/learn/exchanging-messages/message-to-alice",
   );
-  // The app reads the account when it starts.
-  await page.goto(`${rig.base}/#/learn/exchanging-messages/message-to-alice`);
-  await page.reload();
   await page.locator(".cm-content").waitFor();
 }, 180_000);
 

@@ -5,7 +5,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, classroom, expectStatus } from "../helpers/app.ts";
-import { expectAccessible, startWebRig, type WebRig } from "./browser.ts";
+import { expectAccessible, openSignedIn, startWebRig, type WebRig } from "./browser.ts";
 
 // Each name query is answered: two packets a loop, until the run's packet limit (1,000) stops it.
 const chatty = `import { UdpSocket } from "net";
@@ -25,13 +25,12 @@ beforeAll(async () => {
   const { learner } = await classroom(rig.t.app, "Lin");
   token = learner.token;
   page = await rig.browser.newPage();
-  await page.goto(`${rig.base}/`);
-  await page.evaluate(
-    `localStorage.setItem("packetlab.account", ${JSON.stringify(JSON.stringify({ role: "learner", token, name: "Lin" }))})`,
+  await openSignedIn(
+    page,
+    rig.base,
+    { role: "learner", token, name: "Lin" },
+    "#/learn/exchanging-messages/message-to-alice",
   );
-  // The account is read when the app starts: load it again, on the exercise.
-  await page.goto(`${rig.base}/#/learn/exchanging-messages/message-to-alice`);
-  await page.reload();
   const editor = page.locator(".cm-content");
   await editor.waitFor({ timeout: 60_000 });
   await editor.click();
