@@ -6,6 +6,7 @@
 // Paths a module computes from its own location (new URL("../../prisma/migrations",
 // import.meta.url)) must keep pointing at the sources: each module's import.meta.url is
 // rewritten to the URL of its source file, expressed relative to dist/ so the tree can move.
+import { createHash } from "node:crypto";
 import { build } from "esbuild";
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
@@ -101,6 +102,63 @@ writeFileSync(
   JSON.stringify({ builtAt: startedAt, inputs }, null, 1) + "\n",
 );
 console.log(`packetlab build: dist/ from ${inputs.length} source files`);
+
+// The lessons' modules (topology.ts, checks.ts), bundled as the service would bundle each at
+// start-up (src/grading/loader/checks-module.ts), with a manifest of the files each was made from
+// and their SHA-256, which the service checks before using a copy (prebuilt.ts).
+const LESSONS = resolve(ROOT, "lessons");
+const lessonModules = [];
+const findLessonModules = (dir) => {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = resolve(dir, entry.name);
+    if (entry.isDirectory() && !/^[._]/.test(entry.name) && entry.name !== "wrong") {
+      findLessonModules(path);
+    } else if (entry.name === "topology.ts" || entry.name === "checks.ts") {
+      lessonModules.push(relative(ROOT, path).split("\\").join("/"));
+    }
+  }
+};
+if (existsSync(LESSONS)) findLessonModules(LESSONS);
+if (lessonModules.length > 0) {
+  const lessonOut = resolve(OUT, "lessons");
+  const built = await build({
+    absWorkingDir: ROOT,
+    entryPoints: lessonModules,
+    outbase: ROOT,
+    outdir: lessonOut,
+    bundle: true,
+    // The grading kit once for every lesson, as when the modules run from source.
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    metafile: true,
+    logLevel: "warning",
+  });
+  const sha256 = (path) =>
+    createHash("sha256")
+      .update(readFileSync(resolve(ROOT, path)))
+      .digest("hex");
+  const { outputs } = built.metafile;
+  const inputsOf = (output, into) => {
+    for (const input of Object.keys(outputs[output].inputs)) into[input] ??= sha256(input);
+    for (const { path, kind } of outputs[output].imports) {
+      if (kind === "import-statement" && outputs[path]) inputsOf(path, into);
+    }
+    return into;
+  };
+  const modules = {};
+  for (const [output, { entryPoint }] of Object.entries(outputs)) {
+    if (!entryPoint) continue;
+    modules[entryPoint] = {
+      output: relative(lessonOut, resolve(ROOT, output)).split("\\").join("/"),
+      inputs: inputsOf(output, {}),
+    };
+  }
+  writeFileSync(resolve(lessonOut, "manifest.json"), JSON.stringify({ modules }, null, 1) + "\n");
+  console.log(`packetlab build: dist/lessons/ (${lessonModules.length} lesson modules)`);
+}
 
 // The embedded database's template for new data directories (src/progress/pglite-template.ts):
 // initdb once here instead of at every first start.
