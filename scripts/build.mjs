@@ -119,23 +119,32 @@ const findLessonModules = (dir) => {
   }
 };
 if (existsSync(LESSONS)) findLessonModules(LESSONS);
-if (lessonModules.length > 0) {
-  const lessonOut = resolve(OUT, "lessons");
-  const built = await build({
-    absWorkingDir: ROOT,
-    entryPoints: lessonModules,
-    outbase: ROOT,
-    outdir: lessonOut,
-    bundle: true,
-    // The grading kit once for every lesson, as when the modules run from source.
-    splitting: true,
-    chunkNames: "chunks/[name]-[hash]",
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    metafile: true,
-    logLevel: "warning",
-  });
+// A lesson that does not bundle fails no build: the service then reports it as it loads.
+const lessonOut = resolve(OUT, "lessons");
+const built =
+  lessonModules.length === 0
+    ? undefined
+    : await build({
+        absWorkingDir: ROOT,
+        entryPoints: lessonModules,
+        outbase: ROOT,
+        outdir: lessonOut,
+        bundle: true,
+        // The grading kit once for every lesson, as when the modules run from source.
+        splitting: true,
+        chunkNames: "chunks/[name]-[hash]",
+        format: "esm",
+        platform: "node",
+        target: "node20",
+        metafile: true,
+        logLevel: "silent",
+      }).catch((error) => {
+        console.log(
+          `packetlab build: lessons not prebuilt: ${String(error.message).split("\n")[0]}`,
+        );
+        return undefined;
+      });
+if (built) {
   const sha256 = (path) =>
     createHash("sha256")
       .update(readFileSync(resolve(ROOT, path)))
