@@ -34,6 +34,9 @@ const PG_URL =
   process.env.TEST_DATABASE_URL ??
   "postgresql://postgres@127.0.0.1:5432/test";
 const PROFILE_DIR = process.env.BENCH_SERVICE_PROFILE_DIR;
+// Extra environment for the measured service, as JSON: BENCH_SERVICE_ENV='{"SHARED_STATE":"memory"}'
+// compares a setting's cost on the same commit.
+const SERVICE_ENV = JSON.parse(process.env.BENCH_SERVICE_ENV ?? "{}") as Record<string, string>;
 const PROFILE_PRELOAD = fileURLToPath(new URL("./cpu-profile-preload.mjs", import.meta.url));
 
 interface Checkout {
@@ -88,6 +91,7 @@ async function startService(dir: string, env: Record<string, string>): Promise<S
       ...(PROFILE_DIR
         ? { NODE_OPTIONS: `--import ${PROFILE_PRELOAD}`, BENCH_SERVICE_PROFILE_DIR: PROFILE_DIR }
         : {}),
+      ...SERVICE_ENV,
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -6,6 +6,7 @@
 // Paths a module computes from its own location (new URL("../../prisma/migrations",
 // import.meta.url)) must keep pointing at the sources: each module's import.meta.url is
 // rewritten to the URL of its source file, expressed relative to dist/ so the tree can move.
+import { createHash } from "node:crypto";
 import { build } from "esbuild";
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
@@ -39,6 +40,24 @@ const sourceLocations = {
   },
 };
 
+// Packages stay in node_modules, imported at run time, except those bundled here: TypeBox is
+// about 700 ES modules, and resolving and compiling them one by one was ~0.35 s of CPU at every
+// start of the service. It is plain JavaScript with no files of its own to find at run time.
+const BUNDLED_PACKAGES = new Set(["typebox"]);
+
+/** @type {import("esbuild").Plugin} */
+const dependenciesExternal = {
+  name: "dependencies-external",
+  setup(builder) {
+    builder.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith("node:")) return { path: args.path, external: true };
+      const parts = args.path.split("/");
+      const name = args.path.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+      return BUNDLED_PACKAGES.has(name) ? undefined : { path: args.path, external: true };
+    });
+  },
+};
+
 // dist/web is the web app's own build (scripts/build-web.mjs), and the database template
 // depends only on the PGlite version (it is named after it): both kept, the rest replaced.
 for (const name of existsSync(OUT) ? readdirSync(OUT) : []) {
@@ -56,13 +75,12 @@ const common = {
   format: "esm",
   platform: "node",
   target: "node20",
-  packages: "external",
   sourcemap: "linked",
   // pool.ts forks dist/worker.js (without tsx) when it runs from the bundle.
   define: { PACKETLAB_BUILD: '"dist"' },
   metafile: true,
   logLevel: "warning",
-  plugins: [sourceLocations],
+  plugins: [sourceLocations, dependenciesExternal],
 };
 const service = await build({
   ...common,
@@ -93,12 +111,82 @@ const result = {
 };
 
 // What bin/packetlab.js checks before trusting dist/: every local file the bundle was made from.
-const inputs = Object.keys(result.metafile.inputs).filter((path) => !path.includes("node_modules"));
+// package-lock.json stands for the bundled packages: installing another version changes it.
+const inputs = [
+  ...Object.keys(result.metafile.inputs).filter((path) => !path.includes("node_modules")),
+  ...(existsSync(resolve(ROOT, "package-lock.json")) ? ["package-lock.json"] : []),
+];
 writeFileSync(
   resolve(OUT, "build-info.json"),
   JSON.stringify({ builtAt: startedAt, inputs }, null, 1) + "\n",
 );
 console.log(`packetlab build: dist/ from ${inputs.length} source files`);
+
+// The lessons' modules (topology.ts, checks.ts), bundled as the service would bundle each at
+// start-up (src/grading/loader/checks-module.ts), with a manifest of the files each was made from
+// and their SHA-256, which the service checks before using a copy (prebuilt.ts).
+const LESSONS = resolve(ROOT, "lessons");
+const lessonModules = [];
+const findLessonModules = (dir) => {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = resolve(dir, entry.name);
+    if (entry.isDirectory() && !/^[._]/.test(entry.name) && entry.name !== "wrong") {
+      findLessonModules(path);
+    } else if (entry.name === "topology.ts" || entry.name === "checks.ts") {
+      lessonModules.push(relative(ROOT, path).split("\\").join("/"));
+    }
+  }
+};
+if (existsSync(LESSONS)) findLessonModules(LESSONS);
+// A lesson that does not bundle fails no build: the service then reports it as it loads.
+const lessonOut = resolve(OUT, "lessons");
+const built =
+  lessonModules.length === 0
+    ? undefined
+    : await build({
+        absWorkingDir: ROOT,
+        entryPoints: lessonModules,
+        outbase: ROOT,
+        outdir: lessonOut,
+        bundle: true,
+        // The grading kit once for every lesson, as when the modules run from source.
+        splitting: true,
+        chunkNames: "chunks/[name]-[hash]",
+        format: "esm",
+        platform: "node",
+        target: "node20",
+        metafile: true,
+        logLevel: "silent",
+      }).catch((error) => {
+        console.log(
+          `packetlab build: lessons not prebuilt: ${String(error.message).split("\n")[0]}`,
+        );
+        return undefined;
+      });
+if (built) {
+  const sha256 = (path) =>
+    createHash("sha256")
+      .update(readFileSync(resolve(ROOT, path)))
+      .digest("hex");
+  const { outputs } = built.metafile;
+  const inputsOf = (output, into) => {
+    for (const input of Object.keys(outputs[output].inputs)) into[input] ??= sha256(input);
+    for (const { path, kind } of outputs[output].imports) {
+      if (kind === "import-statement" && outputs[path]) inputsOf(path, into);
+    }
+    return into;
+  };
+  const modules = {};
+  for (const [output, { entryPoint }] of Object.entries(outputs)) {
+    if (!entryPoint) continue;
+    modules[entryPoint] = {
+      output: relative(lessonOut, resolve(ROOT, output)).split("\\").join("/"),
+      inputs: inputsOf(output, {}),
+    };
+  }
+  writeFileSync(resolve(lessonOut, "manifest.json"), JSON.stringify({ modules }, null, 1) + "\n");
+  console.log(`packetlab build: dist/lessons/ (${lessonModules.length} lesson modules)`);
+}
 
 // The embedded database's template for new data directories (src/progress/pglite-template.ts):
 // initdb once here instead of at every first start.

@@ -40,12 +40,6 @@ export async function startServer(
     await opened.db?.close();
   };
   try {
-    const db = (opened.db = await openDatabase({
-      url: config.DATABASE_URL,
-      dataDir: resolve(config.DATA_DIR),
-    }));
-    const applied = await migrate(db);
-    const catalogue = await loadLessons(resolve(config.LESSONS_DIR));
     const runLimits = {
       cpuMs: config.RUN_CPU_MS,
       wallMs: config.RUN_WALL_MS,
@@ -53,26 +47,45 @@ export async function startServer(
       outputBytes: config.RUN_OUTPUT_BYTES,
       maxPackets: config.RUN_MAX_PACKETS,
     };
-    const pool = createRunner({
+    // Start-up waits for whichever is slowest of the sandbox workers (each a process of its own),
+    // the database (opened and migrated) and the lessons (whose modules esbuild bundles in a
+    // process of its own when dist/ has no current copy): they are started together, workers
+    // first, instead of one after the other.
+    const pool = (opened.runner = createRunner({
       ...(config.RUNNER_WORKERS > 0 ? { workers: config.RUNNER_WORKERS } : {}),
       maxQueue: config.RUN_QUEUE_MAX,
       maxQueueBytes: config.RUN_QUEUE_MB * 2 ** 20,
       maxQueuedPerLearner: config.RUN_QUEUE_PER_LEARNER,
       limits: runLimits,
-    });
-    opened.runner = pool;
-    // Rust: the std facade is built at boot, so a broken toolchain shows now, not at a learner's run.
+    }));
+    // Rust: the std facade is built at boot (rustc, in a process of its own, alongside the rest),
+    // so a broken toolchain shows now, not at a learner's run.
     let compiler = (opened.compiler = compilerFromConfig(config));
+    const warmed = compiler?.warm().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    const [database, lessons] = await Promise.allSettled([
+      openDatabase({ url: config.DATABASE_URL, dataDir: resolve(config.DATA_DIR) }).then(
+        async (db) => {
+          opened.db = db;
+          return { db, applied: await migrate(db) };
+        },
+      ),
+      loadLessons(resolve(config.LESSONS_DIR)),
+    ]);
+    // Both settled, so whatever opened is in `opened` and closed below if either failed.
+    if (database.status === "rejected") throw database.reason;
+    if (lessons.status === "rejected") throw lessons.reason;
+    const { db, applied } = database.value;
+    const catalogue = lessons.value;
     let rustProblem: string | undefined;
-    if (compiler) {
-      try {
-        await compiler.warm();
-      } catch (error) {
-        if (config.RUST_ENABLED === "true") throw error;
-        rustProblem = error instanceof Error ? error.message : String(error);
-        await compiler.close();
-        compiler = opened.compiler = null;
-      }
+    const warmError = await warmed;
+    if (compiler && warmError !== undefined) {
+      if (config.RUST_ENABLED === "true") throw warmError;
+      rustProblem = warmError instanceof Error ? warmError.message : String(warmError);
+      await compiler.close();
+      compiler = opened.compiler = null;
     }
     const runner = compiler ? withCompiler(pool, compiler, runLimits) : pool;
     const languages = compiler ? LANGUAGES : INTERPRETED_LANGUAGES;

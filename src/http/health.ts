@@ -18,6 +18,11 @@ const Readiness = Type.Object(
 
 export const healthSchemas = [Health, Readiness];
 
+// The bodies are small objects built right here, so JSON.stringify writes exactly what the
+// schema says. Compiling a serializer for Readiness (its unions need Ajv) was ~0.2 s of CPU on
+// the first /readyz, which an orchestrator asks before anything else.
+const asJson = () => (data: unknown) => JSON.stringify(data);
+
 export const healthRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   app.get(
     "/healthz",
@@ -28,6 +33,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
         summary: "The process is alive.",
         response: { 200: ref(Health) },
       },
+      serializerCompiler: asJson,
     },
     async () => ({ status: "ok" as const }),
   );
@@ -41,6 +47,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
         summary: "The database answers and the sandbox pool has workers.",
         response: { 200: ref(Readiness), 503: ref(Readiness) },
       },
+      serializerCompiler: asJson,
     },
     async (_request, reply) => {
       const database = await deps.ping().then(

@@ -3,7 +3,7 @@
 // under is still the current one. Every change that makes a token stand for someone else or no
 // one (a revocation, a learner deleted or merged away) raises the generation once committed, and
 // every replica reads the generation before trusting its cache: one single-row read per request
-// (sharedGenerations), shared by the requests that arrive in the same turn of the event loop.
+// (sharedGenerations), shared by the requests that arrive while another read is under way.
 // A single process (the embedded database) keeps the generation in memory (localGenerations).
 //
 // Why not PostgreSQL's LISTEN/NOTIFY: a notification reaches the other replicas shortly after
@@ -28,23 +28,40 @@ export function localGenerations(): TokenGenerations {
 }
 
 /**
- * The generation in the database. Callers in one turn of the event loop share one read, sent
- * in the turn's check phase, so after each of them arrived: a change committed before any of
- * them was received is seen by all of them.
+ * The generation in the database. Callers share reads: one is in flight at a time, and callers
+ * who ask meanwhile share the next one, sent when it is answered (or, with none in flight, in the
+ * turn's check phase). Either way the read they get began after each of them asked, so a change
+ * committed before any of them was received is seen by all of them. Under load this is one read
+ * per round trip to the database instead of one per turn of the event loop.
  */
 export function sharedGenerations(store: {
   read(): Promise<number>;
   raise(): Promise<number>;
 }): TokenGenerations {
+  let inFlight: Promise<unknown> | undefined;
   let next: Promise<number> | undefined;
+  const send = (): Promise<number> => {
+    next = undefined;
+    const read = store.read();
+    const settled = read.then(
+      () => {},
+      () => {},
+    );
+    inFlight = settled;
+    void settled.then(() => {
+      if (inFlight === settled) inFlight = undefined;
+    });
+    return read;
+  };
   return {
     current() {
-      next ??= new Promise<number>((resolve, reject) => {
-        setImmediate(() => {
-          next = undefined;
-          store.read().then(resolve, reject);
-        });
-      });
+      if (next) return next;
+      const after = inFlight;
+      next = after
+        ? after.then(send)
+        : new Promise<number>((resolve, reject) => {
+            setImmediate(() => send().then(resolve, reject));
+          });
       return next;
     },
     async raise() {

@@ -1,11 +1,10 @@
 // Opens the database: PostgreSQL when a URL is given, else PGlite (PostgreSQL compiled to
 // WebAssembly) persisted in a directory, so `npm start` works with nothing else installed.
 // Both speak the same SQL, so one schema, one set of migrations and one test suite serve both.
+//
+// Each kind's driver and Prisma adapter are imported when that kind is opened, so the embedded
+// database's start-up does not load pg and its Prisma adapter (~0.1 s of CPU).
 import { mkdirSync } from "node:fs";
-import { PGlite } from "@electric-sql/pglite";
-import { PrismaPg } from "@prisma/adapter-pg";
-import pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import { fromStorable, toStorable } from "./storable-text.ts";
 import { createPgliteStatements } from "./pglite-statements.ts";
@@ -84,6 +83,10 @@ function withStorableText(prisma: PrismaClient): PrismaClient {
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const [{ default: pg }, { PrismaPg }] = await Promise.all([
+    import("pg"),
+    import("@prisma/adapter-pg"),
+  ]);
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -139,6 +142,10 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
 const PGLITE_SHARED_BUFFERS = "16MB";
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("pglite-prisma-adapter"),
+  ]);
   const template = dataDir ? templateFor(dataDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pglite = new PGlite(dataDir, {

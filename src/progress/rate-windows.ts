@@ -1,7 +1,7 @@
 // Rate-limit windows in the database, so every replica counts against one limit (the
-// RateWindows of src/quotas/rate-limit.ts, which keeps the same in memory). Each check is one
-// statement on the UNLOGGED rate_windows table: an upsert that starts, counts or refuses
-// atomically, so two replicas taking the last place at once cannot both get it.
+// RateWindows of src/quotas/rate-limit.ts, which keeps the same in memory). Each check is an
+// upsert on the UNLOGGED rate_windows table that starts, counts or refuses atomically, so two
+// replicas taking the last place at once cannot both get it.
 //
 // A window's count goes at most one past its limit: a refused take leaves it at limit + 1, which
 // is how the statement tells the caller it was refused without a second read.
@@ -15,13 +15,23 @@ export interface WindowState {
   expiresAt: number;
 }
 
-const TAKE = {
-  name: "rate_windows_take",
-  text: `INSERT INTO rate_windows AS w (key, count, expires_at) VALUES ($1, 1, $3::bigint + $4::bigint)
+// The takes of one turn of the event loop (shared-windows.ts) in one statement: each row starts,
+// counts or refuses with its own limit, time and window from the input. Keys are distinct within
+// a statement and locked in key order, so two replicas' statements over the same keys queue up
+// instead of deadlocking.
+const TAKE_MANY = {
+  name: "rate_windows_take_many",
+  text: `WITH input AS (
+      SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::bigint[]) AS t(key, max_count, at, window_ms)
+    )
+    INSERT INTO rate_windows AS w (key, count, expires_at)
+    SELECT key, 1, at + window_ms FROM input ORDER BY key
     ON CONFLICT (key) DO UPDATE SET
-      count = CASE WHEN w.expires_at <= $3::bigint THEN 1 ELSE LEAST(w.count + 1, $2::int + 1) END,
-      expires_at = CASE WHEN w.expires_at <= $3::bigint THEN $3::bigint + $4::bigint ELSE w.expires_at END
-    RETURNING count, expires_at`,
+      count = CASE WHEN w.expires_at <= (SELECT at FROM input WHERE input.key = w.key) THEN 1
+        ELSE LEAST(w.count + 1, (SELECT max_count FROM input WHERE input.key = w.key) + 1) END,
+      expires_at = CASE WHEN w.expires_at <= (SELECT at FROM input WHERE input.key = w.key)
+        THEN EXCLUDED.expires_at ELSE w.expires_at END
+    RETURNING key, count, expires_at`,
 };
 
 const PEEK = {
@@ -52,10 +62,23 @@ const state = (row: Row | undefined): WindowState =>
 
 export function createRateWindowStore(sql: Sql) {
   return {
-    /** Counts one event in the key's window (a new one if it ended), unless it is full. */
-    async take(key: string, limit: number, windowMs: number, at: number): Promise<WindowState> {
-      const rows = await sql.query<Row>(TAKE, [toStorableText(key), limit, at, windowMs]);
-      return state(rows[0]);
+    /**
+     * Counts one event in each key's window (a new one if it ended), unless it is full: distinct
+     * keys, in one statement; the states in the order asked.
+     */
+    async takeMany(
+      takes: readonly { key: string; limit: number; windowMs: number; at: number }[],
+    ): Promise<WindowState[]> {
+      const keys = takes.map((take) => toStorableText(take.key));
+      const rows = await sql.query<Row & { key: string }>(TAKE_MANY, [
+        keys,
+        takes.map((take) => take.limit),
+        takes.map((take) => take.at),
+        takes.map((take) => take.windowMs),
+      ]);
+      // Rows come back with their keys as stored (sql.query undoes the escape).
+      const byKey = new Map(rows.map((row) => [row.key, row]));
+      return takes.map((take) => state(byKey.get(take.key)));
     },
 
     /** The key's window as it is at `at`, counting nothing. */

@@ -1,6 +1,6 @@
 // The token cache trusts an entry only under the generation it was cached in; the shared
-// generation is read once per turn of the event loop, and never from a read that began before
-// the caller asked (it could predate a revocation the caller already saw answered).
+// generation is read once for the callers that ask while another read is under way (or in one
+// turn of the event loop), and never from a read that began before the caller asked (it could predate a revocation the caller already saw answered).
 import { describe, expect, it } from "vitest";
 import type { Principal } from "../../src/progress/accounts.ts";
 import {
@@ -38,19 +38,38 @@ describe("the shared generation", () => {
     expect(await Promise.all(asked)).toEqual([0, 0, 0]);
   });
 
-  it("is read again for a caller who asks while a read is under way", async () => {
+  it("is read again for a caller who asks while a read is under way, once that read is answered", async () => {
     const held = heldStore();
     const generations = sharedGenerations(held.store);
     const first = generations.current();
     await turn(); // the first read is sent
     await held.store.raise(); // a revocation commits while it is under way…
-    const second = generations.current(); // …and this caller asks after it was answered
+    const second = generations.current(); // …and these callers ask after it was answered
+    const third = generations.current();
+    await turn();
+    expect(held.reads).toHaveLength(1); // the next read waits for the one under way
+    held.reads[0]!(); // (answered late, the first read sees the revocation too: both are fresh)
+    expect(await first).toBe(1);
+    await turn();
+    expect(held.reads).toHaveLength(2); // one read for both, sent after both asked
+    held.reads[1]!();
+    expect(await Promise.all([second, third])).toEqual([1, 1]);
+  });
+
+  it("never gives a caller a read that began before the caller asked", async () => {
+    const held = heldStore();
+    const generations = sharedGenerations(held.store);
+    const first = generations.current();
+    await turn();
+    held.reads[0]!();
+    await first;
+    // Nothing in flight any more: the next caller gets a read of its own, not the answered one.
+    const later = generations.current();
     await turn();
     expect(held.reads).toHaveLength(2);
+    await held.store.raise();
     held.reads[1]!();
-    expect(await second).toBe(1);
-    held.reads[0]!(); // (answered late, the first read would see it too: both are fresh)
-    await first;
+    expect(await later).toBe(1);
   });
 });
 

@@ -81,6 +81,16 @@ describe.each(stores)("a rate limit kept in %s", (_name, windows) => {
     expect((await limit.take("a\u0000b")).allowed).toBe(false);
   });
 
+  it("counts takes asked at once, the same key among them, as if asked one by one", async () => {
+    const { limiter: limit } = limiter(3);
+    const answers = await Promise.all(
+      ["ada", "grace", "ada", "ada", "ada", "grace"].map((who) => limit.take(who)),
+    );
+    expect(answers.map((answer) => answer.allowed)).toEqual([true, true, true, true, false, true]);
+    expect((await limit.take("grace")).allowed).toBe(true);
+    expect((await limit.take("grace")).allowed).toBe(false);
+  });
+
   it("is no limit at 0", async () => {
     const { limiter: limit } = limiter(0);
     for (let i = 0; i < 3; i++) expect((await limit.take("ada")).allowed).toBe(true);

@@ -4,17 +4,20 @@ import { pathToFileURL } from "node:url";
 import type { CheckDefinition } from "../check.ts";
 import type { LessonProblem } from "../lesson.ts";
 import { OUTCOME_CHECK_ID } from "../outcome.ts";
+import { prebuiltModule } from "./prebuilt.ts";
 
 const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 // Defined by scripts/build.mjs: the service runs as JavaScript from dist/, without a loader for
 // TypeScript, so a lesson's checks are bundled by esbuild (with the grading kit and anything else
 // they import by relative path) and imported as one module. tsx's loader for the same import took
-// about a second of start-up.
+// about a second of start-up. The copy `npm run build` bundled (prebuilt.ts) comes first.
 declare const PACKETLAB_BUILD: string | undefined;
 
 async function importTypeScript(file: string): Promise<unknown> {
   if (typeof PACKETLAB_BUILD === "undefined") return import(pathToFileURL(file).href);
+  const prebuilt = await prebuiltModule(file);
+  if (prebuilt) return import(prebuilt);
   const { build } = await import("esbuild");
   const result = await build({
     entryPoints: [file],
