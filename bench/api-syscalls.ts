@@ -14,7 +14,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { aliceAnswers } from "./alice-answers.ts";
 import { learners, postgresDatabase } from "./http.ts";
-import { startService, stopService } from "./service.ts";
+import { cpuBetween, sampleCpu } from "./proc-cpu.ts";
+import { postgresBackends, startService, stopService } from "./service.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SUBMISSIONS = Number(process.env.BENCH_SYSCALLS_SUBMISSIONS ?? 100);
@@ -118,14 +119,19 @@ export async function bench(): Promise<void> {
       });
     await submitAll(service.base, bodies(WARM_UP, "warm"), CONNECTIONS);
     const pid = service.child.pid!;
-    // The same number of submissions untraced: the API's CPU split into user and kernel time
-    // (strace slows every call it sees, so this is read without it).
+    // The same number of submissions untraced: the CPU of the API (user and kernel time), of the
+    // workers and of the PostgreSQL backends (strace slows every call it sees).
+    const backends = await postgresBackends(scratch.url);
     const cpuBefore = processCpu(pid);
+    const treeBefore = sampleCpu(pid, backends);
     await submitAll(service.base, bodies(SUBMISSIONS, "untraced"), CONNECTIONS);
+    const tree = cpuBetween(treeBefore, sampleCpu(pid, backends));
     const cpuAfter = processCpu(pid);
+    const ms = (value: number) => (value / SUBMISSIONS).toFixed(2);
     console.log(
-      `API CPU per submission, untraced: user ${((cpuAfter.user - cpuBefore.user) / SUBMISSIONS).toFixed(2)} ms, ` +
-        `kernel ${((cpuAfter.system - cpuBefore.system) / SUBMISSIONS).toFixed(2)} ms`,
+      `CPU ms per submission, untraced: API user ${ms(cpuAfter.user - cpuBefore.user)}, ` +
+        `kernel ${ms(cpuAfter.system - cpuBefore.system)}; workers ${ms(tree.workers)}, ` +
+        `esbuild ${ms(tree.esbuild)}, PostgreSQL ${ms(tree.postgres)}`,
     );
     const strace = spawn("strace", ["-f", "-qq", "-s", "160", "-o", traceFile, "-p", String(pid)], {
       stdio: ["ignore", "ignore", "pipe"],

@@ -128,7 +128,7 @@ export async function stopService(service: Service): Promise<void> {
   clearTimeout(timer);
 }
 
-async function postgresBackends(url: string): Promise<number[]> {
+export async function postgresBackends(url: string): Promise<number[]> {
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
   try {
