@@ -71,7 +71,7 @@ interface Service {
   output: () => string;
 }
 
-async function startService(dir: string, env: Record<string, string>): Promise<Service> {
+export async function startService(dir: string, env: Record<string, string>): Promise<Service> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, ["--no-node-snapshot", "bin/packetlab.js", "serve"], {
@@ -119,7 +119,7 @@ async function startService(dir: string, env: Record<string, string>): Promise<S
   return { child, base, readyMs, readyCpuMs: totalCpu(cpu), output: () => output };
 }
 
-async function stopService(service: Service): Promise<void> {
+export async function stopService(service: Service): Promise<void> {
   if (service.child.exitCode !== null) return;
   const exited = new Promise((resolve) => service.child.once("exit", resolve));
   service.child.kill("SIGTERM");
@@ -128,7 +128,7 @@ async function stopService(service: Service): Promise<void> {
   clearTimeout(timer);
 }
 
-async function postgresBackends(url: string): Promise<number[]> {
+export async function postgresBackends(url: string): Promise<number[]> {
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
   try {

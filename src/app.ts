@@ -229,7 +229,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }),
     shutdown: shutdown.signal,
     languages,
-    onStored: () => relay.wake(),
+    onOutboxRows: () => relay.wake(),
   });
   const asyncSubmitter = createAsyncSubmitter({ config, store, submitter, log: app.log });
   // The first sweep grades what a previous process left pending (killed mid-run).

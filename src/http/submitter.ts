@@ -97,8 +97,12 @@ export interface SubmitterDeps {
   shutdown: AbortSignal;
   /** The languages this server runs (Rust needs its compiler); default: JavaScript, TypeScript. */
   languages?: readonly Language[];
-  /** Called after a submission (and the outbox rows it caused) is committed. */
-  onStored?: () => void;
+  /**
+   * Called after a submission that caused outbox rows (a webhook or LTI delivery) is committed.
+   * Most cause none: waking the relay for those cost a claim statement per submission that
+   * found nothing the relay's poll would not.
+   */
+  onOutboxRows?: () => void;
 }
 
 export function createSubmitter(deps: SubmitterDeps) {
@@ -263,7 +267,7 @@ export function createSubmitter(deps: SubmitterDeps) {
       config.TRACE_MAX_PACKETS,
       config.TRACE_MAX_BYTES,
     );
-    const { row, replayed } = await store.submissions.record({
+    const { row, replayed, outboxRows } = await store.submissions.record({
       id: options?.id,
       learnerId: input.learnerId,
       sessionId: input.session.id,
@@ -275,7 +279,7 @@ export function createSubmitter(deps: SubmitterDeps) {
       graded,
       traceMaxPackets: packets.length,
     });
-    if (!replayed) deps.onStored?.();
+    if (outboxRows > 0) deps.onOutboxRows?.();
     deps.metrics.runs.inc({ outcome: graded.run.outcome, channel: input.channel });
     deps.metrics.runSeconds.observe((Date.now() - startedAt.getTime()) / 1000);
     if (replayed) return replay(input, row);

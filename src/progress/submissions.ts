@@ -136,7 +136,8 @@ const outboxDeliveries = `INSERT INTO outbox (id, kind, target_id, ordering_key,
       FROM events e JOIN webhook_endpoints w ON w.enabled AND e.type = ANY (w.events)
       WHERE w.teacher_id IS NULL OR EXISTS (
         SELECT 1 FROM enrolments en JOIN classes c ON c.id = en.class_id
-        WHERE en.learner_id = $2::uuid AND c.teacher_id = w.teacher_id)`;
+        WHERE en.learner_id = $2::uuid AND c.teacher_id = w.teacher_id)
+      RETURNING 1`;
 
 // LTI AGS: when the learner's progress on the exercise changed, one score delivery per line item
 // of that exercise in a class of theirs, for LMS users who are this learner (never instructors:
@@ -151,7 +152,8 @@ const outboxScores = `INSERT INTO outbox (id, kind, target_id, ordering_key, eve
       WHERE li.lesson_id = $4 AND li.exercise_id = $5
         AND EXISTS (SELECT 1 FROM events WHERE type = 'progress.changed')
         AND EXISTS (SELECT 1 FROM lti_users u
-          WHERE u.registration_id = li.registration_id AND u.learner_id = $2::uuid)`;
+          WHERE u.registration_id = li.registration_id AND u.learner_id = $2::uuid)
+      RETURNING 1`;
 
 function isoMillis(column: string): string {
   return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -159,7 +161,8 @@ function isoMillis(column: string): string {
 
 // One statement writes the submission, its trace and the progress row: atomic without a
 // BEGIN/COMMIT round trip. Prepared once per connection; it returns only what the database
-// chose (id, created_at): the rest of the row is what was sent, so nothing is read back.
+// chose (created_at) and how many outbox rows it wrote: the rest of the row is what was sent,
+// so nothing is read back.
 // The progress upsert cannot lose an attempt or lower the best score under concurrency.
 const recordStatement: Statement = {
   name: "packetlab_record_submission",
@@ -219,7 +222,9 @@ const recordStatement: Statement = {
     ), scores AS (
       ${outboxScores}
     )
-    SELECT created_at AS "createdAt" FROM submission`,
+    SELECT created_at AS "createdAt",
+      ((SELECT count(*) FROM deliveries) + (SELECT count(*) FROM scores))::integer AS "outboxRows"
+    FROM submission`,
 };
 
 export function createSubmissions(prisma: PrismaClient, sql: Sql) {
@@ -281,14 +286,16 @@ export function createSubmissions(prisma: PrismaClient, sql: Sql) {
      * already stored (a concurrent duplicate won the race), returns the stored one instead.
      * The trace is stored without its dissection (stored-trace.ts).
      */
-    async record(input: NewSubmission): Promise<{ row: SubmissionRow; replayed: boolean }> {
+    async record(
+      input: NewSubmission,
+    ): Promise<{ row: SubmissionRow; replayed: boolean; outboxRows: number }> {
       const { graded } = input;
       const { run, grade } = graded;
       const kept = Math.min(run.packets.length, input.traceMaxPackets);
       const id = input.id ?? randomUUID();
       const virtualTimeUs = Math.round(run.virtualTimeUs);
       try {
-        const [stored] = await sql.query<{ createdAt: Date }>(recordStatement, [
+        const [stored] = await sql.query<{ createdAt: Date; outboxRows: number }>(recordStatement, [
           id,
           input.learnerId,
           input.sessionId,
@@ -346,11 +353,12 @@ export function createSubmissions(prisma: PrismaClient, sql: Sql) {
           finishedAt: input.finishedAt,
           createdAt: stored!.createdAt,
         };
-        return { row, replayed: false };
+        return { row, replayed: false, outboxRows: stored!.outboxRows };
       } catch (error) {
         if (input.idempotencyKey && isUniqueViolation(error)) {
           const existing = await findByKey(input.learnerId, input.idempotencyKey);
-          if (existing) return { row: existing, replayed: true };
+          // The winner wrote (and announced) the outbox rows of this submission.
+          if (existing) return { row: existing, replayed: true, outboxRows: 0 };
         }
         throw error;
       }

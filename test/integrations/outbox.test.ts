@@ -87,6 +87,30 @@ describe("outbox rows", () => {
     expect(typeof (rows[0]!.payload as { timestamp: string }).timestamp).toBe("string");
   });
 
+  it("are counted by the statement that writes them, so only a submission that wrote some wakes the relay", async () => {
+    const { teacher, learnerId, session } = await learnerWithWebhook();
+    const klass = await store.accounts.createClass(teacher.id, "Quiet");
+    const quietLearner = (await store.accounts.joinClass(klass.joinCode, "Bob"))!;
+    const quietSession = await store.submissions.createSession(
+      quietLearner.learnerId,
+      "exchanging-messages",
+    );
+    // Rows of every target (an operator's endpoint from another test hears everyone too).
+    const rowsOf = (learner: string) =>
+      test.db.prisma.outboxMessage.count({ where: { orderingKey: { endsWith: `:${learner}` } } });
+    for (const [learner, sessionId, score] of [
+      [learnerId, session.id, 40],
+      [learnerId, session.id, 30],
+      [quietLearner.learnerId, quietSession.id, 40],
+    ] as const) {
+      const before = await rowsOf(learner);
+      const { outboxRows } = await record(learner, sessionId, score, false);
+      expect(outboxRows).toBe((await rowsOf(learner)) - before);
+    }
+    const { outboxRows } = await record(learnerId, session.id, 100, true);
+    expect(outboxRows).toBeGreaterThanOrEqual(2); // graded and progress.changed, to the teacher's endpoint
+  });
+
   it("are not written when the grade is not (the statement fails as a whole)", async () => {
     const { learnerId, endpoint } = await learnerWithWebhook();
     const missingSession = "00000000-0000-4000-8000-000000000000";
