@@ -10,7 +10,10 @@
 // fastify treats any compilersFactory.buildValidator as custom, and then leaves a headers
 // schema's property names as written instead of lowercasing them: the routes' headers schemas
 // name their headers in lowercase, as Node delivers them.
-import { AjvCompiler } from "@fastify/ajv-compiler";
+// The compiler package itself (with Ajv, ~55 ms of CPU to load) is loaded on the first request
+// that needs it.
+import { createRequire } from "node:module";
+import type * as AjvCompilerModule from "@fastify/ajv-compiler";
 import type { FastifyServerOptions } from "fastify";
 
 type ValidatorFactory = NonNullable<
@@ -26,15 +29,18 @@ type Validator = ((data: unknown, context?: unknown) => unknown) & {
 /** As fastify calls it: (its schemas, Ajv options) → (a route's schema) → validator. */
 type BuildValidator = (externalSchemas: unknown, options: unknown) => (route: unknown) => Validator;
 
-export function lazyValidators(
-  buildValidator = AjvCompiler() as unknown as BuildValidator,
-): ValidatorFactory {
+const load = createRequire(import.meta.url);
+
+export function lazyValidators(buildValidator?: BuildValidator): ValidatorFactory {
   const build: BuildValidator = (externalSchemas, options) => {
     let compile: ((route: unknown) => Validator) | undefined;
     return (route) => {
       let compiled: Validator | undefined;
       const validator = (): Validator =>
-        (compiled ??= (compile ??= buildValidator(externalSchemas, options))(route));
+        (compiled ??= (compile ??= (buildValidator ??= defaultValidators())(
+          externalSchemas,
+          options,
+        ))(route));
       const validate = (data: unknown, context?: unknown) =>
         context === undefined ? validator()(data) : validator()(data, context);
       Object.defineProperties(validate, {
@@ -46,4 +52,9 @@ export function lazyValidators(
   };
   // fastify's type of this option is Ajv's own compile function, which it does not call as such.
   return build as unknown as ValidatorFactory;
+}
+
+function defaultValidators(): BuildValidator {
+  const compiler = load("@fastify/ajv-compiler") as typeof AjvCompilerModule;
+  return compiler.AjvCompiler() as unknown as BuildValidator;
 }
