@@ -74,7 +74,7 @@ interface Service {
 export async function startService(dir: string, env: Record<string, string>): Promise<Service> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, ["--no-node-snapshot", "bin/packetlab.js", "serve"], {
+  const child = spawn(process.execPath, ["bin/packetlab.js", "serve"], {
     cwd: dir,
     env: {
       PATH: process.env.PATH ?? "",
@@ -245,7 +245,6 @@ function runCli(dir: string): void {
   execFileSync(
     process.execPath,
     [
-      "--no-node-snapshot",
       "bin/packetlab.js",
       "run",
       `${EXERCISE_DIR}/solution.ts`,

@@ -35,6 +35,7 @@ import { namedSchemas } from "./http/components.ts";
 import type { RouteDeps } from "./http/deps.ts";
 import { installErrorHandler } from "./http/error-handler.ts";
 import { lazySerializers } from "./http/lazy-serializers.ts";
+import { lazyValidators } from "./http/lazy-validators.ts";
 import { healthRoutes } from "./http/health.ts";
 import { lessonRoutes } from "./http/lessons.ts";
 import { ltiAdminRoutes } from "./http/lti-admin.ts";
@@ -82,7 +83,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     return503OnClosing: true,
-    schemaController: { compilersFactory: { buildSerializer: lazySerializers() } },
+    schemaController: {
+      compilersFactory: { buildSerializer: lazySerializers(), buildValidator: lazyValidators() },
+    },
     // A hop count means "trust the n nearest proxies" (proxy-addr's rule, which fastify's types
     // only accept as a function).
     trustProxy:
