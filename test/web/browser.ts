@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { expect } from "vitest";
-import { startTestApp, type TestApp, type TestAppOptions } from "../helpers/app.ts";
+import { classroom, startTestApp, type TestApp, type TestAppOptions } from "../helpers/app.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const root = new URL("../..", import.meta.url).pathname;
@@ -89,6 +89,23 @@ export async function openSignedIn(
   );
   await page.goto(`${base}/${hash}`);
   await page.reload();
+}
+
+/** A learner of a new class, signed in on a new page, on the Alice exercise with its editor ready. */
+export async function openAliceAsLearner(
+  rig: WebRig,
+  name = "Ada",
+): Promise<{ page: Page; learner: { token: string } }> {
+  const { learner } = await classroom(rig.t.app, name);
+  const page = await rig.browser.newPage();
+  await openSignedIn(
+    page,
+    rig.base,
+    { role: "learner", token: learner.token, name },
+    "#/learn/exchanging-messages/message-to-alice",
+  );
+  await page.locator(".cm-content").waitFor({ timeout: 60_000 });
+  return { page, learner };
 }
 
 /** axe-core on the page as it is now: no serious or critical violation (WCAG 2.1 A and AA). */

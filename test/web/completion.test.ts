@@ -6,23 +6,14 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LANGUAGES } from "../../src/http/submitter.ts";
-import { classroom } from "../helpers/app.ts";
-import { openSignedIn, startWebRig, type WebRig } from "./browser.ts";
+import { openAliceAsLearner, startWebRig, type WebRig } from "./browser.ts";
 
 let rig: WebRig;
 let page: Page;
 
 beforeAll(async () => {
   rig = await startWebRig({}, { languages: LANGUAGES });
-  const { learner } = await classroom(rig.t.app);
-  page = await rig.browser.newPage();
-  await openSignedIn(
-    page,
-    rig.base,
-    { role: "learner", token: learner.token, name: "Ada" },
-    "#/learn/exchanging-messages/message-to-alice",
-  );
-  await page.locator(".cm-content").waitFor();
+  ({ page } = await openAliceAsLearner(rig));
 }, 180_000);
 
 afterAll(() => rig?.close());

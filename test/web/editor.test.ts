@@ -10,9 +10,8 @@ import { withCompiler } from "../../src/compile/compiling-runner.ts";
 import { createGrader, loadLessons } from "../../src/grading/index.ts";
 import { LANGUAGES } from "../../src/http/submitter.ts";
 import { createRunner } from "../../src/runner/index.ts";
-import { classroom } from "../helpers/app.ts";
 import { rustAvailable, testCompiler } from "../helpers/rust.ts";
-import { expectAccessible, openSignedIn, startWebRig, type WebRig } from "./browser.ts";
+import { expectAccessible, openAliceAsLearner, startWebRig, type WebRig } from "./browser.ts";
 
 const lessons = new URL("../../lessons", import.meta.url).pathname;
 const rustSolution = readFileSync(
@@ -51,15 +50,7 @@ beforeAll(async () => {
         }
       : {};
   rig = await startWebRig({}, rust);
-  const { learner } = await classroom(rig.t.app);
-  page = await rig.browser.newPage();
-  await openSignedIn(
-    page,
-    rig.base,
-    { role: "learner", token: learner.token, name: "Ada" },
-    "#/learn/exchanging-messages/message-to-alice",
-  );
-  await page.locator(".cm-content").waitFor();
+  ({ page } = await openAliceAsLearner(rig));
 }, 180_000);
 
 afterAll(async () => {
