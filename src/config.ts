@@ -41,6 +41,14 @@ function oneOf<const T extends string>(values: readonly T[]): Parse<T> {
 
 const text: Parse<string> = (raw) => raw.trim();
 
+// A directory the service writes into: set but empty would resolve to the working directory and
+// scatter a database's files through whatever checkout or folder the service was started in.
+const directory: Parse<string> = (raw) => {
+  if (raw.trim() === "")
+    throw new Error("expected a directory, got an empty value (unset it for the default)");
+  return raw.trim();
+};
+
 function optionalUrl(protocols: string[]): Parse<string | undefined> {
   return (raw) => {
     const value = raw.trim();
@@ -142,7 +150,7 @@ const definitions = {
   DATA_DIR: {
     description: "Directory of the embedded database (PGlite), used when DATABASE_URL is unset.",
     default: "./data",
-    parse: text,
+    parse: directory,
   },
   DATABASE_URL: {
     description: "PostgreSQL connection string; when set, the embedded database is not used.",
