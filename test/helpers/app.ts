@@ -89,17 +89,22 @@ export function expectStatus(response: LightMyRequestResponse, status: number): 
     : response.body;
 }
 
-/** A teacher, a class, and a learner in it with a session on the lesson: the usual cast. */
-export async function classroom(app: FastifyInstance, learnerName = "Ada") {
-  const teacher = expectStatus(
+/** A teacher, created by the operator: its id, name and token. */
+export async function createTeacher(app: FastifyInstance, name = "Ms Frizzle") {
+  return expectStatus(
     await app.inject({
       method: "POST",
       url: "/v1/teachers",
       headers: bearer(OPERATOR_TOKEN),
-      payload: { name: "Ms Frizzle" },
+      payload: { name },
     }),
     201,
   );
+}
+
+/** A teacher, a class, and a learner in it with a session on the lesson: the usual cast. */
+export async function classroom(app: FastifyInstance, learnerName = "Ada") {
+  const teacher = await createTeacher(app);
   const klass = expectStatus(
     await app.inject({
       method: "POST",

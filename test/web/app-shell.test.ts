@@ -2,7 +2,7 @@
 // the lessons; a teacher signs in with a token and sees their classes; axe-core finds nothing
 // serious on either. The page runs under its own CSP, so nothing it needs comes from elsewhere.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bearer, expectStatus, OPERATOR_TOKEN } from "../helpers/app.ts";
+import { bearer, createTeacher, expectStatus } from "../helpers/app.ts";
 import { expectAccessible, startWebRig, type WebRig } from "./browser.ts";
 
 let rig: WebRig;
@@ -11,15 +11,7 @@ let joinCode: string;
 
 beforeAll(async () => {
   rig = await startWebRig();
-  teacherToken = expectStatus(
-    await rig.t.app.inject({
-      method: "POST",
-      url: "/v1/teachers",
-      headers: bearer(OPERATOR_TOKEN),
-      payload: { name: "Ms Frizzle" },
-    }),
-    201,
-  ).token;
+  teacherToken = (await createTeacher(rig.t.app)).token;
   joinCode = expectStatus(
     await rig.t.app.inject({
       method: "POST",

@@ -6,7 +6,7 @@
 // dashboard without a reload, from the class's activity feed.
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bearer, expectStatus, joinAndStart, OPERATOR_TOKEN } from "../helpers/app.ts";
+import { bearer, createTeacher, expectStatus, joinAndStart } from "../helpers/app.ts";
 import { expectAccessible, startWebRig, type WebRig } from "./browser.ts";
 
 let rig: WebRig;
@@ -18,15 +18,7 @@ let adaId: string;
 
 beforeAll(async () => {
   rig = await startWebRig();
-  teacherToken = expectStatus(
-    await rig.t.app.inject({
-      method: "POST",
-      url: "/v1/teachers",
-      headers: bearer(OPERATOR_TOKEN),
-      payload: { name: "Ms Frizzle" },
-    }),
-    201,
-  ).token;
+  teacherToken = (await createTeacher(rig.t.app)).token;
   const klass = expectStatus(
     await rig.t.app.inject({
       method: "POST",

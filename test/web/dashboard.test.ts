@@ -11,9 +11,9 @@ import {
   aliceSolution,
   bearer,
   classroom,
+  createTeacher,
   expectStatus,
   joinAndStart,
-  OPERATOR_TOKEN,
   submit,
 } from "../helpers/app.ts";
 import { expectAccessible, startWebRig, type WebRig } from "./browser.ts";
@@ -29,15 +29,7 @@ const progressRequests = () =>
 
 beforeAll(async () => {
   rig = await startWebRig();
-  teacherToken = expectStatus(
-    await rig.t.app.inject({
-      method: "POST",
-      url: "/v1/teachers",
-      headers: bearer(OPERATOR_TOKEN),
-      payload: { name: "Ms Frizzle" },
-    }),
-    201,
-  ).token;
+  teacherToken = (await createTeacher(rig.t.app)).token;
   page = await rig.browser.newPage();
   page.on("request", (request) =>
     requests.push({

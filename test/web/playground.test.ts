@@ -6,7 +6,7 @@
 // rig's app) the language menu offers no Rust.
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { aliceSolution, bearer, expectStatus, OPERATOR_TOKEN } from "../helpers/app.ts";
+import { aliceSolution, bearer, createTeacher, expectStatus } from "../helpers/app.ts";
 import { expectAccessible, startWebRig, type WebRig } from "./browser.ts";
 
 let rig: WebRig;
@@ -15,15 +15,7 @@ let page: Page;
 
 beforeAll(async () => {
   rig = await startWebRig();
-  const teacher = expectStatus(
-    await rig.t.app.inject({
-      method: "POST",
-      url: "/v1/teachers",
-      headers: bearer(OPERATOR_TOKEN),
-      payload: { name: "Ms Frizzle" },
-    }),
-    201,
-  );
+  const teacher = await createTeacher(rig.t.app);
   joinCode = expectStatus(
     await rig.t.app.inject({
       method: "POST",
