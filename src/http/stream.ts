@@ -121,6 +121,8 @@ export const streamRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
       },
     },
     (socket, request) => {
+      // An upgraded request never completes as HTTP: this is its line in the log.
+      request.log.info({ req: request }, "stream opened");
       // Handlers are attached before anything is awaited, so no early message is lost.
       const connection = new StreamConnection(
         socket,

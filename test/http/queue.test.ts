@@ -1,33 +1,14 @@
 // A class pressing Run at once: a waiting run hears its place in the queue on the stream, each
 // learner waits in their own line, and refusals for overload are logged as one warning per
 // interval instead of an error with a stack trace each.
-import type { FastifyBaseLogger } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Grader } from "../../src/grading/types.ts";
 import { RunnerBusyError } from "../../src/runner/index.ts";
 import type { RunOptions } from "../../src/runner/types.ts";
 import { classroom, startTestApp, submit, type TestApp } from "../helpers/app.ts";
 import { gradedRun } from "../helpers/graded-run.ts";
+import { recordingLogger } from "../helpers/recording-logger.ts";
 import { openStream } from "../helpers/ws-client.ts";
-
-/** A logger that keeps what it is given, by level. */
-function recordingLogger() {
-  const lines: { level: string; object: unknown; message?: string }[] = [];
-  const at = (level: string) => (object: unknown, message?: string) =>
-    void lines.push({ level, object, ...(message === undefined ? {} : { message }) });
-  const logger = {
-    level: "info",
-    fatal: at("fatal"),
-    error: at("error"),
-    warn: at("warn"),
-    info: at("info"),
-    debug: at("debug"),
-    trace: at("trace"),
-    silent: () => {},
-    child: () => logger,
-  };
-  return { logger: logger as unknown as FastifyBaseLogger, lines };
-}
 
 let t: TestApp;
 let busy = false;
