@@ -9,13 +9,21 @@ import type { ServerResponse } from "node:http";
 import { Type, type Static } from "typebox";
 import type { ActivityRow, ClassEventRow, JoinRow } from "../progress/reports.ts";
 import { teacherIdOf } from "./auth.ts";
+import {
+  ActivityClassUpdatedEvent,
+  ActivityEvent,
+  ActivityFeedEvent,
+  ActivityJoinEvent,
+  ActivityLearnerRemovedEvent,
+  ActivityLearnerRenamedEvent,
+  ActivityLearnersMergedEvent,
+} from "./activity-schemas.ts";
 import { catalogueExercises, cellOf, checkRef } from "./class-report.ts";
-import { CheckRef, ProgressCell } from "./class-report-schemas.ts";
 import type { RouteDeps } from "./deps.ts";
 import { LinkQuery } from "./downloads.ts";
 import { apiError, quote } from "./errors.ts";
-import { nullable, ref } from "./schema-kit.ts";
-import { responses, Timestamp, Uuid } from "./schemas.ts";
+import { ref } from "./schema-kit.ts";
+import { responses, Uuid } from "./schemas.ts";
 
 const POLL_MS = 1000;
 const HEARTBEAT_MS = 15_000;
@@ -25,122 +33,6 @@ const BATCH = 200;
 // A submission's created_at is its transaction's start: one that commits a moment after a
 // later-stamped one is still found by looking back this far (ids already sent are skipped).
 const LOOKBACK_MS = 5000;
-
-export const ActivityEvent = Type.Object(
-  {
-    type: Type.Literal("submission"),
-    submissionId: Uuid,
-    learnerId: Uuid,
-    displayName: Type.String(),
-    lessonId: Type.String(),
-    exerciseId: Type.String(),
-    passed: Type.Boolean(),
-    score: Type.Integer(),
-    outcome: Type.String(),
-    firstFailedCheck: nullable(ref(CheckRef)),
-    createdAt: Timestamp,
-    cell: nullable(ref(ProgressCell), {
-      description:
-        "The learner's cell of the class matrix for this exercise as it is when the event is sent (so an older event sent again carries the latest state): replace the cell with it. Null if the exercise is no longer in the lessons.",
-    }),
-  },
-  {
-    $id: "ActivityEvent",
-    description:
-      "The data of one `submission` event of a class's activity feed (its SSE id: createdAt and submissionId).",
-  },
-);
-
-export const ActivityJoinEvent = Type.Object(
-  {
-    type: Type.Literal("learner-joined"),
-    learnerId: Uuid,
-    displayName: Type.String(),
-    joinedAt: Timestamp,
-  },
-  {
-    $id: "ActivityJoinEvent",
-    description:
-      "The data of one `learner-joined` event of a class's activity feed: a new row of the matrix, nothing started (its SSE id: joinedAt and learnerId).",
-  },
-);
-
-const at = Timestamp;
-const rosterEvent = (description: string) => `${description} (its SSE id: at and the event's id).`;
-
-export const ActivityLearnerRenamedEvent = Type.Object(
-  { type: Type.Literal("learner-renamed"), learnerId: Uuid, displayName: Type.String(), at },
-  {
-    $id: "ActivityLearnerRenamedEvent",
-    description: rosterEvent(
-      "The data of one `learner-renamed` event of a class's activity feed: the learner's row takes the new name",
-    ),
-  },
-);
-
-export const ActivityLearnerRemovedEvent = Type.Object(
-  { type: Type.Literal("learner-removed"), learnerId: Uuid, at },
-  {
-    $id: "ActivityLearnerRemovedEvent",
-    description: rosterEvent(
-      "The data of one `learner-removed` event of a class's activity feed: the learner's row goes",
-    ),
-  },
-);
-
-export const ActivityLearnersMergedEvent = Type.Object(
-  {
-    type: Type.Literal("learners-merged"),
-    learnerId: Uuid,
-    fromLearnerId: Type.String({
-      format: "uuid",
-      description: "The duplicate, merged into learnerId and gone.",
-    }),
-    displayName: Type.String(),
-    at,
-  },
-  {
-    $id: "ActivityLearnersMergedEvent",
-    description: rosterEvent(
-      "The data of one `learners-merged` event of a class's activity feed: fromLearnerId's row goes; learnerId's cells now add up both (ask for the matrix again)",
-    ),
-  },
-);
-
-export const ActivityClassUpdatedEvent = Type.Object(
-  { type: Type.Literal("class-updated"), name: Type.String(), joinsOpen: Type.Boolean(), at },
-  {
-    $id: "ActivityClassUpdatedEvent",
-    description: rosterEvent(
-      "The data of one `class-updated` event of a class's activity feed: the class was opened or closed to new learners",
-    ),
-  },
-);
-
-const ActivityFeedEvent = Type.Union(
-  [
-    ref(ActivityEvent),
-    ref(ActivityJoinEvent),
-    ref(ActivityLearnerRenamedEvent),
-    ref(ActivityLearnerRemovedEvent),
-    ref(ActivityLearnersMergedEvent),
-    ref(ActivityClassUpdatedEvent),
-  ],
-  {
-    $id: "ActivityFeedEvent",
-    description: "The data of an event of a class's activity feed; `type` is the SSE event name.",
-  },
-);
-
-export const activitySchemas = [
-  ActivityEvent,
-  ActivityJoinEvent,
-  ActivityLearnerRenamedEvent,
-  ActivityLearnerRemovedEvent,
-  ActivityLearnersMergedEvent,
-  ActivityClassUpdatedEvent,
-  ActivityFeedEvent,
-];
 
 /** A roster event's data as the feed sends it: its row's columns and its stored data. */
 function rosterEventData(
