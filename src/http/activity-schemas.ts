@@ -97,6 +97,15 @@ export const ActivityClassUpdatedEvent = Type.Object(
   },
 );
 
+export const ActivityClassDeletedEvent = Type.Object(
+  { type: Type.Literal("class-deleted"), classId: Uuid, at },
+  {
+    $id: "ActivityClassDeletedEvent",
+    description:
+      "The data of the `class-deleted` event, the last of a class's activity feed: the class was deleted (by its teacher, or with the teacher's account), so the stream ends, and opening it again gets 404. `at` is when the feed noticed, within about a second of the deletion (its SSE id: at and classId).",
+  },
+);
+
 export const ActivityFeedEvent = Type.Union(
   [
     ref(ActivityEvent),
@@ -105,6 +114,7 @@ export const ActivityFeedEvent = Type.Union(
     ref(ActivityLearnerRemovedEvent),
     ref(ActivityLearnersMergedEvent),
     ref(ActivityClassUpdatedEvent),
+    ref(ActivityClassDeletedEvent),
   ],
   {
     $id: "ActivityFeedEvent",
@@ -119,5 +129,6 @@ export const activitySchemas = [
   ActivityLearnerRemovedEvent,
   ActivityLearnersMergedEvent,
   ActivityClassUpdatedEvent,
+  ActivityClassDeletedEvent,
   ActivityFeedEvent,
 ];

@@ -3,13 +3,16 @@
 // Events, for a teacher's live feed. Every replica sees every change because the feed reads the
 // database (three light indexed queries a second per open feed), not this process's memory.
 // Each submission carries the learner's matrix cell as it is now, so a dashboard keeps its
-// matrix current from the feed alone.
+// matrix current from the feed alone. A deleted class takes its events with it, so the feed
+// notices the class is gone by itself (the roster events' query answers that too) and ends
+// with a `class-deleted` event.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { ServerResponse } from "node:http";
 import { Type, type Static } from "typebox";
 import type { ActivityRow, ClassEventRow, JoinRow } from "../progress/reports.ts";
 import { teacherIdOf } from "./auth.ts";
 import {
+  ActivityClassDeletedEvent,
   ActivityClassUpdatedEvent,
   ActivityEvent,
   ActivityFeedEvent,
@@ -155,14 +158,18 @@ export const activityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
     return items.sort((a, b) => a.at.getTime() - b.at.getTime() || (a.id < b.id ? -1 : 1));
   };
 
-  /** The events at or after `since`, oldest first, at most `limit` of each kind. */
+  /**
+   * The events at or after `since`, oldest first, at most `limit` of each kind; null when the
+   * class is gone.
+   */
   const read = async (classId: string, since: Date, limit: number) => {
     const [submissions, joins, events] = await Promise.all([
       deps.store.reports.activity(classId, since, limit),
       deps.store.reports.joins(classId, since, limit),
       deps.store.reports.classEvents(classId, since, limit),
     ]);
-    return itemsOf(submissions, joins, events);
+    // What the other two read of a class deleted meanwhile is not worth sending.
+    return events && itemsOf(submissions, joins, events);
   };
 
   app.get(
@@ -173,7 +180,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
         tags: ["classes"],
         operationId: "streamClassActivity",
         summary: "The class's submissions, joins and roster changes, live, as Server-Sent Events.",
-        description: `text/event-stream, oldest first: one \`submission\` event per submission (data: ActivityEvent, with the learner's matrix cell as it is now), one \`learner-joined\` event per learner who joins (data: ActivityJoinEvent), and one event per change to the roster or the class, whoever made it: \`learner-renamed\` (ActivityLearnerRenamedEvent), \`learner-removed\` (ActivityLearnerRemovedEvent), \`learners-merged\` (ActivityLearnersMergedEvent), \`class-updated\` (opened or closed: ActivityClassUpdatedEvent); the last ${BACKLOG} first, then each new one within about ${POLL_MS / 1000} s; a comment line every ${HEARTBEAT_MS / 1000} s keeps proxies from closing it. Reconnecting with Last-Event-ID (or lastEventId) resumes after that event (an event may come twice around it: dedupe by submissionId, learnerId, or the SSE id for roster events; applying a roster event twice changes nothing). A browser's EventSource cannot send a token: open it with a signed link (POST /v1/download-links); when the link has expired (401), ask for a new one and open it with lastEventId.`,
+        description: `text/event-stream, oldest first: one \`submission\` event per submission (data: ActivityEvent, with the learner's matrix cell as it is now), one \`learner-joined\` event per learner who joins (data: ActivityJoinEvent), and one event per change to the roster or the class, whoever made it: \`learner-renamed\` (ActivityLearnerRenamedEvent), \`learner-removed\` (ActivityLearnerRemovedEvent), \`learners-merged\` (ActivityLearnersMergedEvent), \`class-updated\` (opened or closed: ActivityClassUpdatedEvent); when the class is deleted (by its teacher, or with the teacher's account), one \`class-deleted\` event (ActivityClassDeletedEvent) and the stream ends (opening it again gets 404); the last ${BACKLOG} first, then each new one within about ${POLL_MS / 1000} s; a comment line every ${HEARTBEAT_MS / 1000} s keeps proxies from closing it. Reconnecting with Last-Event-ID (or lastEventId) resumes after that event (an event may come twice around it: dedupe by submissionId, learnerId, or the SSE id for roster events; applying a roster event twice changes nothing). A browser's EventSource cannot send a token: open it with a signed link (POST /v1/download-links); when the link has expired (401), ask for a new one and open it with lastEventId.`,
         params: Type.Object({ classId: Uuid }),
         querystring: ActivityQuery,
         response: responses(
@@ -194,14 +201,20 @@ export const activityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
     },
     async (request, reply) => {
       const classId = request.params.classId;
+      const notFound = () => apiError("NOT_FOUND", `You have no class ${quote(classId)}.`);
       if (!(await deps.store.accounts.findTeachersClass(teacherIdOf(request), classId))) {
-        throw apiError("NOT_FOUND", `You have no class ${quote(classId)}.`);
+        throw notFound();
       }
       const resume = parseEventId(request.headers["last-event-id"] ?? request.query.lastEventId);
-      // The first read happens before the stream opens, so a database outage is still a 503.
+      // The first read happens before the stream opens, so a database outage is still a 503,
+      // and a class deleted since it was found a moment ago is still a 404.
+      const backlog = resume
+        ? await read(classId, resume.at, BATCH)
+        : await read(classId, new Date(0), BACKLOG);
+      if (!backlog) throw notFound();
       const first = resume
-        ? (await read(classId, resume.at, BATCH)).filter((item) => isAfter(item, resume))
-        : (await read(classId, new Date(0), BACKLOG)).slice(-BACKLOG);
+        ? backlog.filter((item) => isAfter(item, resume))
+        : backlog.slice(-BACKLOG);
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
@@ -249,6 +262,10 @@ export const activityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
         if (stop.signal.aborted) break;
         // An outage: try again on the next tick.
         const items = await read(classId, new Date(newest - LOOKBACK_MS), BATCH).catch(() => []);
+        if (!items) {
+          raw.write(classDeletedText(classId, new Date()));
+          break;
+        }
         const before = sent.size;
         send(items);
         if (sent.size !== before) quietSince = Date.now();
@@ -264,6 +281,13 @@ export const activityRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
     }
   }
 };
+
+/** The feed's last event: the class is gone. */
+function classDeletedText(classId: string, now: Date): string {
+  const at = now.toISOString();
+  const data: Static<typeof ActivityClassDeletedEvent> = { type: "class-deleted", classId, at };
+  return `id: ${at},${classId}\nevent: class-deleted\ndata: ${JSON.stringify(data)}\n\n`;
+}
 
 interface EventId {
   at: Date;

@@ -104,7 +104,7 @@ export function createReports(prisma: PrismaClient, sql: Sql) {
     joins: (classId: string, since: Date, limit: number) => classJoins(sql, classId, since, limit),
 
     classEvents: (classId: string, since: Date, limit: number) =>
-      sql.query<ClassEventRow>(classEventsStatement, [classId, since, limit]),
+      classEvents(sql, classId, since, limit),
 
     classLearners(classId: string): Promise<ClassLearner[]> {
       return sql.query<ClassLearner>(classLearnersStatement, [classId]);
@@ -306,11 +306,38 @@ export interface ClassEventRow {
   createdAt: Date;
 }
 
+// From the class, so one query also says whether the class still exists: its events cascade
+// away with it, and the feed must tell an open dashboard it is gone. No class: no row. A class
+// without events: one row of NULLs (the LEFT JOIN's).
 const classEventsStatement: Statement = {
   name: "packetlab_class_events",
-  text: `SELECT id, type, learner_id AS "learnerId", data, created_at AS "createdAt"
-    FROM class_events
-    WHERE class_id = $1::uuid AND created_at >= $2::timestamptz
-    ORDER BY created_at DESC, id DESC
-    LIMIT $3::integer`,
+  text: `SELECT e.id, e.type, e.learner_id AS "learnerId", e.data, e.created_at AS "createdAt"
+    FROM classes c
+    LEFT JOIN LATERAL (
+      SELECT id, type, learner_id, data, created_at FROM class_events
+      WHERE class_id = c.id AND created_at >= $2::timestamptz
+      ORDER BY created_at DESC, id DESC
+      LIMIT $3::integer
+    ) e ON true
+    WHERE c.id = $1::uuid
+    ORDER BY e.created_at DESC, e.id DESC`,
 };
+
+/**
+ * The class's events made at or after `since`, newest first, at most `limit`; null when the
+ * class is gone (deleted, or with its teacher).
+ */
+export async function classEvents(
+  sql: Sql,
+  classId: string,
+  since: Date,
+  limit: number,
+): Promise<ClassEventRow[] | null> {
+  const rows = await sql.query<ClassEventRow | { id: null }>(classEventsStatement, [
+    classId,
+    since,
+    limit,
+  ]);
+  if (rows.length === 0) return null;
+  return rows.filter((row): row is ClassEventRow => row.id !== null);
+}

@@ -2,7 +2,8 @@
 // The class activity feed over a real socket: Server-Sent Events a browser's EventSource reads,
 // opened with a token or with a signed link, resumable with Last-Event-ID (or lastEventId, for a
 // new EventSource on a fresh link); submissions carry the learner's matrix cell, joins a new row,
-// and roster changes (rename, remove, merge, close/open) made through the API come as events.
+// and roster changes (rename, remove, merge, close/open) made through the API come as events; a
+// deleted class's feed ends with a class-deleted event.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -237,6 +238,63 @@ describe("a class's live activity feed", () => {
     expect(after.map((e) => [e.event, e.data.joinsOpen])).toEqual([
       ["class-updated", false],
       ["class-updated", true],
+    ]);
+  });
+
+  it("ends with class-deleted when the class is deleted, and another class's goes on", async () => {
+    const doomed = await classroom(t.app, "Ada");
+    const other = await classroom(t.app, "Eve");
+    const open = ({ teacher, klass }: typeof doomed) =>
+      fetch(`${base}/v1/classes/${klass.id}/activity`, { headers: bearer(teacher.token) });
+    // Each response is open (its backlog read) before the class goes.
+    const [feed, otherFeed] = await Promise.all([open(doomed), open(other)]);
+    expect(
+      (
+        await t.app.inject({
+          method: "DELETE",
+          url: `/v1/classes/${doomed.klass.id}`,
+          headers: bearer(doomed.teacher.token),
+        })
+      ).statusCode,
+    ).toBe(204);
+
+    const events = await readEvents(feed, () => false); // to the stream's end
+    expect(events.map((e) => e.event)).toEqual(["learner-joined", "class-deleted"]);
+    const deleted = events[1]!;
+    expect(deleted.data).toEqual({
+      type: "class-deleted",
+      classId: doomed.klass.id,
+      at: expect.any(String),
+    });
+    expect(deleted.id).toBe(`${deleted.data.at},${doomed.klass.id}`);
+    // An EventSource reconnects with the last id: the class is not found.
+    const again = await fetch(`${base}/v1/classes/${doomed.klass.id}/activity`, {
+      headers: { ...bearer(doomed.teacher.token), "last-event-id": deleted.id },
+    });
+    expect(again.status).toBe(404);
+    await again.body?.cancel();
+
+    const joining = joinAndStart(t.app, other.klass.joinCode, "Grace");
+    const otherEvents = await readEvents(otherFeed, (seen) => seen.length >= 2);
+    await joining;
+    expect(otherEvents.map((e) => [e.event, e.data.displayName])).toEqual([
+      ["learner-joined", "Eve"],
+      ["learner-joined", "Grace"],
+    ]);
+  });
+
+  it("ends with class-deleted when the class goes with its teacher", async () => {
+    const { teacher, klass } = await classroom(t.app, "Ada");
+    const feed = await fetch(`${base}/v1/classes/${klass.id}/activity`, {
+      headers: bearer(teacher.token),
+    });
+    expect(feed.status).toBe(200);
+    // The API deletes no teacher: an operator does, in the database, and the classes cascade.
+    await t.db.prisma.teacher.delete({ where: { id: teacher.id } });
+    const events = await readEvents(feed, () => false);
+    expect(events.map((e) => [e.event, e.data.classId])).toEqual([
+      ["learner-joined", undefined],
+      ["class-deleted", klass.id],
     ]);
   });
 });
