@@ -271,7 +271,7 @@ export interface paths {
         };
         /**
          * The class's submissions, joins and roster changes, live, as Server-Sent Events.
-         * @description text/event-stream, oldest first: one `submission` event per submission (data: ActivityEvent, with the learner's matrix cell as it is now), one `learner-joined` event per learner who joins (data: ActivityJoinEvent), and one event per change to the roster or the class, whoever made it: `learner-renamed` (ActivityLearnerRenamedEvent), `learner-removed` (ActivityLearnerRemovedEvent), `learners-merged` (ActivityLearnersMergedEvent), `class-updated` (opened or closed: ActivityClassUpdatedEvent); the last 20 first, then each new one within about 1 s; a comment line every 15 s keeps proxies from closing it. Reconnecting with Last-Event-ID (or lastEventId) resumes after that event (an event may come twice around it: dedupe by submissionId, learnerId, or the SSE id for roster events; applying a roster event twice changes nothing). A browser's EventSource cannot send a token: open it with a signed link (POST /v1/download-links); when the link has expired (401), ask for a new one and open it with lastEventId.
+         * @description text/event-stream, oldest first: one `submission` event per submission (data: ActivityEvent, with the learner's matrix cell as it is now), one `learner-joined` event per learner who joins (data: ActivityJoinEvent), and one event per change to the roster or the class, whoever made it: `learner-renamed` (ActivityLearnerRenamedEvent), `learner-removed` (ActivityLearnerRemovedEvent), `learners-merged` (ActivityLearnersMergedEvent), `class-updated` (opened or closed: ActivityClassUpdatedEvent); when the class is deleted (by its teacher, or with the teacher's account), one `class-deleted` event (ActivityClassDeletedEvent) and the stream ends (opening it again gets 404); the last 20 first, then each new one within about 1 s; a comment line every 15 s keeps proxies from closing it. Reconnecting with Last-Event-ID (or lastEventId) resumes after that event (an event may come twice around it: dedupe by submissionId, learnerId, or the SSE id for roster events; applying a roster event twice changes nothing). A browser's EventSource cannot send a token: open it with a signed link (POST /v1/download-links); when the link has expired (401), ask for a new one and open it with lastEventId.
          */
         get: operations["streamClassActivity"];
         put?: never;
@@ -1113,8 +1113,20 @@ export interface components {
             /** Format: date-time */
             at: string;
         };
+        /** @description The data of the `class-deleted` event, the last of a class's activity feed: the class was deleted (by its teacher, or with the teacher's account), so the stream ends, and opening it again gets 404. `at` is when the feed noticed, within about a second of the deletion (its SSE id: at and classId). */
+        ActivityClassDeletedEvent: {
+            /** @enum {string} */
+            type: "class-deleted";
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            classId: string;
+            /** Format: date-time */
+            at: string;
+        };
         /** @description The data of an event of a class's activity feed; `type` is the SSE event name. */
-        ActivityFeedEvent: components["schemas"]["ActivityEvent"] | components["schemas"]["ActivityJoinEvent"] | components["schemas"]["ActivityLearnerRenamedEvent"] | components["schemas"]["ActivityLearnerRemovedEvent"] | components["schemas"]["ActivityLearnersMergedEvent"] | components["schemas"]["ActivityClassUpdatedEvent"];
+        ActivityFeedEvent: components["schemas"]["ActivityEvent"] | components["schemas"]["ActivityJoinEvent"] | components["schemas"]["ActivityLearnerRenamedEvent"] | components["schemas"]["ActivityLearnerRemovedEvent"] | components["schemas"]["ActivityLearnersMergedEvent"] | components["schemas"]["ActivityClassUpdatedEvent"] | components["schemas"]["ActivityClassDeletedEvent"];
         /** @description The lessons on offer, in order. */
         LessonList: {
             items: components["schemas"]["LessonSummary"][];
