@@ -3,7 +3,7 @@
 // close and open the class to new learners, delete the class. The dialogs keep focus, Escape
 // cancels, focus goes back to the button that opened them, and axe-core checks them open. The
 // same changes made through the API (another session: a script, another tab) show on the open
-// dashboard without a reload, from the class's activity feed.
+// dashboard without a reload, from the class's activity feed, the class's deletion too.
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, createTeacher, expectStatus, joinAndStart } from "../helpers/app.ts";
@@ -200,5 +200,29 @@ describe("the roster actions", () => {
       headers: bearer(teacherToken),
     });
     expect(gone.statusCode).toBe(404);
+  });
+
+  it("says so when the class shown is deleted elsewhere", { timeout: 60_000 }, async () => {
+    await page.getByLabel("New class").fill("Doomed 101");
+    await page.getByRole("button", { name: "Create the class" }).click();
+    await page.getByRole("heading", { name: "Doomed 101" }).waitFor();
+    await page.locator('.live-state[data-state="live"]').waitFor({ timeout: 30_000 });
+    const doomedId = (await page.evaluate("location.hash")) as string;
+    expect(
+      (
+        await rig.t.app.inject({
+          method: "DELETE",
+          url: `/v1/classes/${doomedId.split("/").at(-1)}`,
+          headers: bearer(teacherToken),
+        })
+      ).statusCode,
+    ).toBe(204);
+    await page.getByRole("alert").getByText("This class was deleted.").waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByRole("link", { name: "Doomed 101" }).count()).toBe(0);
+    // Only the notice: no error from a request about the class.
+    expect(await page.getByRole("alert").allTextContents()).toEqual(["This class was deleted."]);
+    await expectAccessible(page);
+    await page.getByRole("link", { name: "Back to your classes" }).click();
+    await page.getByText("Choose a class, or create one.").waitFor();
   });
 });

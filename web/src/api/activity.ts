@@ -5,8 +5,15 @@
 // itself and sends Last-Event-ID; once the server refuses it (an expired link after a restart,
 // a 503) the EventSource closes and a new one opens here on a fresh link, resuming with
 // ?lastEventId=. After FALLBACK_AFTER failures in a row the state says "polling" so the
-// dashboard asks for the matrix itself, and the stream is still retried.
-import type { ActivityEvent, ActivityJoinEvent, ActivityRosterEvent, Api } from "./client.ts";
+// dashboard asks for the matrix itself, and the stream is still retried. A `class-deleted` event
+// is the feed's last: it is closed for good (a new one would only get 404).
+import type {
+  ActivityClassDeletedEvent,
+  ActivityEvent,
+  ActivityJoinEvent,
+  ActivityRosterEvent,
+  Api,
+} from "./client.ts";
 
 export type ActivityState = "connecting" | "live" | "reconnecting" | "polling";
 
@@ -15,6 +22,8 @@ export interface ActivityListener {
   joined(event: ActivityJoinEvent): void;
   /** A learner renamed, removed or merged, or the class opened or closed, by anyone. */
   roster(event: ActivityRosterEvent): void;
+  /** The class was deleted: the feed is closed, and nothing else comes. */
+  deleted(event: ActivityClassDeletedEvent): void;
   state(state: ActivityState): void;
 }
 
@@ -53,6 +62,13 @@ export function openClassActivity(
     retry = setTimeout(open, RETRY_MS[Math.min(failures, RETRY_MS.length) - 1]);
   };
 
+  const close = () => {
+    closed = true;
+    clearTimeout(retry);
+    source?.close();
+    source = undefined;
+  };
+
   const receive = (handler: (data: never) => void) => (message: MessageEvent<string>) => {
     lastEventId = message.lastEventId || lastEventId;
     handler(JSON.parse(message.data) as never);
@@ -79,6 +95,14 @@ export function openClassActivity(
     opened.addEventListener("submission", receive(listener.submission));
     opened.addEventListener("learner-joined", receive(listener.joined));
     for (const name of ROSTER_EVENTS) opened.addEventListener(name, receive(listener.roster));
+    // Closed before the server ends the stream, so the browser does not reconnect to a 404.
+    opened.addEventListener(
+      "class-deleted",
+      receive((event: ActivityClassDeletedEvent) => {
+        close();
+        listener.deleted(event);
+      }),
+    );
     opened.onerror = () => {
       if (opened !== source) return;
       // CONNECTING: the browser retries on its own with Last-Event-ID; a stream that keeps
@@ -96,12 +120,5 @@ export function openClassActivity(
 
   setState("connecting");
   void open();
-  return {
-    close() {
-      closed = true;
-      clearTimeout(retry);
-      source?.close();
-      source = undefined;
-    },
-  };
+  return { close };
 }

@@ -29,6 +29,8 @@ export type ActivityRosterEvent =
   | Schemas["ActivityLearnerRemovedEvent"]
   | Schemas["ActivityLearnersMergedEvent"]
   | Schemas["ActivityClassUpdatedEvent"];
+/** The feed's last event: the class was deleted (in another tab, by a script, with its teacher). */
+export type ActivityClassDeletedEvent = Schemas["ActivityClassDeletedEvent"];
 export type ExerciseStats = Schemas["ExerciseStats"];
 export type Submission = Schemas["Submission"];
 export type SubmissionSummary = Schemas["SubmissionSummary"];

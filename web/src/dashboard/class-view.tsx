@@ -28,12 +28,15 @@ export function ClassView({
   klass,
   learnerId,
   onClassChanged,
+  onDeletedElsewhere,
 }: {
   api: Api;
   klass: Class;
   learnerId?: string;
   /** The class was changed (opened, closed) or deleted: the list of classes is asked again. */
   onClassChanged: () => void;
+  /** The live feed says the class was deleted elsewhere (another tab, a script, its teacher). */
+  onDeletedElsewhere: () => void;
 }) {
   const live = useLiveProgress(api, klass.id);
   const stats = useLoad(() => api.classStats(klass.id), [api, klass.id]);
@@ -60,6 +63,10 @@ export function ClassView({
   useEffect(() => {
     if (live.classUpdate && live.classUpdate.joinsOpen !== klass.joinsOpen) onClassChanged();
   }, [live.classUpdate]);
+
+  useEffect(() => {
+    if (live.deleted) onDeletedElsewhere();
+  }, [live.deleted]);
 
   const rosterChanged = () => {
     live.reload();

@@ -1,8 +1,9 @@
 // The teacher's dashboard: classes (and a form to create one) at the side, the chosen class
-// beside them.
+// beside them. A class deleted elsewhere while shown (its live feed says so) is replaced by a
+// notice saying it was, rather than by errors from its next request.
 import { useMemo, useState } from "preact/hooks";
 import type { Account } from "../account.ts";
-import { ApiError, createApi } from "../api/client.ts";
+import { ApiError, createApi, type Class } from "../api/client.ts";
 import { navigate } from "../route.ts";
 import { useLoad } from "../use-load.ts";
 import { ClassView } from "./class-view.tsx";
@@ -13,6 +14,8 @@ export function Dashboard({ account, route }: { account: Account; route: string[
   const classes = useLoad(() => api.classes(), [api]);
   const [name, setName] = useState("");
   const [error, setError] = useState("");
+  /** The class the live feed said was deleted, as it was shown. */
+  const [deleted, setDeleted] = useState<Class>();
   const klass = classes.value?.items.find((c) => c.id === classId);
 
   return (
@@ -67,12 +70,24 @@ export function Dashboard({ account, route }: { account: Account; route: string[
       </nav>
       <div class="class-pane">
         {classes.error && <p role="alert">{classes.error}</p>}
-        {klass ? (
+        {deleted && deleted.id === classId ? (
+          <article aria-labelledby="class-title">
+            <h1 id="class-title">{deleted.name}</h1>
+            <p role="alert">This class was deleted.</p>
+            <p>
+              <a href="#/teach">Back to your classes</a>
+            </p>
+          </article>
+        ) : klass ? (
           <ClassView
             api={api}
             klass={klass}
             learnerId={learnerId}
             onClassChanged={classes.reload}
+            onDeletedElsewhere={() => {
+              setDeleted(klass);
+              classes.reload();
+            }}
           />
         ) : (
           <p class="muted">Choose a class, or create one.</p>

@@ -4,10 +4,16 @@
 // (made in another tab, by a script) rename or drop a row; a merge drops the duplicate's row and
 // asks for the matrix again, for the merged learner's cells. Events that arrive before the
 // matrix are kept and applied after it, in order. Only when the feed is down ("polling") is the
-// matrix asked for again every few seconds.
+// matrix asked for again every few seconds. A `class-deleted` event ends it all: the class is
+// gone, and the dashboard says so instead of asking for it again.
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { openClassActivity, type ActivityState } from "../api/activity.ts";
-import type { ActivityEvent, Api, ClassProgress } from "../api/client.ts";
+import type {
+  ActivityClassDeletedEvent,
+  ActivityEvent,
+  Api,
+  ClassProgress,
+} from "../api/client.ts";
 import { applyEvent, type ClassUpdatedEvent, type FeedEvent } from "./matrix-events.ts";
 
 const POLL_MS = 3000;
@@ -22,6 +28,8 @@ export interface LiveProgress {
   events: number;
   /** The newest `class-updated` event (opened or closed elsewhere): the class is asked again. */
   classUpdate: ClassUpdatedEvent | undefined;
+  /** The feed's `class-deleted` event: the class is gone (the feed has closed). */
+  deleted: ActivityClassDeletedEvent | undefined;
   reload: () => void;
 }
 
@@ -32,6 +40,7 @@ export function useLiveProgress(api: Api, classId: string): LiveProgress {
   const [latest, setLatest] = useState<ActivityEvent>();
   const [events, setEvents] = useState(0);
   const [classUpdate, setClassUpdate] = useState<ClassUpdatedEvent>();
+  const [deleted, setDeleted] = useState<ActivityClassDeletedEvent>();
   // The matrix as events see it (state updates are not synchronous), and the events that came
   // before the first matrix did.
   const current = useRef<ClassProgress | undefined>(undefined);
@@ -63,6 +72,7 @@ export function useLiveProgress(api: Api, classId: string): LiveProgress {
     show(undefined);
     setLatest(undefined);
     setClassUpdate(undefined);
+    setDeleted(undefined);
     const apply = (event: FeedEvent) => {
       if (event.type === "submission") setLatest(event);
       setEvents((n) => n + 1);
@@ -89,6 +99,7 @@ export function useLiveProgress(api: Api, classId: string): LiveProgress {
           setClassUpdate(event);
         }
       },
+      deleted: setDeleted,
       state: setConnection,
     });
     reload();
@@ -101,5 +112,5 @@ export function useLiveProgress(api: Api, classId: string): LiveProgress {
     return () => clearInterval(timer);
   }, [connection, reload]);
 
-  return { progress, error, connection, latest, events, classUpdate, reload };
+  return { progress, error, connection, latest, events, classUpdate, deleted, reload };
 }
