@@ -6,7 +6,7 @@ export class DatabaseUnavailableError extends Error {
 }
 
 const CONNECTIVITY =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EPIPE|Connection terminated|connection.*(closed|lost|refused)|terminating connection|is closed|timeout exceeded when trying to connect|Can't reach database|server closed|not currently accepting connections|too many clients|the database system is (starting up|shutting down|in recovery mode)/i;
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EPIPE|Connection terminated|connection.*(closed|lost|refused)|terminating connection|is closed|after calling end on the pool|timeout exceeded when trying to connect|Can't reach database|server closed|not currently accepting connections|too many clients|the database system is (starting up|shutting down|in recovery mode)/i;
 
 /** True for errors that say the database could not be reached, not that a query was wrong. */
 export function isConnectivityError(error: unknown, depth = 0): boolean {

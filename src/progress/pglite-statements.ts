@@ -56,6 +56,9 @@ export function createPgliteStatements(pglite: PGlite) {
 
   return {
     query<Row>(statement: Statement, values: unknown[]): Promise<Row[]> {
+      // PGlite's query() refuses a closed database; its protocol calls fail inside WebAssembly
+      // with a TypeError, which would be a 500 rather than DATABASE_UNAVAILABLE.
+      if (pglite.closed) return Promise.reject(new Error("PGlite is closed"));
       return exclusive(async () => {
         const { parameterTypes, rowDescription } =
           prepared.get(statement.name) ?? (await prepare(statement));

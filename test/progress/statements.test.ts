@@ -4,7 +4,7 @@
 // transaction.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Statement } from "../../src/progress/database.ts";
-import { isUniqueViolation } from "../../src/progress/errors.ts";
+import { isConnectivityError, isUniqueViolation } from "../../src/progress/errors.ts";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.ts";
 
 let test: TestDatabase;
@@ -94,5 +94,21 @@ describe("named statements", () => {
     await outside;
     expect(await test.db.sql.query(count, ["rolled back"])).toEqual([{ n: 0 }]);
     expect(await test.db.sql.query(count, ["outside"])).toEqual([{ n: 1 }]);
+  });
+});
+
+describe("a closed database", () => {
+  // On PGlite a named statement went into WebAssembly and failed with a TypeError; on PostgreSQL
+  // the ended pool's error was not known as an outage either (a request during shutdown).
+  it("refuses a named statement as unreachable (503), not as a bug (500)", async () => {
+    const closing = await openTestDatabase();
+    await closing.db.sql.query(count, ["warm"]).catch(() => {}); // prepared while open
+    await closing.db.close();
+    const refused = await closing.db.sql.query(count, ["x"]).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(isConnectivityError(refused)).toBe(true);
+    await closing.close().catch(() => {});
   });
 });
