@@ -10,6 +10,7 @@ import { errorCodes } from "./errors.ts";
 import {
   clientMessages,
   closeCodes,
+  PACKETS_PER_MESSAGE,
   serverMessages,
   type ClientMessage,
   type ServerMessage,
@@ -183,7 +184,9 @@ export function asyncApiDocument(server: { host: string; protocol: "ws" | "wss" 
       description: [
         "A learner runs a program in a session and watches its packets and output as they happen, then gets the grade. The HTTP API is described by OpenAPI at /docs/json; the schemas here (Packet, Grade, Error…) are the same, by the same names.",
         "",
-        "Order: open the stream (with `?ticket=` from POST /v1/ws-tickets, or send `auth` first), await `ready`, then send `run`. A run is answered by `run-started` (a Rust run first by `compiling`, then `run-started` once compiled), then (when every sandbox is busy) `run-queued` with its place in the queue, then `packet` and `output` messages as they happen, then `run-finished` (the stored submission) — or by `error` alone when it is refused (unknown exercise or language, program too large, rate limit, a run already in progress): nothing started, nothing stored. `cancel` stops a run: `run-cancelled`. One run at a time per stream. Every server message has `seq` (1, 2, 3… per connection).",
+        "Order: open the stream (with `?ticket=` from POST /v1/ws-tickets, or send `auth` first), await `ready`, then send `run`. A run is answered by `run-started` (a Rust run first by `compiling`, then `run-started` once compiled), then (when every sandbox is busy) `run-queued` with its place in the queue, then `packet` and `output` messages as they happen (a `run` with `packetBatches: true` gets its packets in `packets` messages instead: those that became known together, up to " +
+          String(PACKETS_PER_MESSAGE) +
+          " a message, each message sent before whatever followed its packets), then `run-finished` (the stored submission) — or by `error` alone when it is refused (unknown exercise or language, program too large, rate limit, a run already in progress): nothing started, nothing stored. `cancel` stops a run: `run-cancelled`. One run at a time per stream. Every server message has `seq` (1, 2, 3… per connection).",
         "",
         "`runId` names a run (chosen by the client, or run-1, run-2…); `requestId` inside an error is the server's id of the stream's upgrade request, as in HTTP errors: quote it to an operator.",
         "",

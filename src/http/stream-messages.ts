@@ -12,6 +12,9 @@ import { Packet } from "./packet-schemas.ts";
 import { ref } from "./schema-kit.ts";
 import { ErrorResponse, Language, OutputLine, SubmissionResultHead, Uuid } from "./schemas.ts";
 
+/** The most packets one `packets` message carries, so that one parse in a browser stays short. */
+export const PACKETS_PER_MESSAGE = 64;
+
 const RunId = Type.String({
   minLength: 1,
   maxLength: 100,
@@ -42,12 +45,17 @@ export const RunMessage = Type.Object(
     code: Type.String({ description: "The program, at most MAX_CODE_BYTES bytes of UTF-8." }),
     language: ref(Language),
     runId: Type.Optional(RunId),
+    packetBatches: Type.Optional(
+      Type.Boolean({
+        description: `true: the run's packets come in \`packets\` messages, up to ${PACKETS_PER_MESSAGE} a message, instead of one \`packet\` message each (a browser then parses one message where it parsed dozens). Absent or false: \`packet\` messages.`,
+      }),
+    ),
   },
   {
     ...closed,
     $id: "StreamRun",
     description:
-      "Run and grade a program, after `ready`. Refused with `error` (nothing started) for an unknown exercise or language, an oversized program, the rate limit or a run in progress; else answered by run-started (Rust: compiling, then run-started), packet… and output…, then run-finished (or run-cancelled).",
+      "Run and grade a program, after `ready`. Refused with `error` (nothing started) for an unknown exercise or language, an oversized program, the rate limit or a run in progress; else answered by run-started (Rust: compiling, then run-started), packet… (or packets…, with packetBatches) and output…, then run-finished (or run-cancelled).",
   },
 );
 
@@ -120,6 +128,19 @@ export const PacketMessage = Type.Object(
   { $id: "StreamPacket", description: "A packet of the run, as soon as its fate is known." },
 );
 
+export const PacketsMessage = Type.Object(
+  {
+    type: Type.Literal("packets"),
+    seq: Seq,
+    runId: RunId,
+    packets: Type.Array(ref(Packet), { minItems: 1, maxItems: PACKETS_PER_MESSAGE }),
+  },
+  {
+    $id: "StreamPackets",
+    description: `Packets of the run, in order, for a run sent with packetBatches: the packets whose fate became known together (up to ${PACKETS_PER_MESSAGE}; more make several messages). Every packet sent before another message of the run (output, run-finished…) comes before it, as \`packet\` messages would.`,
+  },
+);
+
 export const OutputMessage = Type.Object(
   { type: Type.Literal("output"), seq: Seq, runId: RunId, line: ref(OutputLine) },
   { $id: "StreamOutput", description: "A line the program printed." },
@@ -167,6 +188,7 @@ export const ServerMessage = Type.Union(
     ref(RunStartedMessage),
     ref(RunQueuedMessage),
     ref(PacketMessage),
+    ref(PacketsMessage),
     ref(OutputMessage),
     ref(RunFinishedMessage),
     ref(RunCancelledMessage),
@@ -183,6 +205,7 @@ export const serverMessages = [
   RunStartedMessage,
   RunQueuedMessage,
   PacketMessage,
+  PacketsMessage,
   OutputMessage,
   RunFinishedMessage,
   RunCancelledMessage,

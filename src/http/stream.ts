@@ -17,6 +17,7 @@ import { Language } from "./schemas.ts";
 import {
   clientMessages,
   closeCodes,
+  PACKETS_PER_MESSAGE,
   type ClientMessage,
   type ServerMessage,
 } from "./stream-messages.ts";
@@ -75,6 +76,8 @@ function originAllowed(
 
 const invalid = (reason: string) => apiError("INVALID_MESSAGE", `Invalid message: ${reason}.`);
 
+type Packet = Extract<ServerMessage, { type: "packet" }>["packet"];
+
 type Outgoing = ServerMessage extends infer M
   ? M extends { seq: number }
     ? Omit<M, "seq">
@@ -111,7 +114,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
         description:
           "The messages, their order and their schemas are described by the AsyncAPI document at /docs/asyncapi.json (the StreamClientMessage and StreamServerMessage schemas here are the same). " +
           'Authenticate with a first message `{type:"auth", token}` or open with `?ticket=` from POST /v1/ws-tickets; await `ready`. ' +
-          'Send `{type:"run", exerciseId, code, language, runId?}`; receive run-started, packet…, output…, run-finished (or an `error` and nothing started). ' +
+          'Send `{type:"run", exerciseId, code, language, runId?, packetBatches?}`; receive run-started, packet… (with packetBatches: packets…, several packets a message), output…, run-finished (or an `error` and nothing started). ' +
           '`{type:"cancel"}` stops the run. Close codes: ' +
           Object.entries(closeCodes)
             .map(([name, { code, meaning }]) => `${code} ${name}: ${meaning}`)
@@ -155,6 +158,8 @@ class StreamConnection {
   private run: { runId: string; controller: AbortController } | undefined;
   private authTimer: NodeJS.Timeout | undefined;
   private runs = 0;
+  /** Packets of a packetBatches run not sent yet: they go at the end of this macrotask. */
+  private batch: { runId: string; packets: Packet[]; flush: NodeJS.Immediate } | undefined;
 
   constructor(
     private readonly socket: WebSocket,
@@ -208,6 +213,8 @@ class StreamConnection {
   closed(): void {
     this.state = "closed";
     clearTimeout(this.authTimer);
+    if (this.batch) clearImmediate(this.batch.flush);
+    this.batch = undefined;
     this.run?.controller.abort();
     if (this.holdsPlace) {
       this.holdsPlace = false;
@@ -284,8 +291,9 @@ class StreamConnection {
         onCompiled: () => this.send({ type: "run-started", runId, exerciseId: message.exerciseId }),
         onQueued: (position) => this.send({ type: "run-queued", runId, position }),
         onEvent: (event) => {
-          if (event.type === "packet") this.send({ type: "packet", runId, packet: event.packet });
-          else this.send({ type: "output", runId, line: event.line });
+          if (event.type === "output") this.send({ type: "output", runId, line: event.line });
+          else if (message.packetBatches) this.batchPacket(runId, event.packet);
+          else this.send({ type: "packet", runId, packet: event.packet });
         },
       });
       const { row, trace } = submitted;
@@ -339,7 +347,34 @@ class StreamConnection {
     });
   }
 
+  /**
+   * Holds a packet back until the end of this macrotask: the worker's packets come one IPC
+   * message each, and those read together are handled in the same macrotask, so they leave
+   * together, up to PACKETS_PER_MESSAGE a message. Nothing waits for more: a packet goes out no
+   * later than it would alone.
+   */
+  private batchPacket(runId: string, packet: Packet): void {
+    if (this.batch?.runId !== runId) this.flushPackets();
+    this.batch ??= { runId, packets: [], flush: setImmediate(() => this.flushPackets()) };
+    this.batch.packets.push(packet);
+    if (this.batch.packets.length >= PACKETS_PER_MESSAGE) this.flushPackets();
+  }
+
+  private flushPackets(): void {
+    const batch = this.batch;
+    if (!batch) return;
+    this.batch = undefined;
+    clearImmediate(batch.flush);
+    this.write({ type: "packets", runId: batch.runId, packets: batch.packets });
+  }
+
+  /** Sends a message after any packets held back, so that seq follows what happened. */
   private send(message: Outgoing): void {
+    this.flushPackets();
+    this.write(message);
+  }
+
+  private write(message: Outgoing): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
     this.socket.send(JSON.stringify({ ...message, seq: ++this.seq }));
   }

@@ -80,6 +80,7 @@ describe("the AsyncAPI document at /docs/asyncapi.json", () => {
         "run-started",
         "run-queued",
         "packet",
+        "packets",
         "output",
         "run-finished",
         "run-cancelled",
@@ -88,12 +89,15 @@ describe("the AsyncAPI document at /docs/asyncapi.json", () => {
     );
     const actions = Object.values<any>(asyncApi.operations).map((operation) => operation.action);
     expect(actions.filter((action) => action === "receive")).toHaveLength(3);
-    expect(actions.filter((action) => action === "send")).toHaveLength(9);
+    expect(actions.filter((action) => action === "send")).toHaveLength(10);
     const channel = asyncApi.channels.sessionStream;
     expect(Object.keys(channel["x-close-codes"])).toEqual(["4001", "4002", "4004", "4029", "4503"]);
     expect(asyncApi.info.description).toMatch(/await `ready`, then send `run`/);
     expect(asyncApi.info.description).toMatch(
       /a Rust run first by `compiling`, then `run-started`/,
+    );
+    expect(asyncApi.info.description).toMatch(
+      /`packetBatches: true` gets its packets in `packets`/,
     );
     const errorCode = asyncApi.components.schemas.ErrorCode.enum;
     for (const code of ["INVALID_MESSAGE", "RUN_IN_PROGRESS", "RUN_NOT_FOUND"]) {
@@ -189,7 +193,7 @@ describe("what the server sends over a real WebSocket", () => {
     expect([...ids][0]).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it("streams a run whose run-finished is the HTTP submission, and a cancelled one", async () => {
+  it("streams a run whose run-finished is the HTTP submission, a batched one, and a cancelled one", async () => {
     run("graded");
     const finished = await client.next(about("graded"));
     expect(finished.type).toBe("run-finished");
@@ -219,6 +223,13 @@ describe("what the server sends over a real WebSocket", () => {
     );
     expect(packets.map((message) => message.packet)).toEqual(trace.packets);
 
+    run("batched", { packetBatches: true });
+    const batched = await client.next(about("batched"));
+    const batches = client.messages.filter(
+      (message) => message.runId === "batched" && message.type === "packets",
+    );
+    expect(batches.flatMap((message) => message.packets)).toHaveLength(batched.packetCount);
+
     run("spin", { language: "javascript", code: "while (true) {}" });
     await client.next((message) => message.type === "run-started" && message.runId === "spin");
     run("second", { language: "javascript", code: "1" });
@@ -246,6 +257,7 @@ describe("what the server sends over a real WebSocket", () => {
         "ready",
         "run-started",
         "packet",
+        "packets",
         "output",
         "run-finished",
         "run-cancelled",

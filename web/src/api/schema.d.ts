@@ -1242,7 +1242,7 @@ export interface components {
             /** @description A learner's bearer token. */
             token: string;
         };
-        /** @description Run and grade a program, after `ready`. Refused with `error` (nothing started) for an unknown exercise or language, an oversized program, the rate limit or a run in progress; else answered by run-started (Rust: compiling, then run-started), packet… and output…, then run-finished (or run-cancelled). */
+        /** @description Run and grade a program, after `ready`. Refused with `error` (nothing started) for an unknown exercise or language, an oversized program, the rate limit or a run in progress; else answered by run-started (Rust: compiling, then run-started), packet… (or packets…, with packetBatches) and output…, then run-finished (or run-cancelled). */
         StreamRun: {
             /** @enum {string} */
             type: "run";
@@ -1255,6 +1255,8 @@ export interface components {
              * @example run-1
              */
             runId?: string;
+            /** @description true: the run's packets come in `packets` messages, up to 64 a message, instead of one `packet` message each (a browser then parses one message where it parsed dozens). Absent or false: `packet` messages. */
+            packetBatches?: boolean;
         };
         /** @description Stop the run in progress: answered by run-cancelled; nothing is stored. */
         StreamCancel: {
@@ -1337,6 +1339,19 @@ export interface components {
              */
             runId: string;
             packet: components["schemas"]["Packet"];
+        };
+        /** @description Packets of the run, in order, for a run sent with packetBatches: the packets whose fate became known together (up to 64; more make several messages). Every packet sent before another message of the run (output, run-finished…) comes before it, as `packet` messages would. */
+        StreamPackets: {
+            /** @enum {string} */
+            type: "packets";
+            /** @description 1, 2, 3… per connection, no gaps. */
+            seq: number;
+            /**
+             * @description Names the run in every message about it; chosen by the client or the server.
+             * @example run-1
+             */
+            runId: string;
+            packets: components["schemas"]["Packet"][];
         };
         /** @description A line the program printed. */
         StreamOutput: {
@@ -1440,7 +1455,7 @@ export interface components {
             };
         };
         /** @description What the server sends on the session stream. */
-        StreamServerMessage: components["schemas"]["StreamReady"] | components["schemas"]["StreamCompiling"] | components["schemas"]["StreamRunStarted"] | components["schemas"]["StreamRunQueued"] | components["schemas"]["StreamPacket"] | components["schemas"]["StreamOutput"] | components["schemas"]["StreamRunFinished"] | components["schemas"]["StreamRunCancelled"] | components["schemas"]["StreamError"];
+        StreamServerMessage: components["schemas"]["StreamReady"] | components["schemas"]["StreamCompiling"] | components["schemas"]["StreamRunStarted"] | components["schemas"]["StreamRunQueued"] | components["schemas"]["StreamPacket"] | components["schemas"]["StreamPackets"] | components["schemas"]["StreamOutput"] | components["schemas"]["StreamRunFinished"] | components["schemas"]["StreamRunCancelled"] | components["schemas"]["StreamError"];
         LearnerJoinedEvent: {
             /** @enum {string} */
             type: "learner.joined";

@@ -57,7 +57,8 @@ export function openSessionStream(
   return {
     async run(exerciseId, code, language) {
       const runId = `run-${Date.now().toString(36)}-${++runs}`;
-      await send({ type: "run", exerciseId, code, language, runId });
+      // Several packets a message: one message a packet was half the page's work in a large run.
+      await send({ type: "run", exerciseId, code, language, runId, packetBatches: true });
       return runId;
     },
     cancel(runId) {

@@ -124,6 +124,9 @@ export function ExerciseView({ api, lesson, session, exercise, onGraded }: Props
       case "packet":
         log.current.addPacket(message.packet);
         break;
+      case "packets":
+        log.current.addPackets(message.packets);
+        break;
       case "output":
         log.current.addOutput(message.line);
         break;

@@ -13,6 +13,8 @@ export interface RunLog {
   /** Counts the changes its subscribers were told of. */
   readonly version: number;
   addPacket(packet: Packet): void;
+  /** Several packets, in order, as the stream's `packets` message brings them. */
+  addPackets(packets: readonly Packet[]): void;
   addOutput(line: OutputLine): void;
   /** The run's output as the server kept it, in place of what streamed. */
   setOutput(lines: readonly OutputLine[]): void;
@@ -56,6 +58,10 @@ export function createRunLog(
     },
     addPacket(packet) {
       kept.push(packet);
+      change();
+    },
+    addPackets(more) {
+      for (const packet of more) kept.push(packet);
       change();
     },
     addOutput(line) {
