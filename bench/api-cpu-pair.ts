@@ -5,7 +5,9 @@
 // Not part of `npm run bench`:
 //   npm run build && BENCH_BASELINE_DIR=../base node --import tsx bench/api-cpu-pair.ts
 // BENCH_PAIR_ROUNDS (6), BENCH_PAIR_SUBMISSIONS per round (600), BENCH_PAIR_CONNECTIONS (16),
-// BENCH_PAIR_RATE (requests per second, 100), BENCH_PAIR_ENV (JSON: more environment for both).
+// BENCH_PAIR_RATE (requests per second, 100), BENCH_PAIR_ENV (JSON: more environment for both),
+// BENCH_PAIR_OTHERS (label=dir,…: more checkouts measured in the same turns, e.g. main before a
+// change; BENCH_PAIR_ENV_<label>, JSON, adds environment for that one).
 // BENCH_SERVICE_PROFILE_DIR=<dir> profiles the last round of each (cpu-profile-preload.mjs);
 // BENCH_PAIR_PERF=<dir> records it with `perf record -e cpu-clock` instead, which samples CPU
 // time only (V8's profiler samples wall time, and on a busy machine a process waiting for a
@@ -50,7 +52,8 @@ async function prepare(label: string, dir: string) {
   await admin(`CREATE DATABASE ${name}`);
   const url = new URL(PG_URL);
   url.pathname = `/${name}`;
-  const service = await startService(dir, { ...ENV, DATABASE_URL: url.toString() });
+  const own = JSON.parse(process.env[`BENCH_PAIR_ENV_${label}`] ?? "{}") as Record<string, string>;
+  const service = await startService(dir, { ...ENV, ...own, DATABASE_URL: url.toString() });
   const cast = await learners(service.base, 50);
   const bodies = aliceAnswers().map((answer) => ({ ...answer, exerciseId: "message-to-alice" }));
   const targets = bodies.flatMap((_, round) =>
@@ -83,6 +86,12 @@ function median(values: number[]): number {
 async function bench(): Promise<void> {
   const sides = [
     ...(BASELINE ? [await prepare("baseline", BASELINE)] : []),
+    ...(await Promise.all(
+      (process.env.BENCH_PAIR_OTHERS ?? "")
+        .split(",")
+        .filter(Boolean)
+        .map((other) => prepare(other.split("=")[0]!, other.split("=").slice(1).join("="))),
+    )),
     await prepare("this", ROOT),
   ];
   try {
