@@ -6,7 +6,8 @@
 // Needs strace and ptrace rights over a child (Linux). Not part of `npm run bench`:
 //   npm run build && node --import tsx bench/api-syscalls.ts
 // BENCH_SYSCALLS_SUBMISSIONS (100) and BENCH_SYSCALLS_CONNECTIONS (1: one after the other, the
-// count is then exact; more in flight lets writes of several submissions share a call).
+// count is then exact; more in flight lets writes of several submissions share a call),
+// BENCH_SYSCALLS_DIR (this checkout).
 import { spawn } from "node:child_process";
 import { readFileSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,7 +18,8 @@ import { learners, postgresDatabase } from "./http.ts";
 import { cpuBetween, sampleCpu } from "./proc-cpu.ts";
 import { postgresBackends, startService, stopService } from "./service.ts";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
+// BENCH_SYSCALLS_DIR: another checkout to count (a baseline), started as this one would be.
+const ROOT = process.env.BENCH_SYSCALLS_DIR ?? fileURLToPath(new URL("..", import.meta.url));
 const SUBMISSIONS = Number(process.env.BENCH_SYSCALLS_SUBMISSIONS ?? 100);
 const CONNECTIONS = Number(process.env.BENCH_SYSCALLS_CONNECTIONS ?? 1);
 const WARM_UP = 40;

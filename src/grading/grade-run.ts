@@ -1,6 +1,6 @@
 // Grading is a pure function of the exercise, the run and the session's network: it never
 // re-runs code, so a stored run can be re-graded and always gets the same grade.
-import { findFieldByPath } from "../protocols/field-path.ts";
+import { hasFieldPath } from "../protocols/field-path.ts";
 import type { RunResult } from "../runner/types.ts";
 import type { CheckContext, CheckDefinition, CheckVerdict } from "./check.ts";
 import { outcomeCheck } from "./outcome.ts";
@@ -64,7 +64,7 @@ function checkedSubject(verdict: CheckVerdict, run: RunResult): CheckSubject | u
   const packet = run.packets.find((p) => p.seq === subject.packet);
   if (!packet) return undefined;
   // Only the two properties go on: the grade is stored and served as it is.
-  return subject.field !== undefined && findFieldByPath(packet.layers, subject.field)
+  return subject.field !== undefined && hasFieldPath(packet, subject.field)
     ? { packet: subject.packet, field: subject.field }
     : { packet: subject.packet };
 }

@@ -367,7 +367,9 @@ export function keptTrace(
 ): { packets: PacketEvent[]; packetsJson: string } {
   const candidates = all.slice(0, maxPackets);
   const whole = serialisePackets(candidates);
-  if (Buffer.byteLength(whole, "utf8") <= maxBytes)
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: counting them exactly (a scan of ~14 KB of
+  // two-byte text per Alice submission) is only needed near the limit.
+  if (whole.length * 3 <= maxBytes || Buffer.byteLength(whole, "utf8") <= maxBytes)
     return { packets: candidates, packetsJson: whole };
   let bytes = 2; // "[" and "]"
   let kept = 0;

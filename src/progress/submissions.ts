@@ -1,7 +1,7 @@
 // Sessions, submissions with their traces, and the progress they add up to. A submission and
 // the progress it changes are written in one transaction, after the run: a caller is only told
 // "stored" once both are committed.
-import { createHash, randomUUID } from "node:crypto";
+import { hash, randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
 import type { Sql, Statement } from "./database.ts";
 import type { GradedRun } from "../grading/types.ts";
@@ -323,7 +323,7 @@ export function createSubmissions(prisma: PrismaClient, sql: Sql) {
           input.finishedAt,
           toStorableJson(storedPacketsJson(run.packets.slice(0, kept))),
           kept < run.packets.length,
-          createHash("sha256").update(input.code).digest("hex"),
+          hash("sha256", input.code, "hex"),
           JSON.stringify(grade.checks.filter((check) => !check.passed).map((check) => check.id)),
           graded.wire ?? null,
         ]);

@@ -27,3 +27,54 @@ export function findFieldByPath(
   }
   return field ? { layer, field } : { layer };
 }
+
+/**
+ * The key under which a packet may carry fieldPathIndex(its layers), set by whoever built the
+ * packet without its dissection at hand (runner/packet-wire.ts). Symbol.for, not a module's
+ * own symbol: the lessons' checks are bundled with their own copy of this module.
+ */
+export const FIELD_PATHS: unique symbol = Symbol.for("packetlab.fieldPaths") as never;
+
+/**
+ * Every path findFieldByPath finds in these layers, each on a line of its own between two line
+ * ends ("\nipv4\nipv4.version\n…\nudp.checksum\n"). A packet from a worker carries it, so that
+ * asking whether a packet has a field does not parse its dissection (~3.5 KB of JSON each) in
+ * the API process: grading asks that of most packets it links to.
+ */
+export function fieldPathIndex(layers: readonly Layer[]): string {
+  let index = "\n";
+  const protocols: string[] = [];
+  for (const layer of layers) {
+    // As findFieldByPath: the first layer of a protocol, not counting quoted ones.
+    if (layer.quoted || protocols.includes(layer.protocol)) continue;
+    protocols.push(layer.protocol);
+    index += `${layer.protocol}\n`;
+    index = indexFields(index, layer.protocol, layer.fields);
+  }
+  return index;
+}
+
+function indexFields(index: string, prefix: string, fields: readonly Field[] | undefined): string {
+  if (!fields) return index;
+  for (let i = 0; i < fields.length; i++) {
+    const { name, children } = fields[i]!;
+    // A name findFieldByPath cannot reach (a dot splits it), or a later one of the same name
+    // (find() stops at the first), is not in the index either.
+    if (name.includes(".") || name.includes("\n")) continue;
+    if (fields.findIndex((field) => field.name === name) !== i) continue;
+    const path = `${prefix}.${name}`;
+    index += `${path}\n`;
+    index = indexFields(index, path, children);
+  }
+  return index;
+}
+
+/** Whether findFieldByPath finds the path in the packet: from its index when it has one. */
+export function hasFieldPath(
+  packet: { readonly layers: readonly Layer[]; readonly [FIELD_PATHS]?: string },
+  path: string,
+): boolean {
+  const index = packet[FIELD_PATHS];
+  if (index !== undefined && !path.includes("\n")) return index.includes(`\n${path}\n`);
+  return findFieldByPath(packet.layers, path) !== undefined;
+}

@@ -1,6 +1,7 @@
 import { deserialize, serialize } from "node:v8";
 import { describe, expect, it } from "vitest";
 import type { PacketEvent } from "../../src/netsim/types.ts";
+import { FIELD_PATHS, hasFieldPath } from "../../src/protocols/field-path.ts";
 import { decodePackets, encodePackets, packetsJson } from "../../src/runner/packet-wire.ts";
 
 // Two packets in the shapes the network emits: delivered (with arrivedUs) and dropped on the
@@ -63,6 +64,20 @@ describe("packets crossing from a worker", () => {
     expect(packetsJson(decoded.slice(0, 0))).toBe("[]");
     expect(packetsJson(packets)).toBe(JSON.stringify(packets));
     expect(packetsJson([decoded[0]!, packets[1]!])).toBe(JSON.stringify(packets));
+  });
+
+  it("answer whether they have a field from the worker's index, without parsing their layers", () => {
+    const wire = deserialize(serialize(encodePackets(packets))) as ReturnType<typeof encodePackets>;
+    // Text that cannot be parsed: reading a packet's layers would throw.
+    const decoded = decodePackets({ ...wire, json: wire.json.map(() => "not JSON") });
+    expect(hasFieldPath(decoded[0]!, "ipv4.ttl")).toBe(true);
+    expect(hasFieldPath(decoded[0]!, "ipv4.version")).toBe(false);
+    expect(hasFieldPath(decoded[1]!, "ipv4")).toBe(false);
+    expect(() => decoded[0]!.layers).toThrow(SyntaxError);
+    // The index is no part of the packet as the API shows it.
+    expect(Object.keys(decoded[0]!)).not.toContain(FIELD_PATHS);
+    expect({ ...received()[0]! }).toEqual(packets[0]);
+    expect(FIELD_PATHS in { ...received()[0]! }).toBe(false);
   });
 
   it("are read-only, so their text cannot go stale", () => {

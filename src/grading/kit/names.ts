@@ -3,7 +3,7 @@
 // name as text, 4 bytes back) and real DNS (RFC 1035).
 import type { TopologySpec } from "../../netsim/types.ts";
 import { decodeDns } from "../../protocols/dns.ts";
-import { type FieldPath, findFieldByPath } from "../../protocols/field-path.ts";
+import { type FieldPath, hasFieldPath } from "../../protocols/field-path.ts";
 import { decodeNameAnswer, decodeNameRequest } from "../../protocols/name-lookup.ts";
 import type { RunResult } from "../../runner/types.ts";
 import { deliveredTo, sentBy, type TracedPacket } from "./trace.ts";
@@ -71,7 +71,7 @@ export function addressField(packet: TracedPacket): FieldPath {
 }
 
 function firstField(packet: TracedPacket, candidates: FieldPath[]): FieldPath {
-  return candidates.find((path) => findFieldByPath(packet.event.layers, path)) ?? "udp";
+  return candidates.find((path) => hasFieldPath(packet.event, path)) ?? "udp";
 }
 
 export function normaliseName(name: string): string {

@@ -1,23 +1,20 @@
 // Per-session details derived from the session seed. The derivation is a hash, not a stateful
 // generator, so each detail depends only on (seed, salt): adding a new derived detail to a lesson
 // never shifts the ones learners already have.
-import { createHash } from "node:crypto";
+// crypto.hash, one call, not a Hash object per digest: seededUint32 runs a few times for each
+// graded submission (the lesson's topology for its seed).
+import { hash } from "node:crypto";
 
 /** 32 well-spread bits for (seed, salt). Any number is a valid seed, including NaN. */
 export function seededUint32(seed: number, salt: string): number {
-  const digest = createHash("sha256")
-    .update(`${salt}\u0000${String(seed)}`)
-    .digest();
-  return digest.readUInt32BE(0);
+  return hash("sha256", `${salt}\u0000${String(seed)}`, "buffer").readUInt32BE(0);
 }
 
 /** `length` deterministic bytes for (seed, salt): SHA-256 in counter mode. */
 export function seededBytes(seed: number, salt: string, length: number): Uint8Array {
   const out = new Uint8Array(length);
   for (let block = 0, offset = 0; offset < length; block++, offset += 32) {
-    const digest = createHash("sha256")
-      .update(`${salt}\u0000${String(seed)}\u0000${block}`)
-      .digest();
+    const digest = hash("sha256", `${salt}\u0000${String(seed)}\u0000${block}`, "buffer");
     out.set(digest.subarray(0, Math.min(32, length - offset)), offset);
   }
   return out;

@@ -22,7 +22,12 @@ export interface TracedPacket {
   errors: string[];
 }
 
-const cache = new WeakMap<PacketEvent, TracedPacket>();
+// One cache for every copy of this module, under a registered symbol: the lessons' checks are
+// bundled with a copy of the kit of their own (at build or at start-up), and the grader's wire
+// summary, which uses the service's copy, then decoded each of a run's packets a second time.
+const CACHE = Symbol.for("packetlab.tracedPackets");
+const cache = ((globalThis as { [CACHE]?: WeakMap<PacketEvent, TracedPacket> })[CACHE] ??=
+  new WeakMap<PacketEvent, TracedPacket>());
 
 export function tracePacket(event: PacketEvent): TracedPacket {
   const cached = cache.get(event);

@@ -1,0 +1,146 @@
+// The API process's CPU per graded submission, this checkout against another, measured in turns:
+// both services run side by side on PostgreSQL (a database each), and rounds of the same load
+// go to one, then the other, so that whatever else the machine does weighs on both alike. The
+// load has a fixed rate, so both batch the same number of requests into a turn of the event loop.
+// Not part of `npm run bench`:
+//   npm run build && BENCH_BASELINE_DIR=../base node --import tsx bench/api-cpu-pair.ts
+// BENCH_PAIR_ROUNDS (6), BENCH_PAIR_SUBMISSIONS per round (600), BENCH_PAIR_CONNECTIONS (16),
+// BENCH_PAIR_RATE (requests per second, 100), BENCH_PAIR_ENV (JSON: more environment for both),
+// BENCH_PAIR_OTHERS (label=dir,…: more checkouts measured in the same turns, e.g. main before a
+// change; BENCH_PAIR_ENV_<label>, JSON, adds environment for that one).
+// BENCH_SERVICE_PROFILE_DIR=<dir> profiles the last round of each (cpu-profile-preload.mjs);
+// BENCH_PAIR_PERF=<dir> records it with `perf record -e cpu-clock` instead, which samples CPU
+// time only (V8's profiler samples wall time, and on a busy machine a process waiting for a
+// core is billed to whatever it was doing); start both with
+// BENCH_PAIR_ENV='{"NODE_OPTIONS":"--perf-basic-prof"}' so that perf can name JavaScript.
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { aliceAnswers } from "./alice-answers.ts";
+import { learners, load } from "./http.ts";
+import { cpuBetween, sampleCpu } from "./proc-cpu.ts";
+import { startService, stopService } from "./service.ts";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const BASELINE = process.env.BENCH_BASELINE_DIR;
+const ROUNDS = Number(process.env.BENCH_PAIR_ROUNDS ?? 6);
+const SUBMISSIONS = Number(process.env.BENCH_PAIR_SUBMISSIONS ?? 600);
+const CONNECTIONS = Number(process.env.BENCH_PAIR_CONNECTIONS ?? 16);
+const RATE = Number(process.env.BENCH_PAIR_RATE ?? 100);
+const ENV = JSON.parse(process.env.BENCH_PAIR_ENV ?? "{}") as Record<string, string>;
+const PROFILE = process.env.BENCH_SERVICE_PROFILE_DIR !== undefined;
+const PERF_DIR = process.env.BENCH_PAIR_PERF;
+const PG_URL =
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  "postgresql://postgres@127.0.0.1:5432/test";
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function prepare(label: string, dir: string) {
+  const name = `packetlab_pair_${label}_${process.pid}`;
+  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  const own = JSON.parse(process.env[`BENCH_PAIR_ENV_${label}`] ?? "{}") as Record<string, string>;
+  const service = await startService(dir, { ...ENV, ...own, DATABASE_URL: url.toString() });
+  const cast = await learners(service.base, 50);
+  const bodies = aliceAnswers().map((answer) => ({ ...answer, exerciseId: "message-to-alice" }));
+  const targets = bodies.flatMap((_, round) =>
+    cast.map((learner, i) => ({
+      path: `/v1/sessions/${learner.sessionId}/submissions`,
+      headers: { "content-type": "application/json", authorization: `Bearer ${learner.token}` },
+      body: JSON.stringify({
+        ...bodies[(i + round) % bodies.length]!,
+        code: `// learner ${i}\n${bodies[(i + round) % bodies.length]!.code}`,
+      }),
+    })),
+  );
+  const spec = { url: service.base, method: "POST" as const, targets, editedShare: 0.5 };
+  await load({ ...spec, amount: 300 }, CONNECTIONS);
+  return {
+    label,
+    service,
+    spec,
+    perSubmission: [] as number[],
+    drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+async function bench(): Promise<void> {
+  const sides = [
+    ...(BASELINE ? [await prepare("baseline", BASELINE)] : []),
+    ...(await Promise.all(
+      (process.env.BENCH_PAIR_OTHERS ?? "")
+        .split(",")
+        .filter(Boolean)
+        .map((other) => prepare(other.split("=")[0]!, other.split("=").slice(1).join("="))),
+    )),
+    await prepare("this", ROOT),
+  ];
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      const line: string[] = [];
+      for (const side of sides) {
+        const pid = side.service.child.pid!;
+        const profiled = PROFILE && round === ROUNDS - 1;
+        if (profiled) process.kill(pid, "SIGUSR2");
+        const perf =
+          PERF_DIR && round === ROUNDS - 1
+            ? spawn(
+                "perf",
+                ["record", "-e", "cpu-clock", "-F", "4000", "-g", "-p", String(pid)].concat([
+                  "-o",
+                  join(PERF_DIR, `${side.label}.data`),
+                ]),
+                { stdio: "ignore" },
+              )
+            : undefined;
+        const before = sampleCpu(pid);
+        const result = await load(
+          { ...side.spec, amount: SUBMISSIONS, ...(RATE > 0 ? { overallRate: RATE } : {}) },
+          CONNECTIONS,
+        );
+        const used = cpuBetween(before, sampleCpu(pid));
+        if (profiled) process.kill(pid, "SIGUSR2");
+        if (perf) {
+          const exited = new Promise((resolve) => perf.once("exit", resolve));
+          perf.kill("SIGINT");
+          await exited;
+        }
+        const per = used.api / result.ok;
+        side.perSubmission.push(per);
+        line.push(
+          `${side.label} API ${per.toFixed(2)} ms (workers ${(used.workers / result.ok).toFixed(2)}, ${result.ok} 2xx, ${result.notOk + result.errors} other, p50 ${result.p50} ms)`,
+        );
+      }
+      console.log(`round ${round + 1}: ${line.join("; ")}`);
+    }
+    console.log(
+      `median API CPU ms per submission: ${sides.map((side) => `${side.label} ${median(side.perSubmission).toFixed(2)}`).join(", ")}`,
+    );
+  } finally {
+    for (const side of sides) {
+      await stopService(side.service);
+      await side.drop();
+    }
+  }
+}
+
+await bench();
