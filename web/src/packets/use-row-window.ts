@@ -80,7 +80,11 @@ export function useRowWindow(
     }
   });
 
-  const first = Math.max(0, Math.floor((top - before) / rowHeight) - overscan);
+  // Following the end, nothing is below the view and the rows above it are replaced with every
+  // batch that arrives: drawing the full overscan there doubled a streaming frame's work. One row
+  // is kept; scrolled up, the list stops following and draws the full overscan again.
+  const above = view.following ? Math.min(overscan, 1) : overscan;
+  const first = Math.max(0, Math.floor((top - before) / rowHeight) - above);
   const last = Math.min(count - 1, Math.ceil((top + height - before) / rowHeight) + overscan);
   const rows: RowWindow["rows"] = [];
   const add = (index: number) => rows.push({ index, start: before + index * rowHeight });
