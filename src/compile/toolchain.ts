@@ -46,18 +46,23 @@ async function sharedLibraries(binary: string): Promise<string[]> {
 }
 
 export async function loadToolchain(config: ToolchainConfig): Promise<Toolchain> {
-  const version = (await output(config.rustc, ["-vV"])).trim();
-  const sysroot = config.sysroot || (await output(config.rustc, ["--print", "sysroot"])).trim();
-  const rustc = await realpath(config.rustc);
-  const linker = await realpath(config.linker);
+  const [rustc, linker] = await Promise.all([realpath(config.rustc), realpath(config.linker)]);
+  // The four questions are independent: asked at once, they cost the service's start-up one round
+  // of processes instead of four in a row, each waiting its turn on an event loop that is busy
+  // opening the database meanwhile.
+  const [version, sysroot, ...libraries] = await Promise.all([
+    output(config.rustc, ["-vV"]).then((text) => text.trim()),
+    config.sysroot || output(config.rustc, ["--print", "sysroot"]).then((text) => text.trim()),
+    sharedLibraries(rustc),
+    sharedLibraries(linker),
+  ]);
   const binds = new Map<string, string>();
   // Bound at the paths the binaries ask for, from the files the symlinks point to.
   binds.set(config.rustc, rustc);
   binds.set(config.linker, linker);
-  for (const binary of [rustc, linker]) {
-    for (const library of await sharedLibraries(binary))
-      binds.set(library, await realpath(library));
-  }
+  const paths = libraries.flat();
+  const resolved = await Promise.all(paths.map((library) => realpath(library)));
+  paths.forEach((library, i) => binds.set(library, resolved[i]!));
   // rustc 1.63 keeps its own libraries beside the binary's prefix: <sysroot>/lib/rustlib/<host>.
   const targetLib = `${sysroot}/lib/rustlib/${config.target}`;
   binds.set(targetLib, await realpath(targetLib));
