@@ -1,9 +1,10 @@
 // Start-up alone: `packetlab serve` on an existing embedded data directory, from spawn to a ready
 // /readyz, started and stopped BENCH_STARTUP_ROUNDS times (default 7). With BENCH_BASELINE_DIR the
-// other checkout is started in turn within each round, so both see the same machine; prints the
-// median and the range of wall time, and of CPU time (the API's, and every process's: sandbox
-// workers, esbuild) when it became ready. The service bench measures start-up once per run, among
-// minutes of load; this is the figure for issue #14 in under a minute.
+// other checkout is started in turn within each round, so both see the same machine;
+// BENCH_STARTUP_ALSO=label=dir,… adds more checkouts to the rounds (e.g. a branch's starting point
+// beside the baseline). Prints the median and range of wall time, and of CPU time (the API's, and
+// every process's: sandbox workers, esbuild, rustc) when it became ready. The service bench starts
+// each checkout once, among minutes of load; this is the figure for issue #14 in under a minute.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,6 +34,10 @@ function summary(values: number[]): string {
 export async function bench(): Promise<void> {
   const checkouts = [
     ...(process.env.BENCH_BASELINE_DIR ? [["baseline", process.env.BENCH_BASELINE_DIR]] : []),
+    ...(process.env.BENCH_STARTUP_ALSO ?? "")
+      .split(",")
+      .filter(Boolean)
+      .map((entry) => entry.split("=")),
     ["this", ROOT],
   ] as [string, string][];
   const dataDirs = new Map<string, string>();
