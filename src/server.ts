@@ -62,30 +62,34 @@ export async function startServer(
       () => undefined,
       (error: unknown) => error,
     );
+    // The database first: its open waits on file reads and WebAssembly set-up at times, when this
+    // thread loads the rest of the code.
+    const database = Promise.all([
+      import("./progress/database.ts"),
+      import("./progress/migrate.ts"),
+    ]).then(async ([{ openDatabase }, { migrate }]) => {
+      const db = (opened.db = await openDatabase({
+        url: config.DATABASE_URL,
+        dataDir: resolve(config.DATA_DIR),
+      }));
+      return { db, applied: await migrate(db) };
+    });
     const code = Promise.all([
       import("./app.ts"),
       import("./grading/index.ts"),
       import("./compile/compiling-runner.ts"),
       import("./http/submitter.ts"),
     ]);
-    const [database, lessons, loaded] = await Promise.allSettled([
-      Promise.all([import("./progress/database.ts"), import("./progress/migrate.ts")]).then(
-        async ([{ openDatabase }, { migrate }]) => {
-          const db = (opened.db = await openDatabase({
-            url: config.DATABASE_URL,
-            dataDir: resolve(config.DATA_DIR),
-          }));
-          return { db, applied: await migrate(db) };
-        },
-      ),
+    const [migrated, lessons, loaded] = await Promise.allSettled([
+      database,
       code.then(([, { loadLessons }]) => loadLessons(resolve(config.LESSONS_DIR))),
       code,
     ]);
     // All settled, so whatever opened is in `opened` and closed below if any failed.
-    if (database.status === "rejected") throw database.reason;
+    if (migrated.status === "rejected") throw migrated.reason;
     if (lessons.status === "rejected") throw lessons.reason;
     if (loaded.status === "rejected") throw loaded.reason;
-    const { db, applied } = database.value;
+    const { db, applied } = migrated.value;
     const catalogue = lessons.value;
     const [{ buildApp }, { createGrader }, { withCompiler }, { LANGUAGES, INTERPRETED_LANGUAGES }] =
       loaded.value;

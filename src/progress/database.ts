@@ -3,9 +3,11 @@
 // Both speak the same SQL, so one schema, one set of migrations and one test suite serve both.
 //
 // Each kind's driver and Prisma adapter are imported when that kind is opened, so the embedded
-// database's start-up does not load pg and its Prisma adapter (~0.1 s of CPU).
+// database's start-up does not load pg and its Prisma adapter (~0.1 s of CPU). Prisma's client
+// too is imported as the database opens: PGlite's open starts without waiting for it, and its
+// reads of PostgreSQL's files leave the thread free to load Prisma (~0.1 s) meanwhile.
 import { mkdirSync } from "node:fs";
-import { Prisma, PrismaClient } from "../generated/prisma/client.ts";
+import type { PrismaClient } from "../generated/prisma/client.ts";
 import { fromStorable, toStorable } from "./storable-text.ts";
 import { createPgliteStatements } from "./pglite-statements.ts";
 import { templateFor } from "./pglite-template.ts";
@@ -65,7 +67,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
  * queries' parameters too. The hand-written statements of the hot path (submissions.ts, on
  * `sql`) escape their parameters themselves.
  */
-function withStorableText(prisma: PrismaClient): PrismaClient {
+function withStorableText(
+  { Prisma }: typeof import("../generated/prisma/client.ts"),
+  prisma: PrismaClient,
+): PrismaClient {
   const extended = prisma.$extends({
     query: {
       async $allOperations({ args, query }) {
@@ -83,9 +88,10 @@ function withStorableText(prisma: PrismaClient): PrismaClient {
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
-  const [{ default: pg }, { PrismaPg }] = await Promise.all([
+  const [{ default: pg }, { PrismaPg }, client] = await Promise.all([
     import("pg"),
     import("@prisma/adapter-pg"),
+    import("../generated/prisma/client.ts"),
   ]);
   const pool = new pg.Pool({
     connectionString: url,
@@ -95,7 +101,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // An idle client losing its server emits 'error' on the pool; without a listener that would
   // crash the process. Queries report the failure to their callers anyway.
   pool.on("error", () => {});
-  const prisma = withStorableText(new PrismaClient({ adapter: new PrismaPg(pool) }));
+  const prisma = withStorableText(client, new client.PrismaClient({ adapter: new PrismaPg(pool) }));
   let closed = false;
   return {
     kind: "postgresql",
@@ -142,18 +148,22 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
 const PGLITE_SHARED_BUFFERS = "16MB";
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
-  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([
-    import("@electric-sql/pglite"),
-    import("pglite-prisma-adapter"),
-  ]);
+  const { PGlite } = await import("@electric-sql/pglite");
   const template = dataDir ? templateFor(dataDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pglite = new PGlite(dataDir, {
     ...(template ? { loadDataDir: template } : {}),
     startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
   });
-  await pglite.waitReady;
-  const prisma = withStorableText(new PrismaClient({ adapter: new PrismaPGlite(pglite) }));
+  const [client, { PrismaPGlite }] = await Promise.all([
+    import("../generated/prisma/client.ts"),
+    import("pglite-prisma-adapter"),
+    pglite.waitReady,
+  ]);
+  const prisma = withStorableText(
+    client,
+    new client.PrismaClient({ adapter: new PrismaPGlite(pglite) }),
+  );
   const statements = createPgliteStatements(pglite);
   return {
     kind: "pglite",
