@@ -87,6 +87,27 @@ function withStorableText(
   return extended as unknown as PrismaClient;
 }
 
+/**
+ * The Prisma client, made when it is first used, not as the database opens: making one decodes
+ * the schema's runtime data model (~60 ms of CPU), and start-up itself sends no Prisma query
+ * (migrations, the outbox relay's and the pending sweep's statements and /readyz are plain SQL).
+ * Methods are bound to the client, so its own `this` (and private fields) are what they expect.
+ */
+function prismaOnFirstUse(make: () => PrismaClient): {
+  prisma: PrismaClient;
+  disconnect(): Promise<void>;
+} {
+  let client: PrismaClient | undefined;
+  const prisma = new Proxy({} as PrismaClient, {
+    get(_target, key) {
+      client ??= make();
+      const value: unknown = Reflect.get(client, key);
+      return typeof value === "function" ? value.bind(client) : value;
+    },
+  });
+  return { prisma, disconnect: async () => client?.$disconnect() };
+}
+
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const [{ default: pg }, { PrismaPg }, client] = await Promise.all([
     import("pg"),
@@ -101,7 +122,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // An idle client losing its server emits 'error' on the pool; without a listener that would
   // crash the process. Queries report the failure to their callers anyway.
   pool.on("error", () => {});
-  const prisma = withStorableText(client, new client.PrismaClient({ adapter: new PrismaPg(pool) }));
+  const { prisma, disconnect } = prismaOnFirstUse(() =>
+    withStorableText(client, new client.PrismaClient({ adapter: new PrismaPg(pool) })),
+  );
   let closed = false;
   return {
     kind: "postgresql",
@@ -135,7 +158,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     async close() {
       if (closed) return;
       closed = true;
-      await prisma.$disconnect();
+      await disconnect();
       await pool.end().catch(() => {});
     },
   };
@@ -160,9 +183,8 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     import("pglite-prisma-adapter"),
     pglite.waitReady,
   ]);
-  const prisma = withStorableText(
-    client,
-    new client.PrismaClient({ adapter: new PrismaPGlite(pglite) }),
+  const { prisma, disconnect } = prismaOnFirstUse(() =>
+    withStorableText(client, new client.PrismaClient({ adapter: new PrismaPGlite(pglite) })),
   );
   const statements = createPgliteStatements(pglite);
   return {
@@ -188,7 +210,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     },
     async close() {
       if (pglite.closed) return;
-      await prisma.$disconnect();
+      await disconnect();
       await pglite.close();
     },
   };
