@@ -1,23 +1,21 @@
 // Per-session details derived from the session seed. The derivation is a hash, not a stateful
 // generator, so each detail depends only on (seed, salt): adding a new derived detail to a lesson
 // never shifts the ones learners already have.
-import { createHash } from "node:crypto";
+// crypto.hash is the one-shot form of createHash(…).update(…).digest(), the same bytes for less:
+// a photo of the fragmentation lesson is 320 digests, built for five seeds per exercise when the
+// lessons load at start-up (~30 → ~19 ms of CPU for the 15 photos, measured in a fresh process).
+import { hash } from "node:crypto";
 
 /** 32 well-spread bits for (seed, salt). Any number is a valid seed, including NaN. */
 export function seededUint32(seed: number, salt: string): number {
-  const digest = createHash("sha256")
-    .update(`${salt}\u0000${String(seed)}`)
-    .digest();
-  return digest.readUInt32BE(0);
+  return hash("sha256", `${salt}\u0000${String(seed)}`, "buffer").readUInt32BE(0);
 }
 
 /** `length` deterministic bytes for (seed, salt): SHA-256 in counter mode. */
 export function seededBytes(seed: number, salt: string, length: number): Uint8Array {
   const out = new Uint8Array(length);
   for (let block = 0, offset = 0; offset < length; block++, offset += 32) {
-    const digest = createHash("sha256")
-      .update(`${salt}\u0000${String(seed)}\u0000${block}`)
-      .digest();
+    const digest = hash("sha256", `${salt}\u0000${String(seed)}\u0000${block}`, "buffer");
     out.set(digest.subarray(0, Math.min(32, length - offset)), offset);
   }
   return out;
