@@ -78,14 +78,19 @@ export async function bench(): Promise<void> {
         `CPU all ${summary(list.map((s) => s.cpuMs))}  ${dir}`,
     );
   }
-  const baseline = starts.get("baseline");
-  if (!baseline) return;
+  // Each checkout against "this" round by round, then the median of those ratios: a round's
+  // starts follow each other within seconds, so a machine that gets busier between rounds moves
+  // both sides of a ratio, where it moves each median separately.
   const current = starts.get("this")!;
-  const ratio = (pick: (s: Start) => number) =>
-    (median(current.map(pick)) / median(baseline.map(pick))).toFixed(2);
-  console.log(
-    `  this ÷ baseline: wall ${ratio((s) => s.wallMs)}, CPU API ${ratio((s) => s.apiCpuMs)}, CPU all ${ratio((s) => s.cpuMs)}`,
-  );
+  for (const [label] of checkouts) {
+    if (label === "this") continue;
+    const other = starts.get(label)!;
+    const ratio = (pick: (s: Start) => number) =>
+      median(current.map((start, i) => pick(start) / pick(other[i]!))).toFixed(2);
+    console.log(
+      `  this ÷ ${label}, median of rounds: wall ${ratio((s) => s.wallMs)}, CPU API ${ratio((s) => s.apiCpuMs)}, CPU all ${ratio((s) => s.cpuMs)}`,
+    );
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await bench();
