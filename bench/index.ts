@@ -8,6 +8,7 @@ import { bench as quotas } from "./quotas.ts";
 import { bench as runner } from "./runner.ts";
 import { bench as rust } from "./rust.ts";
 import { bench as service } from "./service.ts";
+import { bench as startup } from "./startup.ts";
 import { bench as store } from "./store.ts";
 import { bench as tcp } from "./tcp.ts";
 import { bench as teacher } from "./teacher.ts";
@@ -22,6 +23,7 @@ const benches: [string, () => Promise<void>][] = [
   ["grading", grading],
   ["http", http],
   ["service", service],
+  ["startup", startup],
   ["quotas", quotas],
   ["store", store],
   ["teacher", teacher],

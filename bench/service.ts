@@ -68,6 +68,8 @@ interface Service {
   readyMs: number;
   /** CPU the service's processes had used when it became ready, ms. */
   readyCpuMs: number;
+  /** The same, by process: the API, its sandbox workers, esbuild. */
+  readyCpu: Record<CpuRole, number>;
   output: () => string;
 }
 
@@ -116,7 +118,7 @@ export async function startService(dir: string, env: Record<string, string>): Pr
   }
   const readyMs = performance.now() - started;
   const cpu = cpuBetween({ processes: new Map() }, sampleCpu(child.pid!));
-  return { child, base, readyMs, readyCpuMs: totalCpu(cpu), output: () => output };
+  return { child, base, readyMs, readyCpuMs: totalCpu(cpu), readyCpu: cpu, output: () => output };
 }
 
 export async function stopService(service: Service): Promise<void> {

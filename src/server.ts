@@ -3,14 +3,9 @@
 // the rest), close sockets, the sandbox pool and the database.
 import { resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
-import { buildApp } from "./app.ts";
 import { loadConfig, type Config } from "./config.ts";
-import { createGrader, loadLessons } from "./grading/index.ts";
-import { openDatabase, type Database } from "./progress/database.ts";
-import { migrate } from "./progress/migrate.ts";
-import { withCompiler } from "./compile/compiling-runner.ts";
+import type { Database } from "./progress/database.ts";
 import { compilerFromConfig, type Compiler } from "./compile/from-config.ts";
-import { INTERPRETED_LANGUAGES, LANGUAGES } from "./http/submitter.ts";
 import { createRunner } from "./runner/index.ts";
 import type { Runner } from "./runner/types.ts";
 
@@ -48,9 +43,11 @@ export async function startServer(
       maxPackets: config.RUN_MAX_PACKETS,
     };
     // Start-up waits for whichever is slowest of the sandbox workers (each a process of its own),
-    // the database (opened and migrated) and the lessons (whose modules esbuild bundles in a
-    // process of its own when dist/ has no current copy): they are started together, workers
-    // first, instead of one after the other.
+    // the Rust facade's build (rustc, likewise), the database (opened and migrated) and the
+    // lessons (whose modules esbuild bundles in a process of its own when dist/ has no current
+    // copy). The processes are started first, before this process loads the rest of its code
+    // (~0.3 s) and opens the database (~0.5 s, both on this thread), so their work proceeds on
+    // the other cores meanwhile; forking is also cheaper while this process is still small.
     const pool = (opened.runner = createRunner({
       ...(config.RUNNER_WORKERS > 0 ? { workers: config.RUNNER_WORKERS } : {}),
       maxQueue: config.RUN_QUEUE_MAX,
@@ -65,20 +62,40 @@ export async function startServer(
       () => undefined,
       (error: unknown) => error,
     );
-    const [database, lessons] = await Promise.allSettled([
-      openDatabase({ url: config.DATABASE_URL, dataDir: resolve(config.DATA_DIR) }).then(
-        async (db) => {
-          opened.db = db;
-          return { db, applied: await migrate(db) };
-        },
-      ),
-      loadLessons(resolve(config.LESSONS_DIR)),
+    // The database first: its open waits on file reads and WebAssembly set-up at times, when this
+    // thread loads the rest of the code.
+    const database = Promise.all([
+      import("./progress/database.ts"),
+      import("./progress/migrate.ts"),
+    ]).then(async ([{ openDatabase }, { migrate }]) => {
+      const db = (opened.db = await openDatabase({
+        url: config.DATABASE_URL,
+        dataDir: resolve(config.DATA_DIR),
+      }));
+      return { db, applied: await migrate(db) };
+    });
+    // The lessons as soon as their loader is: reading them is many small files and imports, each
+    // waiting its turn on this thread, so they start before the app's code (~0.6 s) is loaded.
+    const grading = import("./grading/index.ts");
+    const code = Promise.all([
+      import("./app.ts"),
+      grading,
+      import("./compile/compiling-runner.ts"),
+      import("./http/submitter.ts"),
     ]);
-    // Both settled, so whatever opened is in `opened` and closed below if either failed.
-    if (database.status === "rejected") throw database.reason;
+    const [migrated, lessons, loaded] = await Promise.allSettled([
+      database,
+      grading.then(({ loadLessons }) => loadLessons(resolve(config.LESSONS_DIR))),
+      code,
+    ]);
+    // All settled, so whatever opened is in `opened` and closed below if any failed.
+    if (migrated.status === "rejected") throw migrated.reason;
     if (lessons.status === "rejected") throw lessons.reason;
-    const { db, applied } = database.value;
+    if (loaded.status === "rejected") throw loaded.reason;
+    const { db, applied } = migrated.value;
     const catalogue = lessons.value;
+    const [{ buildApp }, { createGrader }, { withCompiler }, { LANGUAGES, INTERPRETED_LANGUAGES }] =
+      loaded.value;
     let rustProblem: string | undefined;
     const warmError = await warmed;
     if (compiler && warmError !== undefined) {

@@ -2,6 +2,7 @@
 // facade (sandbox/rust/std.rs, built once per process in the same sandbox), behind a bounded
 // pool, with results cached by a key over everything that decides them.
 import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -81,11 +82,14 @@ export function createRustCompiler(options: RustCompilerOptions) {
   }
 
   async function prepare() {
+    // The service's start-up waits for this build, and each `await` here is a turn of an event
+    // loop then busy loading code and opening the database (for 0.1 s at a time): the few small
+    // files are written synchronously, so rustc starts as soon as the toolchain has answered.
     const toolchain = await loadToolchain(options.toolchain);
-    const source = await readFile(FACADE_SOURCE, "utf8");
-    const root = await mkdtemp(join(workDir, "packetlab-rust-"));
-    const job = await mkdtemp(join(root, "facade-"));
-    await writeFile(join(job, "lib.rs"), source);
+    const source = readFileSync(FACADE_SOURCE, "utf8");
+    const root = mkdtempSync(join(workDir, "packetlab-rust-"));
+    const job = mkdtempSync(join(root, "facade-"));
+    writeFileSync(join(job, "lib.rs"), source);
     const result = await runSandboxed(
       toolchain,
       options.limits,

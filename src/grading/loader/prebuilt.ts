@@ -4,7 +4,8 @@
 // with esbuild at every start (~0.4 s of CPU over the three lessons); an edited lesson or kit
 // file, or a lesson outside this checkout, is bundled as before.
 import { createHash } from "node:crypto";
-import { readFile, stat } from "node:fs/promises";
+import { readFileSync, statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -21,14 +22,15 @@ const manifests = new Map<string, Promise<PrebuiltManifest | null>>();
 // inputs of every module.
 const hashes = new Map<string, { size: number; mtimeMs: number; hash: string }>();
 
-async function hashOf(path: string): Promise<string | null> {
+// Synchronous: the inputs are small files (the kit's are shared by every module), a few hundred
+// stat calls in all, and at start-up each `await` waited its turn on a thread busy loading code
+// and opening the database, which made the lessons the last thing start-up waited for.
+function hashOf(path: string): string | null {
   try {
-    const { size, mtimeMs } = await stat(path);
+    const { size, mtimeMs } = statSync(path);
     const known = hashes.get(path);
     if (known && known.size === size && known.mtimeMs === mtimeMs) return known.hash;
-    const hash = createHash("sha256")
-      .update(await readFile(path))
-      .digest("hex");
+    const hash = createHash("sha256").update(readFileSync(path)).digest("hex");
     hashes.set(path, { size, mtimeMs, hash });
     return hash;
   } catch {
@@ -55,7 +57,7 @@ export async function prebuiltModule(
   const entry = (await manifest)?.modules[relative(root, file).split(sep).join("/")];
   if (!entry) return undefined;
   for (const [input, hash] of Object.entries(entry.inputs)) {
-    if ((await hashOf(join(root, input))) !== hash) return undefined;
+    if (hashOf(join(root, input)) !== hash) return undefined;
   }
   return pathToFileURL(join(dir, entry.output)).href;
 }

@@ -3,7 +3,7 @@
 // The content item carries the exercise as custom parameters (echoed in later launches) and a
 // line item with scoreMaximum, so the LMS makes the gradebook column. `data` is echoed as sent.
 import { randomUUID } from "node:crypto";
-import { createLocalJWKSet, jwtVerify, SignJWT } from "jose";
+import { loadJose } from "./jose.ts";
 import type { RegistrationRecord } from "../../progress/lti.ts";
 import { CLAIM, DL_CLAIM } from "./claims.ts";
 import type { ToolKeys } from "./tool-keys.ts";
@@ -19,7 +19,7 @@ export interface PickerContext {
 
 /** A short-lived token that carries the platform's request to the picker's form, signed by us. */
 export async function pickerToken(keys: Pick<ToolKeys, "signingKey">, context: PickerContext) {
-  const { kid, key } = await keys.signingKey();
+  const [{ kid, key }, { SignJWT }] = await Promise.all([keys.signingKey(), loadJose()]);
   return new SignJWT({ ...context })
     .setProtectedHeader({ alg: "RS256", kid })
     .setAudience(PICKER_AUDIENCE)
@@ -32,6 +32,7 @@ export async function readPickerToken(
   keys: Pick<ToolKeys, "jwks">,
   token: string,
 ): Promise<PickerContext | undefined> {
+  const { createLocalJWKSet, jwtVerify } = await loadJose();
   try {
     const { payload } = await jwtVerify(token, createLocalJWKSet(await keys.jwks()), {
       audience: PICKER_AUDIENCE,
@@ -49,7 +50,7 @@ export async function deepLinkingResponse(
   context: PickerContext,
   item: { title: string; launchUrl: string; lessonId: string; exerciseId: string },
 ): Promise<string> {
-  const { kid, key } = await keys.signingKey();
+  const [{ kid, key }, { SignJWT }] = await Promise.all([keys.signingKey(), loadJose()]);
   return new SignJWT({
     nonce: randomUUID(),
     [`${CLAIM}message_type`]: "LtiDeepLinkingResponse",

@@ -1,7 +1,8 @@
 // Platforms' public keys, fetched from their JWKS URLs and cached. A token signed with a kid the
 // cached set lacks (the platform rotated) makes one refetch, at most once per cooldown, so a
 // stream of tokens with made-up kids cannot make the tool hammer the platform.
-import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
+import type { JSONWebKeySet, JWTVerifyGetKey } from "jose";
+import { loadJose } from "./jose.ts";
 import type { OutboundHttp } from "../outbound-http.ts";
 
 const MAX_AGE_MS = 3_600_000;
@@ -13,6 +14,7 @@ export function createPlatformKeys(deps: { http: OutboundHttp; cooldownMs: numbe
     const response = await deps.http(url, { headers: { accept: "application/json" } });
     if (response.status !== 200) throw new Error(`JWKS ${url} answered ${response.status}`);
     const set = JSON.parse(response.body) as JSONWebKeySet;
+    const { createLocalJWKSet } = await loadJose();
     const entry = { fetchedAt: Date.now(), keys: createLocalJWKSet(set) };
     cache.set(url, entry);
     return entry;
@@ -27,6 +29,7 @@ export function createPlatformKeys(deps: { http: OutboundHttp; cooldownMs: numbe
         try {
           return await entry.keys(header, token);
         } catch (error) {
+          const { errors } = await loadJose();
           if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
           if (Date.now() - entry.fetchedAt < deps.cooldownMs) throw error;
           return (await fetchSet(url)).keys(header, token);

@@ -3,7 +3,7 @@
 // token URL, a random jti. Only the scopes asked for (those the launch granted); form-encoded;
 // cached per (platform, scopes) until shortly before they expire.
 import { randomUUID } from "node:crypto";
-import { SignJWT } from "jose";
+import { loadJose } from "./jose.ts";
 import type { RegistrationRecord } from "../../progress/lti.ts";
 import type { OutboundHttp } from "../outbound-http.ts";
 import type { ToolKeys } from "./tool-keys.ts";
@@ -26,7 +26,7 @@ export function createServiceTokens(deps: {
   let requests = 0;
 
   async function fetchToken(registration: RegistrationRecord, scopes: string[]) {
-    const { kid, key } = await deps.toolKeys.signingKey();
+    const [{ kid, key }, { SignJWT }] = await Promise.all([deps.toolKeys.signingKey(), loadJose()]);
     const assertion = await new SignJWT({})
       .setProtectedHeader({ alg: "RS256", kid, typ: "JWT" })
       .setIssuer(registration.clientId)

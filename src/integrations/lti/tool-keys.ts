@@ -4,12 +4,14 @@
 // set at any moment in between can verify (the overlap is the rotation period, which should be
 // far longer than platforms' caches: days, not minutes). Rotate with `packetlab lti rotate-keys`.
 import { randomUUID } from "node:crypto";
-import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
+import type { CryptoKey, JWK } from "jose";
+import { loadJose } from "./jose.ts";
 import type { LtiStore } from "../../progress/lti.ts";
 
 const CACHE_MS = 30_000;
 
 export async function makeToolKey() {
+  const { exportJWK, generateKeyPair } = await loadJose();
   const { privateKey, publicKey } = await generateKeyPair("RS256", {
     extractable: true,
     modulusLength: 2048,
@@ -50,6 +52,7 @@ export function createToolKeys(store: Pick<LtiStore, "keys" | "ensureKeys" | "ro
     async signingKey(): Promise<{ kid: string; key: CryptoKey }> {
       const current = (await keys()).find((row) => row.status === "current")!;
       if (signing?.kid !== current.kid) {
+        const { importJWK } = await loadJose();
         signing = {
           kid: current.kid,
           key: (await importJWK(current.privateJwk as JWK, "RS256")) as CryptoKey,

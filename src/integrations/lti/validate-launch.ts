@@ -2,15 +2,10 @@
 // stored. The order matters: the header first (RS256 only, a kid required: accepting `none`,
 // HS256 keyed with the public key, or a kid-less token are certification failures), then the
 // signature against the platform's keys, then every claim.
-import {
-  decodeProtectedHeader,
-  errors,
-  jwtVerify,
-  type JWTPayload,
-  type JWTVerifyGetKey,
-} from "jose";
+import type { JWTPayload, JWTVerifyGetKey } from "jose";
 import type { RegistrationRecord } from "../../progress/lti.ts";
 import { AGS_CLAIM, CLAIM, DL_CLAIM, NRPS_CLAIM } from "./claims.ts";
+import { loadJose } from "./jose.ts";
 
 export class LaunchRefused extends Error {
   override name = "LaunchRefused";
@@ -54,6 +49,7 @@ export async function validateLaunch(
 ): Promise<LaunchClaims> {
   if (typeof idToken !== "string" || idToken.split(".").length !== 3)
     refuse("id_token is not a JWT");
+  const { decodeProtectedHeader, errors, jwtVerify } = await loadJose();
   let header;
   try {
     header = decodeProtectedHeader(idToken as string);
