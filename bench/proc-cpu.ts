@@ -118,15 +118,20 @@ export function peakRss(pid: number): number {
 
 /** CPU ms so far of the processes under `root` whose command name matches (e.g. the browser's). */
 export function treeCpuMs(root: number, match: (comm: string) => boolean): number {
+  return descendants(root, match).reduce((total, stat) => total + stat.cpuMs, 0);
+}
+
+/** The processes under `root` (children, theirs…) whose command name matches. */
+export function descendants(root: number, match: (comm: string) => boolean): ProcStat[] {
   const stats = allStats();
   const children = new Map<number, ProcStat[]>();
   for (const stat of stats) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat]);
-  let total = 0;
+  const found: ProcStat[] = [];
   const pending = [...(children.get(root) ?? [])];
   while (pending.length > 0) {
     const stat = pending.pop()!;
-    if (match(stat.comm)) total += stat.cpuMs;
+    if (match(stat.comm)) found.push(stat);
     pending.push(...(children.get(stat.pid) ?? []));
   }
-  return total;
+  return found;
 }
