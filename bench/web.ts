@@ -291,9 +291,8 @@ function headSize(url: string, accept: string): Promise<{ bytes: number; encodin
 }
 
 // BENCH_WEB_SPLIT_CORES=1: the service (this process, and the sandbox worker it forks) runs on
-// core 0 and Chromium on core 1, as a learner's browser never shares the server's CPU. Shared,
-// the first streamed run's frames can wait 50-100 ms for a core while the server works at the
-// same run (tasks of ~14 ms of CPU taking ~100 ms of wall time in the Chrome trace).
+// core 0 and Chromium on core 1, as a learner's browser never shares the server's CPU (all of
+// Chromium's processes then share one core, which costs frames at CPU ÷4).
 const SPLIT_CORES = process.env.BENCH_WEB_SPLIT_CORES === "1";
 
 /** Every thread of `pid` on one core (processes it starts later inherit it). */
