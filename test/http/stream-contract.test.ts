@@ -252,6 +252,9 @@ describe("what the server sends over a real WebSocket", () => {
         `${message.type}: ${JSON.stringify(openApiMessage.errors)}`,
       ).toBe(true);
     }
+    // A run-queued, when a run had to wait for a sandbox, was validated above; whether one came
+    // depends on how busy the machine was, so the list below leaves it out.
+    types.delete("run-queued");
     expect([...types].toSorted()).toEqual(
       [
         "ready",
