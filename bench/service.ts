@@ -24,6 +24,8 @@ import { cpuBetween, peakRss, sampleCpu, type CpuRole, type CpuSample } from "./
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SECONDS = Number(process.env.BENCH_SERVICE_SECONDS ?? 5);
 const LEVELS = (process.env.BENCH_SERVICE_CONNECTIONS ?? "8,16,32").split(",").map(Number);
+/** Load before the first measured level, at the middle level's connections. */
+const WARM_SECONDS = Number(process.env.BENCH_SERVICE_WARM_SECONDS ?? 30);
 const DATABASES = (process.env.BENCH_SERVICE_DATABASES ?? "postgres,embedded").split(",");
 const LEARNERS = 50;
 const BURST = Number(process.env.BENCH_SERVICE_BURST ?? 500);
@@ -177,8 +179,11 @@ async function loadService(service: Service, databaseUrl: string | undefined) {
     targets,
     editedShare: EDITED_SHARE,
   };
-  // Warm the workers, the JIT and the caches before measuring.
-  await load({ ...spec, amount: 200 });
+  // Warm the workers, the JIT and the caches before measuring. A worker's JIT goes on compiling
+  // the runner and the network's code for its first few thousand runs (about 0.9 s of TurboFan in
+  // each worker over its first 1,000, bench/worker-run.ts with --trace-opt): 200 submissions left
+  // that in the first level's figures, which then read 10-15 % above the later levels'.
+  await load({ ...spec, duration: WARM_SECONDS }, LEVELS[Math.floor(LEVELS.length / 2)]!);
   const results: Measured[] = [];
   for (const connections of LEVELS) {
     const backends = databaseUrl ? await postgresBackends(databaseUrl) : [];
@@ -343,7 +348,7 @@ async function measure(checkout: Checkout): Promise<CheckoutFigures> {
 export async function bench(): Promise<void> {
   console.log(
     `packetlab serve in its own process, load generator in another: ${LEARNERS} learners, 80/20 right/wrong, ` +
-      `JS+TS Alice answers (${(EDITED_SHARE * 100).toFixed(0)}% edited, the rest resubmitted), ${SECONDS} s per level`,
+      `JS+TS Alice answers (${(EDITED_SHARE * 100).toFixed(0)}% edited, the rest resubmitted), ${SECONDS} s per level after ${WARM_SECONDS} s of warm-up`,
   );
   const all = new Map<string, CheckoutFigures>();
   for (const checkout of checkouts) {

@@ -8,7 +8,7 @@
 //
 //   node --import tsx bench/worker-run.ts          (npm run build first: it measures dist/)
 //
-// BENCH_WORKER_RUNS (runs per round, 400), BENCH_WORKER_ROUNDS (5), BENCH_WORKER_WARM_RUNS (200),
+// BENCH_WORKER_RUNS (runs per round, 400), BENCH_WORKER_ROUNDS (5), BENCH_WORKER_WARM_RUNS (3000),
 // BENCH_WORKER_EDITED (share of runs that send a program not seen before, 0.5 as the service bench).
 // BENCH_WORKER_FLAGS="--flag …" adds node/V8 flags to this checkout's workers, to try one before
 // pool.ts passes it. BENCH_WORKER_CPU_PROF=DIR writes each worker's V8 CPU profile (main thread
@@ -25,7 +25,11 @@ import { aliceAnswers } from "./alice-answers.ts";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const RUNS = Number(process.env.BENCH_WORKER_RUNS ?? 400);
 const ROUNDS = Number(process.env.BENCH_WORKER_ROUNDS ?? 5);
-const WARM_RUNS = Number(process.env.BENCH_WORKER_WARM_RUNS ?? 200);
+// A worker's JIT compiles the runner's and the network's code over its first few thousand runs
+// (about 0.9 s of TurboFan in its first 1,000, by --trace-opt); measured after 200, a checkout with
+// more code (TCP, the program wrapping) read 10-30 % dearer than bff2165, and level with it
+// after 4,000.
+const WARM_RUNS = Number(process.env.BENCH_WORKER_WARM_RUNS ?? 3000);
 const CPU_PROF = process.env.BENCH_WORKER_CPU_PROF;
 const SOURCE = process.env.BENCH_WORKER_SOURCE === "1";
 const CALLGRIND = process.env.BENCH_WORKER_CALLGRIND;
