@@ -158,7 +158,11 @@ interface Measured {
   cpu: Record<CpuRole, number>;
 }
 
-async function loadService(service: Service, databaseUrl: string | undefined) {
+/** The warm-up, then each level: what was stored in all (`stored`) and each level's figures. */
+async function loadService(
+  service: Service,
+  databaseUrl: string | undefined,
+): Promise<{ stored: number; rows: Measured[] }> {
   const cast = await learners(service.base, LEARNERS);
   const bodies = aliceAnswers().map((answer) => ({ ...answer, exerciseId: "message-to-alice" }));
   // Each learner goes through the ten answers, starting at a different one; a comment makes each
@@ -183,7 +187,10 @@ async function loadService(service: Service, databaseUrl: string | undefined) {
   // the runner and the network's code for its first few thousand runs (about 0.9 s of TurboFan in
   // each worker over its first 1,000, bench/worker-run.ts with --trace-opt): 200 submissions left
   // that in the first level's figures, which then read 10-15 % above the later levels'.
-  await load({ ...spec, duration: WARM_SECONDS }, LEVELS[Math.floor(LEVELS.length / 2)]!);
+  const warm = await load(
+    { ...spec, duration: WARM_SECONDS },
+    LEVELS[Math.floor(LEVELS.length / 2)]!,
+  );
   const results: Measured[] = [];
   for (const connections of LEVELS) {
     const backends = databaseUrl ? await postgresBackends(databaseUrl) : [];
@@ -204,7 +211,7 @@ async function loadService(service: Service, databaseUrl: string | undefined) {
       cpu: cpuBetween(before, after),
     });
   }
-  return results;
+  return { stored: results.reduce((sum, row) => sum + row.ok, warm.ok), rows: results };
 }
 
 /** SIGUSR2 to the service's node processes: starts, then stops, their profilers. */
@@ -308,7 +315,7 @@ async function measure(checkout: Checkout): Promise<CheckoutFigures> {
       const service = await startService(checkout.dir, { DATABASE_URL: scratch.url });
       try {
         figures.startPostgres = service.readyMs;
-        figures.postgres = await loadService(service, scratch.url);
+        figures.postgres = (await loadService(service, scratch.url)).rows;
         if (BURST > 0) {
           const code = readFileSync(join(ROOT, EXERCISE_DIR, "solution.ts"), "utf8");
           figures.burst = await burst(service.base, BURST, code);
@@ -330,13 +337,15 @@ async function measure(checkout: Checkout): Promise<CheckoutFigures> {
     figures.startExistingCpu = service.readyCpuMs;
     if (DATABASES.includes("embedded")) {
       const diskBefore = diskBytes(dataDir);
+      let stored = 0;
       try {
-        figures.embedded = await loadService(service, undefined);
+        const loaded = await loadService(service, undefined);
+        figures.embedded = loaded.rows;
+        stored = loaded.stored;
         figures.embeddedRssMb = peakRss(service.child.pid!) / 2 ** 20;
       } finally {
         await stopService(service);
       }
-      const stored = figures.embedded.reduce((sum, row) => sum + row.ok, 200);
       figures.embeddedDiskPerSubmission = (diskBytes(dataDir) - diskBefore) / stored;
     } else await stopService(service);
   } finally {

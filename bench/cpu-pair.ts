@@ -1,11 +1,15 @@
-// The API process's CPU per graded submission, this checkout against another, measured in turns:
-// both services run side by side on PostgreSQL (a database each), and rounds of the same load
-// go to one, then the other, so that whatever else the machine does weighs on both alike. The
-// load has a fixed rate, so both batch the same number of requests into a turn of the event loop.
-// Not part of `npm run bench`:
-//   npm run build && BENCH_BASELINE_DIR=../base node --import tsx bench/api-cpu-pair.ts
+// CPU per graded submission, summed over every process it costs (the API, its sandbox workers,
+// their esbuild services, the PostgreSQL backends), this checkout against another, measured in
+// turns: both services run side by side on PostgreSQL (a database each), and rounds of the same
+// load go to one, then the other, so that whatever else the machine does weighs on both alike.
+// The load has a fixed rate, so both batch the same number of requests into a turn of the event
+// loop. `bench -- service` measures one checkout after the other, and its ratios follow the
+// machine's load between them; these are the ones to quote. Not part of `npm run bench`:
+//   npm run build && BENCH_BASELINE_DIR=../base node --import tsx bench/cpu-pair.ts
 // BENCH_PAIR_ROUNDS (6), BENCH_PAIR_SUBMISSIONS per round (600), BENCH_PAIR_CONNECTIONS (16),
-// BENCH_PAIR_RATE (requests per second, 100), BENCH_PAIR_ENV (JSON: more environment for both),
+// BENCH_PAIR_RATE (requests per second, 100), BENCH_PAIR_WARM (submissions at full speed before
+// the first round, 4000: a sandbox worker's JIT goes on compiling for its first few thousand
+// runs, see bench/worker-run.ts), BENCH_PAIR_ENV (JSON: more environment for both),
 // BENCH_PAIR_OTHERS (label=dir,…: more checkouts measured in the same turns, e.g. main before a
 // change; BENCH_PAIR_ENV_<label>, JSON, adds environment for that one).
 // BENCH_SERVICE_PROFILE_DIR=<dir> profiles the last round of each (cpu-profile-preload.mjs);
@@ -19,8 +23,8 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { aliceAnswers } from "./alice-answers.ts";
 import { learners, load } from "./http.ts";
-import { cpuBetween, sampleCpu } from "./proc-cpu.ts";
-import { startService, stopService } from "./service.ts";
+import { cpuBetween, sampleCpu, type CpuRole } from "./proc-cpu.ts";
+import { postgresBackends, startService, stopService } from "./service.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BASELINE = process.env.BENCH_BASELINE_DIR;
@@ -28,6 +32,8 @@ const ROUNDS = Number(process.env.BENCH_PAIR_ROUNDS ?? 6);
 const SUBMISSIONS = Number(process.env.BENCH_PAIR_SUBMISSIONS ?? 600);
 const CONNECTIONS = Number(process.env.BENCH_PAIR_CONNECTIONS ?? 16);
 const RATE = Number(process.env.BENCH_PAIR_RATE ?? 100);
+const WARM = Number(process.env.BENCH_PAIR_WARM ?? 4000);
+const ROLES: CpuRole[] = ["api", "workers", "esbuild", "postgres"];
 const ENV = JSON.parse(process.env.BENCH_PAIR_ENV ?? "{}") as Record<string, string>;
 const PROFILE = process.env.BENCH_SERVICE_PROFILE_DIR !== undefined;
 const PERF_DIR = process.env.BENCH_PAIR_PERF;
@@ -67,14 +73,20 @@ async function prepare(label: string, dir: string) {
     })),
   );
   const spec = { url: service.base, method: "POST" as const, targets, editedShare: 0.5 };
-  await load({ ...spec, amount: 300 }, CONNECTIONS);
+  await load({ ...spec, amount: WARM }, CONNECTIONS);
   return {
     label,
     service,
+    url: url.toString(),
     spec,
-    perSubmission: [] as number[],
+    /** Each round's CPU ms per submission, by process role and in all. */
+    perSubmission: [] as (Record<CpuRole, number> & { total: number })[],
     drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
+}
+
+function describe(per: Record<CpuRole, number>): string {
+  return ROLES.map((role) => `${role === "api" ? "API" : role} ${per[role].toFixed(2)}`).join(", ");
 }
 
 function median(values: number[]): number {
@@ -112,29 +124,44 @@ async function bench(): Promise<void> {
                 { stdio: "ignore" },
               )
             : undefined;
-        const before = sampleCpu(pid);
+        const before = sampleCpu(pid, await postgresBackends(side.url));
         const result = await load(
           { ...side.spec, amount: SUBMISSIONS, ...(RATE > 0 ? { overallRate: RATE } : {}) },
           CONNECTIONS,
         );
-        const used = cpuBetween(before, sampleCpu(pid));
+        const used = cpuBetween(before, sampleCpu(pid, await postgresBackends(side.url)));
         if (profiled) process.kill(pid, "SIGUSR2");
         if (perf) {
           const exited = new Promise((resolve) => perf.once("exit", resolve));
           perf.kill("SIGINT");
           await exited;
         }
-        const per = used.api / result.ok;
+        const per = { ...used, total: 0 };
+        for (const role of ROLES) {
+          per[role] = used[role] / result.ok;
+          per.total += per[role];
+        }
         side.perSubmission.push(per);
         line.push(
-          `${side.label} API ${per.toFixed(2)} ms (workers ${(used.workers / result.ok).toFixed(2)}, ${result.ok} 2xx, ${result.notOk + result.errors} other, p50 ${result.p50} ms)`,
+          `${side.label} ${per.total.toFixed(2)} ms (${describe(per)}; ${result.ok} 2xx, ${result.notOk + result.errors} other, p50 ${result.p50} ms)`,
         );
       }
       console.log(`round ${round + 1}: ${line.join("; ")}`);
     }
-    console.log(
-      `median API CPU ms per submission: ${sides.map((side) => `${side.label} ${median(side.perSubmission).toFixed(2)}`).join(", ")}`,
-    );
+    console.log("median CPU ms per submission, over the rounds:");
+    for (const side of sides) {
+      const of = (key: CpuRole | "total") => median(side.perSubmission.map((per) => per[key]));
+      console.log(
+        `  ${side.label.padEnd(9)} ${of("total").toFixed(2)} (${describe(Object.fromEntries(ROLES.map((role) => [role, of(role)])) as Record<CpuRole, number>)})`,
+      );
+    }
+    const [first] = sides;
+    for (const side of sides.slice(1)) {
+      const ratios = side.perSubmission.map((per, i) => per.total / first!.perSubmission[i]!.total);
+      console.log(
+        `  ${side.label} ÷ ${first!.label}, total by round: ${ratios.map((r) => r.toFixed(2)).join(" ")}; median ${median(ratios).toFixed(2)}`,
+      );
+    }
   } finally {
     for (const side of sides) {
       await stopService(side.service);
