@@ -1,4 +1,4 @@
-// Just enough of Source Map v3 to map a position of esbuild's output back to the learner's
+// Just enough of Source Map v3 to map a position of the transpiled output back to the learner's
 // TypeScript: decode the VLQ "mappings" into segments, then find the nearest one.
 
 export interface Position {
@@ -47,8 +47,10 @@ function decodeLine(
 export type PositionMapper = (position: Position) => Position;
 
 /** Builds a mapper from generated (line, column) to original; unmapped positions pass through. */
-export function createMapper(mapJson: string): PositionMapper {
-  const map = JSON.parse(mapJson) as { mappings: string };
+export function createMapper(sourceMap: string | { mappings: string }): PositionMapper {
+  const map = (typeof sourceMap === "string" ? JSON.parse(sourceMap) : sourceMap) as {
+    mappings: string;
+  };
   const state = { source: 0, line: 0, column: 0 };
   const lines = map.mappings.split(";").map((line) => decodeLine(line, state));
   return ({ line, column }) => {

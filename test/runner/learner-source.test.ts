@@ -29,4 +29,20 @@ describe("prepareSource's cache of transpiled TypeScript", () => {
     const plain = await prepareSource(code, "typescript");
     expect(await prepareSource(`\uFEFF${code}`, "typescript")).toBe(plain);
   });
+
+  it("strips the types line for line, and leaves a syntax error's message to esbuild", async () => {
+    const code = "interface A {\n  n: number;\n}\nconst a: A = { n: 1 };\nconsole.log(a.n);\n";
+    const stripped = await prepareSource(code, "typescript");
+    expect(stripped.ok).toBe(true);
+    if (!stripped.ok) return;
+    expect(stripped.source.code.split("\n")).toHaveLength(code.split("\n").length);
+    expect(stripped.source.code.split("\n")[3]).toMatch(/^const a\s*= \{ n: 1 \};$/);
+    // The stripped text's "a.n" on line 5 is the learner's own.
+    expect(stripped.source.map!({ line: 5, column: 13 })).toEqual({ line: 5, column: 13 });
+    // Sucrase's parser refuses this; esbuild says what is wrong, as learners saw before.
+    expect(await prepareSource("let b: = 2;\n", "typescript")).toEqual({
+      ok: false,
+      error: { name: "SyntaxError", message: 'Unexpected "="', line: 1, column: 8 },
+    });
+  });
 });
