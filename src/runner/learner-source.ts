@@ -7,7 +7,7 @@
 // enums, namespaces and parameter properties into JavaScript); it lowers nothing else, which V8
 // runs as it is. A program sucrase's parser refuses goes to esbuild, whose message says what is
 // wrong and where.
-import { transform, type Message } from "esbuild";
+import { stop, transform, type Message } from "esbuild";
 import type { Language, LearnerError } from "./types.ts";
 import { createMapper, type PositionMapper } from "./source-map.ts";
 
@@ -68,6 +68,9 @@ export async function prepareSource(
   return result;
 }
 
+/** V8's words for a program nested deeper than its parser's stack. */
+const TOO_DEEP = "Maximum call stack size exceeded";
+
 type Sucrase = typeof import("sucrase");
 /** Loaded with the first TypeScript program: a worker that runs none never pays for it. */
 let sucrase: Promise<Sucrase> | null = null;
@@ -86,12 +89,23 @@ async function transpile(code: string): Promise<PrepareResult> {
       ok: true,
       source: { code: result.code, filename, map: createMapper(result.sourceMap!) },
     };
-  } catch {
-    return transpileWithEsbuild(code);
+  } catch (thrown) {
+    // A syntax error, or a program nested deeper than sucrase's parser's stack (RangeError), which
+    // esbuild's may still take.
+    if (thrown instanceof SyntaxError || thrown instanceof RangeError) {
+      return transpileWithEsbuild(code);
+    }
+    throw thrown;
   }
 }
 
-/** For a program sucrase refused: esbuild's error, or its output if it disagrees. */
+/**
+ * For a program sucrase refused: esbuild's error, or its output if it disagrees. A nesting deeper
+ * than even esbuild takes (about a million brackets) overflows its Go stack and kills its
+ * service, which never starts again by itself: every later program of this worker would have
+ * failed. So a dead service is stopped (the next call starts a new one), and the program is the
+ * compile error V8 gives such a JavaScript program.
+ */
 async function transpileWithEsbuild(code: string): Promise<PrepareResult> {
   const filename = FILENAMES.typescript;
   try {
@@ -106,7 +120,10 @@ async function transpileWithEsbuild(code: string): Promise<PrepareResult> {
     return { ok: true, source: { code: result.code, filename, map: createMapper(result.map) } };
   } catch (error) {
     const first = (error as { errors?: Message[] }).errors?.[0];
-    if (!first) throw error;
+    if (!first) {
+      await stop();
+      return { ok: false, error: { name: "SyntaxError", message: TOO_DEEP } };
+    }
     const location = first.location;
     return {
       ok: false,

@@ -57,6 +57,34 @@ describe("odd source text", () => {
     await expectHealthy(runner);
   });
 
+  // A million brackets overflowed esbuild's Go stack and killed its service for good: that run
+  // and every later TypeScript program esbuild saw on the worker ended internal-error. Now the
+  // program is the compile error V8 gives the same JavaScript, and the next one is served.
+  it("ends a program nested too deep for the parsers as a compile error, in either language", async () => {
+    const nested = "(".repeat(1_000_000) + "1" + ")".repeat(1_000_000);
+    for (const [language, code] of [
+      ["typescript", `const x: number = ${nested};\nconsole.log(x);`],
+      ["javascript", `const x = ${nested};\nconsole.log(x);`],
+    ] as const) {
+      const result = await run(runner, code, { language });
+      expect(result.outcome).toBe("compile-error");
+      expect(result.error).toMatchObject({ message: "Maximum call stack size exceeded" });
+    }
+    // esbuild, started again, still explains the next syntax error.
+    const next = await run(runner, "let b: = 2;\n", { language: "typescript" });
+    expect(next.error).toMatchObject({ message: 'Unexpected "="', line: 1, column: 8 });
+    // Nested as deep as the default MAX_CODE_BYTES allows, it runs: deeper than sucrase's parser
+    // goes, so esbuild strips its types.
+    const allowed = await run(
+      runner,
+      `const x: number = ${"(".repeat(30_000)}1${")".repeat(30_000)};\nconsole.log(x);`,
+      { language: "typescript" },
+    );
+    expect(allowed.outcome).toBe("ok");
+    expect(lines(allowed)).toEqual(["1"]);
+    await expectHealthy(runner);
+  });
+
   it("keeps the learner's position when the program replaces Error before throwing", async () => {
     const result = await run(
       runner,
