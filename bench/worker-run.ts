@@ -9,7 +9,8 @@
 //   node --import tsx bench/worker-run.ts          (npm run build first: it measures dist/)
 //
 // BENCH_WORKER_RUNS (runs per round, 400), BENCH_WORKER_ROUNDS (5), BENCH_WORKER_WARM_RUNS (3000),
-// BENCH_WORKER_EDITED (share of runs that send a program not seen before, 0.5 as the service bench).
+// BENCH_WORKER_EDITED (share of runs that send a program not seen before, 0.5 as the service bench),
+// BENCH_WORKER_RECYCLE (runs an isolate serves before it is replaced, 100 as the pool).
 // BENCH_WORKER_FLAGS="--flag …" adds node/V8 flags to this checkout's workers, to try one before
 // pool.ts passes it. BENCH_WORKER_CPU_PROF=DIR writes each worker's V8 CPU profile (main thread
 // only: the split by thread printed here says how much that leaves out). BENCH_WORKER_CALLGRIND=DIR
@@ -32,6 +33,8 @@ const ROUNDS = Number(process.env.BENCH_WORKER_ROUNDS ?? 5);
 const WARM_RUNS = Number(process.env.BENCH_WORKER_WARM_RUNS ?? 3000);
 const CPU_PROF = process.env.BENCH_WORKER_CPU_PROF;
 const SOURCE = process.env.BENCH_WORKER_SOURCE === "1";
+/** Runs an isolate serves before it is replaced (the pool's default, 100). */
+const RECYCLE = Number(process.env.BENCH_WORKER_RECYCLE ?? 100);
 const CALLGRIND = process.env.BENCH_WORKER_CALLGRIND;
 const LEARNERS = 50;
 // Share of runs whose program is new text (as bench/service.ts: a comment line added), so that
@@ -76,7 +79,7 @@ async function start(label: string, dir: string): Promise<Subject> {
   // every run would take the asynchronous path, which a real worker rarely does.
   const settings = {
     networkModule,
-    recycleAfterRuns: 100,
+    recycleAfterRuns: RECYCLE,
     ...(CALLGRIND ? { fastPathMs: 60_000 } : {}),
   };
   const valgrind = CALLGRIND
