@@ -93,7 +93,7 @@ async function transpile(code: string): Promise<PrepareResult> {
     // A syntax error, or a program nested deeper than sucrase's parser's stack (RangeError), which
     // esbuild's may still take.
     if (thrown instanceof SyntaxError || thrown instanceof RangeError) {
-      return transpileWithEsbuild(code);
+      return transpileWithEsbuild(code, thrown instanceof RangeError);
     }
     throw thrown;
   }
@@ -103,10 +103,11 @@ async function transpile(code: string): Promise<PrepareResult> {
  * For a program sucrase refused: esbuild's error, or its output if it disagrees. A nesting deeper
  * than even esbuild takes (about a million brackets) overflows its Go stack and kills its
  * service, which never starts again by itself: every later program of this worker would have
- * failed. So a dead service is stopped (the next call starts a new one), and the program is the
- * compile error V8 gives such a JavaScript program.
+ * failed. So a dead service is stopped (the next call starts a new one). When sucrase's stack
+ * overflowed too (`tooDeep`), the program is the compile error V8 gives such a JavaScript program;
+ * otherwise the failure is ours, and thrown.
  */
-async function transpileWithEsbuild(code: string): Promise<PrepareResult> {
+async function transpileWithEsbuild(code: string, tooDeep: boolean): Promise<PrepareResult> {
   const filename = FILENAMES.typescript;
   try {
     const result = await transform(code, {
@@ -122,6 +123,7 @@ async function transpileWithEsbuild(code: string): Promise<PrepareResult> {
     const first = (error as { errors?: Message[] }).errors?.[0];
     if (!first) {
       await stop();
+      if (!tooDeep) throw error;
       return { ok: false, error: { name: "SyntaxError", message: TOO_DEEP } };
     }
     const location = first.location;
