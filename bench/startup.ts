@@ -5,8 +5,11 @@
 // beside the baseline). Prints the median and range of wall time, and of CPU time (the API's, and
 // every process's: sandbox workers, esbuild, rustc) when it became ready. The service bench starts
 // each checkout once, among minutes of load; this is the figure for issue #14 in under a minute.
+// BENCH_STARTUP_DATA_DIR=new starts each time on a new, empty data directory instead (the first
+// start of an installation: the database's template unpacked, every migration applied). The API's
+// peak RSS at ready is printed too.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,11 +17,19 @@ import { startService, stopService } from "./service.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const ROUNDS = Number(process.env.BENCH_STARTUP_ROUNDS ?? 7);
+const NEW_DATA_DIR = process.env.BENCH_STARTUP_DATA_DIR === "new";
 
 interface Start {
   wallMs: number;
   apiCpuMs: number;
   cpuMs: number;
+  /** The API process's peak resident set when it became ready (VmHWM), MB. */
+  peakRssMb: number;
+}
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
 }
 
 const median = (values: number[]) => {
@@ -55,13 +66,19 @@ export async function bench(): Promise<void> {
     }
     for (let round = 0; round < ROUNDS; round++) {
       for (const [label, dir] of checkouts) {
-        const service = await startService(dir, { DATA_DIR: dataDirs.get(label)! });
+        const dataDir = NEW_DATA_DIR
+          ? mkdtempSync(join(tmpdir(), "packetlab-startup-new-"))
+          : dataDirs.get(label)!;
+        const service = await startService(dir, { DATA_DIR: dataDir });
+        const peak = peakRssMb(service.child.pid!);
         await stopService(service);
+        if (NEW_DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
         const { api, workers, esbuild, postgres } = service.readyCpu;
         starts.get(label)!.push({
           wallMs: service.readyMs,
           apiCpuMs: api,
           cpuMs: api + workers + esbuild + postgres,
+          peakRssMb: peak,
         });
       }
     }
@@ -69,13 +86,13 @@ export async function bench(): Promise<void> {
     for (const dataDir of dataDirs.values()) rmSync(dataDir, { recursive: true, force: true });
   }
   console.log(
-    `start-up on an existing embedded data directory to a ready /readyz, ${ROUNDS} rounds: median (min–max) ms`,
+    `start-up on ${NEW_DATA_DIR ? "a new" : "an existing"} embedded data directory to a ready /readyz, ${ROUNDS} rounds: median (min–max) ms, API peak RSS MB`,
   );
   for (const [label, dir] of checkouts) {
     const list = starts.get(label)!;
     console.log(
       `  ${label.padEnd(9)} wall ${summary(list.map((s) => s.wallMs))}  CPU API ${summary(list.map((s) => s.apiCpuMs))}  ` +
-        `CPU all ${summary(list.map((s) => s.cpuMs))}  ${dir}`,
+        `CPU all ${summary(list.map((s) => s.cpuMs))}  RSS ${summary(list.map((s) => s.peakRssMb))}  ${dir}`,
     );
   }
   // Each checkout against "this" round by round, then the median of those ratios: a round's
@@ -88,7 +105,8 @@ export async function bench(): Promise<void> {
     const ratio = (pick: (s: Start) => number) =>
       median(current.map((start, i) => pick(start) / pick(other[i]!))).toFixed(2);
     console.log(
-      `  this ÷ ${label}, median of rounds: wall ${ratio((s) => s.wallMs)}, CPU API ${ratio((s) => s.apiCpuMs)}, CPU all ${ratio((s) => s.cpuMs)}`,
+      `  this ÷ ${label}, median of rounds: wall ${ratio((s) => s.wallMs)}, CPU API ${ratio((s) => s.apiCpuMs)}, CPU all ${ratio((s) => s.cpuMs)}, ` +
+        `RSS ${ratio((s) => s.peakRssMb)}`,
     );
   }
 }
