@@ -59,7 +59,8 @@ const dependenciesExternal = {
 };
 
 // dist/web is the web app's own build (scripts/build-web.mjs), and the database template
-// depends only on the PGlite version (it is named after it): both kept, the rest replaced.
+// depends only on the PGlite version and the migrations (it is named after them): both kept, the
+// rest replaced.
 for (const name of existsSync(OUT) ? readdirSync(OUT) : []) {
   if (name !== "web" && !name.startsWith("pglite-template-")) {
     rmSync(resolve(OUT, name), { recursive: true, force: true });
@@ -189,16 +190,17 @@ if (built) {
 }
 
 // The embedded database's template for new data directories (src/progress/pglite-template.ts):
-// initdb once here instead of at every first start.
-const { PGlite } = await import("@electric-sql/pglite");
-const { templatePath } = await import("../dist/pglite-template.js");
+// initdb and the migrations once here instead of at every first start. Templates of other PGlite
+// versions or other migrations are removed.
+const { makeTemplate, templatePath } = await import("../dist/pglite-template.js");
+for (const name of readdirSync(OUT)) {
+  if (name.startsWith("pglite-template-") && resolve(OUT, name) !== templatePath(OUT)) {
+    rmSync(resolve(OUT, name), { force: true });
+  }
+}
 if (!existsSync(templatePath(OUT))) {
-  const empty = new PGlite();
-  await empty.waitReady;
-  const dump = await empty.dumpDataDir("gzip");
-  await empty.close();
   // Written whole or not at all: a template cut short would fail every new data directory.
-  writeFileSync(`${templatePath(OUT)}.partial`, Buffer.from(await dump.arrayBuffer()));
+  writeFileSync(`${templatePath(OUT)}.partial`, await makeTemplate());
   renameSync(`${templatePath(OUT)}.partial`, templatePath(OUT));
 }
 console.log(`packetlab build: ${relative(ROOT, templatePath(OUT))}`);

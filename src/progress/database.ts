@@ -10,7 +10,7 @@ import { mkdirSync } from "node:fs";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { fromStorable, toStorable } from "./storable-text.ts";
 import { createPgliteStatements } from "./pglite-statements.ts";
-import { templateFor } from "./pglite-template.ts";
+import { pgliteRawTransaction, unpackTemplate } from "./pglite-template.ts";
 
 /** Raw SQL on one connection inside one transaction, for the migrator. */
 export interface RawTransaction {
@@ -172,10 +172,8 @@ const PGLITE_SHARED_BUFFERS = "16MB";
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite");
-  const template = dataDir ? templateFor(dataDir) : undefined;
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  if (dataDir && !(await unpackTemplate(dataDir))) mkdirSync(dataDir, { recursive: true });
   const pglite = new PGlite(dataDir, {
-    ...(template ? { loadDataDir: template } : {}),
     startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
   });
   const [client, { PrismaPGlite }] = await Promise.all([
@@ -195,15 +193,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
         return fromStorable(await statements.query<Row>(statement, values));
       },
     },
-    rawTransaction(fn) {
-      return pglite.transaction((tx) =>
-        fn({
-          query: async <Row>(text: string, params?: unknown[]) =>
-            (await tx.query<Row>(text, params)).rows,
-          exec: async (text) => void (await tx.exec(text)),
-        }),
-      );
-    },
+    rawTransaction: (fn) => pgliteRawTransaction(pglite, fn),
     async ping() {
       if (pglite.closed) throw new Error("the embedded database is closed");
       await pglite.query("SELECT 1");

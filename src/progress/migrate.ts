@@ -59,7 +59,10 @@ interface AppliedRow {
  * replicas starting together wait for each other, and the second finds nothing left to do.
  * Returns the names applied now.
  */
-export async function migrate(db: Database, dir: string = defaultMigrationsDir): Promise<string[]> {
+export async function migrate(
+  db: Pick<Database, "rawTransaction">,
+  dir: string = defaultMigrationsDir,
+): Promise<string[]> {
   const files = readMigrations(dir);
   return db.rawTransaction(async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock($1)", [PRISMA_ADVISORY_LOCK]);
