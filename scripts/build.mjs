@@ -193,14 +193,16 @@ if (built) {
 // initdb and the migrations once here instead of at every first start. Templates of other PGlite
 // versions or other migrations are removed.
 const { makeTemplate, templatePath } = await import("../dist/pglite-template.js");
+// Read once: the path hashes every migration file.
+const template = templatePath(OUT);
 for (const name of readdirSync(OUT)) {
-  if (name.startsWith("pglite-template-") && resolve(OUT, name) !== templatePath(OUT)) {
+  if (name.startsWith("pglite-template-") && resolve(OUT, name) !== template) {
     rmSync(resolve(OUT, name), { force: true });
   }
 }
-if (!existsSync(templatePath(OUT))) {
+if (!existsSync(template)) {
   // Written whole or not at all: a template cut short would fail every new data directory.
-  writeFileSync(`${templatePath(OUT)}.partial`, await makeTemplate());
-  renameSync(`${templatePath(OUT)}.partial`, templatePath(OUT));
+  writeFileSync(`${template}.partial`, await makeTemplate());
+  renameSync(`${template}.partial`, template);
 }
-console.log(`packetlab build: ${relative(ROOT, templatePath(OUT))}`);
+console.log(`packetlab build: ${relative(ROOT, template)}`);

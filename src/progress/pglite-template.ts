@@ -156,7 +156,7 @@ const BLOCK = 512;
  * extended headers), read as the stream arrives; a file's body is held whole (the largest is a
  * 16 MB WAL segment).
  */
-export async function* tarEntries(stream: NodeJS.ReadableStream): AsyncGenerator<TarEntry> {
+async function* tarEntries(stream: NodeJS.ReadableStream): AsyncGenerator<TarEntry> {
   const queued: Buffer[] = [];
   let queuedBytes = 0;
   // Each byte is copied once, whatever the chunk sizes.
