@@ -12,18 +12,22 @@
 // runs, see bench/worker-run.ts), BENCH_PAIR_ENV (JSON: more environment for both),
 // BENCH_PAIR_OTHERS (label=dir,…: more checkouts measured in the same turns, e.g. main before a
 // change; BENCH_PAIR_ENV_<label>, JSON, adds environment for that one).
+// BENCH_PAIR_DATABASE=embedded runs each on the embedded database (a new data directory each)
+// instead, and prints each API's peak RSS (VmHWM) after the rounds.
 // BENCH_SERVICE_PROFILE_DIR=<dir> profiles the last round of each (cpu-profile-preload.mjs);
 // BENCH_PAIR_PERF=<dir> records it with `perf record -e cpu-clock` instead, which samples CPU
 // time only (V8's profiler samples wall time, and on a busy machine a process waiting for a
 // core is billed to whatever it was doing); start both with
 // BENCH_PAIR_ENV='{"NODE_OPTIONS":"--perf-basic-prof"}' so that perf can name JavaScript.
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { aliceAnswers } from "./alice-answers.ts";
 import { learners, load } from "./http.ts";
-import { cpuBetween, sampleCpu, type CpuRole } from "./proc-cpu.ts";
+import { cpuBetween, peakRss, sampleCpu, type CpuRole } from "./proc-cpu.ts";
 import { postgresBackends, startService, stopService } from "./service.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -37,6 +41,7 @@ const ROLES: CpuRole[] = ["api", "workers", "esbuild", "postgres"];
 const ENV = JSON.parse(process.env.BENCH_PAIR_ENV ?? "{}") as Record<string, string>;
 const PROFILE = process.env.BENCH_SERVICE_PROFILE_DIR !== undefined;
 const PERF_DIR = process.env.BENCH_PAIR_PERF;
+const EMBEDDED = process.env.BENCH_PAIR_DATABASE === "embedded";
 const PG_URL =
   process.env.BENCH_DATABASE_URL ??
   process.env.TEST_DATABASE_URL ??
@@ -52,14 +57,36 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
-async function prepare(label: string, dir: string) {
+/** Where a side keeps its data: a PostgreSQL database of its own, or a new data directory. */
+async function storage(label: string): Promise<{
+  env: Record<string, string>;
+  backends: () => Promise<number[]>;
+  drop: () => Promise<void>;
+}> {
+  if (EMBEDDED) {
+    const dataDir = mkdtempSync(join(tmpdir(), `packetlab-pair-${label}-`));
+    return {
+      env: { DATA_DIR: dataDir },
+      backends: async () => [],
+      drop: async () => rmSync(dataDir, { recursive: true, force: true }),
+    };
+  }
   const name = `packetlab_pair_${label}_${process.pid}`;
   await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin(`CREATE DATABASE ${name}`);
   const url = new URL(PG_URL);
   url.pathname = `/${name}`;
+  return {
+    env: { DATABASE_URL: url.toString() },
+    backends: () => postgresBackends(url.toString()),
+    drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
+async function prepare(label: string, dir: string) {
+  const { env, backends, drop } = await storage(label);
   const own = JSON.parse(process.env[`BENCH_PAIR_ENV_${label}`] ?? "{}") as Record<string, string>;
-  const service = await startService(dir, { ...ENV, ...own, DATABASE_URL: url.toString() });
+  const service = await startService(dir, { ...ENV, ...own, ...env });
   const cast = await learners(service.base, 50);
   const bodies = aliceAnswers().map((answer) => ({ ...answer, exerciseId: "message-to-alice" }));
   const targets = bodies.flatMap((_, round) =>
@@ -77,11 +104,11 @@ async function prepare(label: string, dir: string) {
   return {
     label,
     service,
-    url: url.toString(),
+    backends,
     spec,
     /** Each round's CPU ms per submission, by process role and in all. */
     perSubmission: [] as (Record<CpuRole, number> & { total: number })[],
-    drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    drop,
   };
 }
 
@@ -124,12 +151,12 @@ async function bench(): Promise<void> {
                 { stdio: "ignore" },
               )
             : undefined;
-        const before = sampleCpu(pid, await postgresBackends(side.url));
+        const before = sampleCpu(pid, await side.backends());
         const result = await load(
           { ...side.spec, amount: SUBMISSIONS, ...(RATE > 0 ? { overallRate: RATE } : {}) },
           CONNECTIONS,
         );
-        const used = cpuBetween(before, sampleCpu(pid, await postgresBackends(side.url)));
+        const used = cpuBetween(before, sampleCpu(pid, await side.backends()));
         if (profiled) process.kill(pid, "SIGUSR2");
         if (perf) {
           const exited = new Promise((resolve) => perf.once("exit", resolve));
@@ -154,6 +181,12 @@ async function bench(): Promise<void> {
       console.log(
         `  ${side.label.padEnd(9)} ${of("total").toFixed(2)} (${describe(Object.fromEntries(ROLES.map((role) => [role, of(role)])) as Record<CpuRole, number>)})`,
       );
+    }
+    if (EMBEDDED) {
+      const rss = sides.map(
+        (side) => `${side.label} ${Math.round(peakRss(side.service.child.pid!) / 2 ** 20)} MB`,
+      );
+      console.log(`API peak RSS (VmHWM, start-up included): ${rss.join(", ")}`);
     }
     const [first] = sides;
     for (const side of sides.slice(1)) {
