@@ -13,7 +13,7 @@
 // BENCH_PAIR_OTHERS (label=dir,…: more checkouts measured in the same turns, e.g. main before a
 // change; BENCH_PAIR_ENV_<label>, JSON, adds environment for that one).
 // BENCH_PAIR_DATABASE=embedded runs each on the embedded database (a new data directory each)
-// instead, and prints each API's peak RSS (VmHWM) after the rounds.
+// instead, and prints each API's RSS as the rounds end and its peak since start (VmHWM).
 // BENCH_SERVICE_PROFILE_DIR=<dir> profiles the last round of each (cpu-profile-preload.mjs);
 // BENCH_PAIR_PERF=<dir> records it with `perf record -e cpu-clock` instead, which samples CPU
 // time only (V8's profiler samples wall time, and on a busy machine a process waiting for a
@@ -27,7 +27,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { aliceAnswers } from "./alice-answers.ts";
 import { learners, load } from "./http.ts";
-import { cpuBetween, peakRss, sampleCpu, type CpuRole } from "./proc-cpu.ts";
+import { cpuBetween, currentRss, peakRss, sampleCpu, type CpuRole } from "./proc-cpu.ts";
 import { postgresBackends, startService, stopService } from "./service.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -108,6 +108,8 @@ async function prepare(label: string, dir: string) {
     spec,
     /** Each round's CPU ms per submission, by process role and in all. */
     perSubmission: [] as (Record<CpuRole, number> & { total: number })[],
+    /** The API's RSS as each round's load ended, bytes. */
+    rssAfterRounds: [] as number[],
     drop,
   };
 }
@@ -169,6 +171,7 @@ async function bench(): Promise<void> {
           per.total += per[role];
         }
         side.perSubmission.push(per);
+        side.rssAfterRounds.push(currentRss(pid));
         line.push(
           `${side.label} ${per.total.toFixed(2)} ms (${describe(per)}; ${result.ok} 2xx, ${result.notOk + result.errors} other, p50 ${result.p50} ms)`,
         );
@@ -183,10 +186,15 @@ async function bench(): Promise<void> {
       );
     }
     if (EMBEDDED) {
-      const rss = sides.map(
-        (side) => `${side.label} ${Math.round(peakRss(side.service.child.pid!) / 2 ** 20)} MB`,
-      );
-      console.log(`API peak RSS (VmHWM, start-up included): ${rss.join(", ")}`);
+      // Peak RSS since the start includes start-up (a new data directory, for one); the RSS as
+      // the rounds end is the service's under this load.
+      const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
+      console.log("API RSS, median and largest as the rounds ended; peak since start (VmHWM):");
+      for (const side of sides) {
+        console.log(
+          `  ${side.label.padEnd(9)} ${mb(median(side.rssAfterRounds))}, ${mb(Math.max(...side.rssAfterRounds))}; ${mb(peakRss(side.service.child.pid!))}`,
+        );
+      }
     }
     const [first] = sides;
     for (const side of sides.slice(1)) {

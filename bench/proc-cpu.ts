@@ -108,8 +108,19 @@ export function cpuBetween(before: CpuSample, after: CpuSample): Record<CpuRole,
 
 /** Peak resident set of a process, bytes (VmHWM). */
 export function peakRss(pid: number): number {
+  return statusBytes(pid, "VmHWM");
+}
+
+/** A process's resident memory now, bytes (0 when it is gone). */
+export function currentRss(pid: number): number {
+  return statusBytes(pid, "VmRSS");
+}
+
+function statusBytes(pid: number, field: "VmHWM" | "VmRSS"): number {
   try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(
+      readFileSync(`/proc/${pid}/status`, "utf8"),
+    );
     return match ? Number(match[1]) * 1024 : 0;
   } catch {
     return 0;
