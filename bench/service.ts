@@ -75,6 +75,25 @@ interface Service {
   output: () => string;
 }
 
+/**
+ * The environment a checkout's `npm start` gives `packetlab serve`: the assignments its start
+ * script makes before the command (MALLOC_MMAP_THRESHOLD_=65536 …), so each checkout is measured
+ * as it is deployed, a baseline from before a setting without it.
+ */
+export function startScriptEnv(dir: string): Record<string, string> {
+  const { scripts } = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+    scripts?: { start?: string };
+  };
+  const assignments = /^((?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*)node /.exec(scripts?.start ?? "")?.[1];
+  return Object.fromEntries(
+    (assignments ?? "")
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((assignment) => [assignment.split("=")[0]!, assignment.split("=").slice(1).join("=")]),
+  );
+}
+
 export async function startService(dir: string, env: Record<string, string>): Promise<Service> {
   const port = await freePort();
   const started = performance.now();
@@ -82,6 +101,7 @@ export async function startService(dir: string, env: Record<string, string>): Pr
     cwd: dir,
     env: {
       PATH: process.env.PATH ?? "",
+      ...startScriptEnv(dir),
       HOST: "127.0.0.1",
       PORT: String(port),
       LOG_LEVEL: "warn",

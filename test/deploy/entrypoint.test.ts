@@ -169,3 +169,31 @@ describe("the container's start command, misconfigured", () => {
     expect(result.stderr).toMatch(/PORT="eighty" is invalid/);
   });
 });
+
+describe("the container and `npm start`", () => {
+  const { scripts } = JSON.parse(readFileSync(`${root}package.json`, "utf8")) as {
+    scripts: { start: string };
+  };
+  // `NAME=value … node bin/packetlab.js serve`
+  const start = /^((?:[A-Za-z_]\w*=\S*\s+)*)node (.*)$/.exec(scripts.start);
+
+  it("start the same command", () => {
+    expect(start, `npm start is "${scripts.start}"`).not.toBeNull();
+    expect(start![2]!.split(/\s+/)).toEqual(
+      [...execForm("ENTRYPOINT"), ...execForm("CMD")].slice(1),
+    );
+  });
+
+  it("start it with the same environment settings (glibc's malloc among them)", () => {
+    const assignments = Object.fromEntries(
+      start![1]!
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((assignment) => assignment.split("=") as [string, string]),
+    );
+    expect(assignments).toHaveProperty("MALLOC_MMAP_THRESHOLD_");
+    const image = runtimeEnv();
+    for (const [name, value] of Object.entries(assignments)) expect(image[name], name).toBe(value);
+  });
+});
