@@ -80,7 +80,7 @@ interface Service {
  * script makes before the command (MALLOC_MMAP_THRESHOLD_=65536 …), so each checkout is measured
  * as it is deployed, a baseline from before a setting without it.
  */
-export function startScriptEnv(dir: string): Record<string, string> {
+function startScriptEnv(dir: string): Record<string, string> {
   const { scripts } = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
     scripts?: { start?: string };
   };
