@@ -460,6 +460,12 @@ const definitions = {
     default: "64",
     parse: integer(0, 16_384),
   },
+  RUST_FACADE_CACHE_DIR: {
+    description:
+      "Directory where the std facade built at start-up is kept, per toolchain, for the next start (which then skips that compile); empty: `$XDG_CACHE_HOME/packetlab`, else `~/.cache/packetlab`. One that cannot be written only means every start compiles it.",
+    default: "",
+    parse: text,
+  },
   LTI_PUBLIC_URL: {
     description:
       "The address LMSs reach packetlab at (https://lessons.example.org), for the LTI redirect and launch URLs. Unset: taken from each request's Host (behind a proxy, set TRUST_PROXY).",

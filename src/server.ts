@@ -56,7 +56,8 @@ export async function startServer(
       limits: runLimits,
     }));
     // Rust: the std facade is built at boot (rustc, in a process of its own, alongside the rest),
-    // so a broken toolchain shows now, not at a learner's run.
+    // so a broken toolchain shows now, not at a learner's run; or copied from the facade cache,
+    // when an earlier start with the same toolchain built it.
     let compiler = (opened.compiler = compilerFromConfig(config));
     const warmed = compiler?.warm().then(
       () => undefined,

@@ -1,5 +1,7 @@
 // The Rust compiler as the service configures it (RUST_* variables, src/config.ts).
 import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import type { Config } from "../config.ts";
 import { createRemoteCompiler } from "./remote.ts";
 import { createRustCompiler, type RustCompiler } from "./rust.ts";
@@ -52,5 +54,11 @@ export function rustCompilerFromConfig(config: Config): RustCompiler | null {
     },
     maxMemoryMb: config.RUST_WASM_MEMORY_MB,
     cacheMb: config.RUST_CACHE_MB,
+    facadeCacheDir: config.RUST_FACADE_CACHE_DIR || userCacheDir(),
   });
+}
+
+/** The user's cache directory by the XDG convention: $XDG_CACHE_HOME, else ~/.cache. */
+function userCacheDir(): string {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "packetlab");
 }

@@ -1,11 +1,21 @@
 // Rust → wasm32-wasi for the runner: rustc in the sandbox (sandbox.ts), with packetlab's `std`
-// facade (sandbox/rust/std.rs, built once per process in the same sandbox), behind a bounded
-// pool, with results cached by a key over everything that decides them.
+// facade (sandbox/rust/std.rs, built in the same sandbox once per process, or once per toolchain
+// with a facade cache directory), behind a bounded pool, with results cached by a key over
+// everything that decides them.
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { LearnerError } from "../runner/types.ts";
 import { createLruCache } from "./cache.ts";
@@ -29,6 +39,12 @@ export interface RustCompilerOptions {
   cacheMb: number;
   /** Where job directories are made (default: the OS's temporary directory). */
   workDir?: string;
+  /**
+   * Where a built facade is kept for the next process with the same toolchain, flags and source
+   * (whose start-up then copies it instead of compiling it, ~0.4 s of rustc's CPU); absent:
+   * built by every process.
+   */
+  facadeCacheDir?: string;
 }
 
 export type CompileResult =
@@ -87,7 +103,33 @@ export function createRustCompiler(options: RustCompilerOptions) {
     // files are written synchronously, so rustc starts as soon as the toolchain has answered.
     const toolchain = await loadToolchain(options.toolchain);
     const source = readFileSync(FACADE_SOURCE, "utf8");
+    const facadeHash = sha256(source);
+    const flags = [
+      ...codegenFlags(toolchain),
+      "--crate-type",
+      "rlib",
+      "--crate-name",
+      "std",
+      // A crate named std beside the real one: its own metadata keeps their symbols apart.
+      "-C",
+      "metadata=packetlab-facade",
+    ];
     const root = mkdtempSync(join(workDir, "packetlab-rust-"));
+    const facade = join(root, "libstd.rlib");
+    // Named by everything the build depends on: rustc's -vV (version, commit, LLVM), the
+    // sysroot, target and flags, and the source. A different toolchain never finds this one.
+    const cached =
+      options.facadeCacheDir &&
+      join(
+        options.facadeCacheDir,
+        `facade-${sha256(JSON.stringify([toolchain.version, flags, source]))}.rlib`,
+      );
+    if (cached && copied(cached, facade)) {
+      // The cache spares the build, not the check that rustc runs in the sandbox on this host
+      // (user namespaces allowed, prlimit and bwrap working): a cheap `rustc -vV` in it.
+      await checkSandbox(toolchain, root);
+      return { toolchain, facade, facadeHash, root };
+    }
     const job = mkdtempSync(join(root, "facade-"));
     writeFileSync(join(job, "lib.rs"), source);
     const result = await runSandboxed(
@@ -95,26 +137,24 @@ export function createRustCompiler(options: RustCompilerOptions) {
       options.limits,
       job,
       [],
-      [
-        toolchain.rustc,
-        ...codegenFlags(toolchain),
-        "--crate-type",
-        "rlib",
-        "--crate-name",
-        "std",
-        // A crate named std beside the real one: its own metadata keeps their symbols apart.
-        "-C",
-        "metadata=packetlab-facade",
-        "lib.rs",
-        "-o",
-        "libstd.rlib",
-      ],
+      [toolchain.rustc, ...flags, "lib.rs", "-o", "libstd.rlib"],
     );
     if (result.exitCode !== 0) {
       throw new Error(`the std facade did not compile: ${result.stderr.slice(0, 2000)}`);
     }
-    const facadeHash = createHash("sha256").update(source).digest("hex");
-    return { toolchain, facade: join(job, "libstd.rlib"), facadeHash, root };
+    renameSync(join(job, "libstd.rlib"), facade);
+    rmSync(job, { recursive: true, force: true });
+    if (cached) keep(facade, cached);
+    return { toolchain, facade, facadeHash, root };
+  }
+
+  async function checkSandbox(toolchain: Toolchain, root: string): Promise<void> {
+    const job = mkdtempSync(join(root, "check-"));
+    const result = await runSandboxed(toolchain, options.limits, job, [], [toolchain.rustc, "-vV"]);
+    rmSync(job, { recursive: true, force: true });
+    if (result.exitCode !== 0) {
+      throw new Error(`rustc does not run in the sandbox: ${result.stderr.slice(0, 2000)}`);
+    }
   }
 
   function start() {
@@ -249,3 +289,48 @@ export function createRustCompiler(options: RustCompilerOptions) {
 }
 
 export type RustCompiler = ReturnType<typeof createRustCompiler>;
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** Copies a cached facade into place; false when there is none (or it cannot be read). */
+function copied(from: string, to: string): boolean {
+  try {
+    copyFileSync(from, to);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * mkdir -p, one level at a time: Node's own `recursive: true` loops forever (synchronously, so
+ * the whole service hangs) where the system answers ENOENT for a parent that exists, as /proc
+ * does.
+ */
+function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  for (let at = dir; !existsSync(at) && dirname(at) !== at; at = dirname(at)) missing.unshift(at);
+  for (const path of missing) mkdirSync(path, { mode: 0o700 });
+}
+
+/**
+ * Keeps a built facade for later processes: written beside its name and renamed, so a reader
+ * never sees half a file, whoever else writes it at the same time. A cache that cannot be
+ * written (read-only, no home directory) only means the next start builds it again.
+ */
+function keep(facade: string, cached: string): void {
+  const partial = `${cached}.${process.pid}.${Date.now()}.partial`;
+  try {
+    makeDirectories(dirname(cached));
+    copyFileSync(facade, partial);
+    renameSync(partial, cached);
+  } catch {
+    try {
+      rmSync(partial, { force: true });
+    } catch {
+      // its directory could not be made: there is no partial file either
+    }
+  }
+}
