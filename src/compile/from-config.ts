@@ -54,11 +54,20 @@ export function rustCompilerFromConfig(config: Config): RustCompiler | null {
     },
     maxMemoryMb: config.RUST_WASM_MEMORY_MB,
     cacheMb: config.RUST_CACHE_MB,
-    facadeCacheDir: config.RUST_FACADE_CACHE_DIR || userCacheDir(),
+    ...facadeCache(config.RUST_FACADE_CACHE_DIR || userCacheDir()),
   });
 }
 
-/** The user's cache directory by the XDG convention: $XDG_CACHE_HOME, else ~/.cache. */
-function userCacheDir(): string {
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "packetlab");
+const facadeCache = (dir: string | undefined) => (dir ? { facadeCacheDir: dir } : {});
+
+/**
+ * The user's cache directory by the XDG convention: $XDG_CACHE_HOME, else ~/.cache; none for a
+ * user without a home (an arbitrary UID in a container, no HOME), who then keeps no facade.
+ */
+function userCacheDir(): string | undefined {
+  try {
+    return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "packetlab");
+  } catch {
+    return undefined;
+  }
 }
