@@ -168,9 +168,9 @@ export function createRustCompiler(options: RustCompilerOptions) {
 
   async function compile(source: string): Promise<CompileResult> {
     const { toolchain, facadeHash } = await start();
-    const key = createHash("sha256")
-      .update(JSON.stringify([source, toolchain.version, programFlags(toolchain), facadeHash]))
-      .digest("hex");
+    const key = sha256(
+      JSON.stringify([source, toolchain.version, programFlags(toolchain), facadeHash]),
+    );
     const stored = cache.get(key);
     if (stored) {
       return "wasm" in stored
