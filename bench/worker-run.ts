@@ -6,6 +6,12 @@
 // threads, from /proc) and, with BENCH_BASELINE_DIR, the same for another checkout, measured in
 // rounds interleaved with this one, so both see the same load on a shared machine.
 //
+// Beside that, how much of a run is inside the isolate (the run's own CPU time as the worker
+// reports it: context, bootstrap, compiling and evaluating the program, without the host calls
+// it makes) and, in rounds of their own, the same for a program that does nothing (`export {};`
+// on the same network): what every run costs before the learner's first line, a fresh context
+// and its bootstrap among it.
+//
 //   node --import tsx bench/worker-run.ts          (npm run build first: it measures dist/)
 //
 // BENCH_WORKER_RUNS (runs per round, 400), BENCH_WORKER_ROUNDS (5), BENCH_WORKER_WARM_RUNS (3000),
@@ -47,15 +53,30 @@ interface Topology {
   files: Record<string, Uint8Array>;
 }
 
+/** What this bench reads of a worker's result. */
+interface RunSummary {
+  outcome: string;
+  /** CPU time of the run inside the isolate (ms). */
+  cpuMs: number;
+}
+
+/** A program that does nothing: what a run costs before the learner's code does anything. */
+const EMPTY_PROGRAM = "export {};\n";
+
 interface Subject {
   label: string;
   dir: string;
   child: ChildProcess;
   pid: number;
   nextId: number;
-  waiting: Map<number, (message: { result: { outcome: string } }) => void>;
+  waiting: Map<number, (message: { result: RunSummary }) => void>;
   cpuMs: number[];
   wallMs: number[];
+  /** Mean CPU per run inside the isolate (the result's cpuMs), per round. */
+  isolateMs: number[];
+  /** The same two figures for the empty program's rounds. */
+  emptyCpuMs: number[];
+  emptyIsolateMs: number[];
   outcomes: Map<string, number>;
   /** Mean CPU per run (ms): main thread, other threads. */
   threads: Map<string, number>;
@@ -106,16 +127,19 @@ async function start(label: string, dir: string): Promise<Subject> {
     waiting: new Map(),
     cpuMs: [],
     wallMs: [],
+    isolateMs: [],
+    emptyCpuMs: [],
+    emptyIsolateMs: [],
     outcomes: new Map(),
     threads: new Map(),
   };
   await new Promise<void>((ready) => {
-    child.on("message", (message: { type: string; id?: number; result?: { outcome: string } }) => {
+    child.on("message", (message: { type: string; id?: number; result?: RunSummary }) => {
       if (message.type === "ready") ready();
       if (message.type === "result") {
         const resolveRun = subject.waiting.get(message.id!);
         subject.waiting.delete(message.id!);
-        resolveRun?.(message as { result: { outcome: string } });
+        resolveRun?.(message as { result: RunSummary });
       }
     });
   });
@@ -151,8 +175,8 @@ async function runMany(
   count: number,
   requests: { code: string; language: string; topology: unknown; files: unknown; seed: number }[],
   limits: unknown,
-): Promise<string[]> {
-  const outcomes: string[] = [];
+): Promise<RunSummary[]> {
+  const results: RunSummary[] = [];
   for (let i = 0; i < count; i++) {
     const sent = requests[i % requests.length]!;
     // Deterministic (not Math.random): both checkouts get the same sequence.
@@ -161,13 +185,17 @@ async function runMany(
       ? { ...sent, code: `// edit ${process.pid}.${edits++}\n${sent.code}` }
       : sent;
     const id = subject.nextId++;
-    const done = new Promise<{ result: { outcome: string } }>((resolveRun) =>
+    const done = new Promise<{ result: RunSummary }>((resolveRun) =>
       subject.waiting.set(id, resolveRun),
     );
     subject.child.send({ type: "run", id, request, limits, stream: false });
-    outcomes.push((await done).result.outcome);
+    results.push((await done).result);
   }
-  return outcomes;
+  return results;
+}
+
+function meanIsolateMs(results: RunSummary[]): number {
+  return results.reduce((sum, { cpuMs }) => sum + cpuMs, 0) / results.length;
 }
 
 export async function bench(): Promise<void> {
@@ -183,6 +211,12 @@ export async function bench(): Promise<void> {
     return { ...mix[i % mix.length]!, topology: instance.topology, files: instance.files, seed };
   });
 
+  const empty = requests.map((request) => ({
+    ...request,
+    code: EMPTY_PROGRAM,
+    language: "javascript",
+  }));
+
   const subjects: Subject[] = [];
   if (process.env.BENCH_BASELINE_DIR) {
     subjects.push(await start("baseline", resolve(process.env.BENCH_BASELINE_DIR)));
@@ -197,16 +231,30 @@ export async function bench(): Promise<void> {
       const cpu = processCpuMs(subject.pid);
       const threads = threadCpuMs(subject.pid);
       const started = performance.now();
-      const outcomes = await runMany(subject, RUNS, requests, DEFAULT_LIMITS);
+      const results = await runMany(subject, RUNS, requests, DEFAULT_LIMITS);
       subject.wallMs.push((performance.now() - started) / RUNS);
       subject.cpuMs.push((processCpuMs(subject.pid) - cpu) / RUNS);
+      subject.isolateMs.push(meanIsolateMs(results));
       for (const [name, ms] of threadCpuMs(subject.pid)) {
         const used = (ms - (threads.get(name) ?? 0)) / RUNS;
         subject.threads.set(name, (subject.threads.get(name) ?? 0) + used / ROUNDS);
       }
-      for (const outcome of outcomes) {
+      for (const { outcome } of results) {
         subject.outcomes.set(outcome, (subject.outcomes.get(outcome) ?? 0) + 1);
       }
+    }
+  }
+  // The empty program, in rounds of their own after the mix (its runs are all alike: a round
+  // of half the size is enough). Every one must end "ok", or its figures mean nothing.
+  const emptyRuns = Math.max(1, RUNS >> 1);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const subject of round % 2 === 0 ? subjects : [...subjects].reverse()) {
+      const cpu = processCpuMs(subject.pid);
+      const results = await runMany(subject, emptyRuns, empty, DEFAULT_LIMITS);
+      subject.emptyCpuMs.push((processCpuMs(subject.pid) - cpu) / emptyRuns);
+      subject.emptyIsolateMs.push(meanIsolateMs(results));
+      const failed = results.find(({ outcome }) => outcome !== "ok");
+      if (failed) throw new Error(`the empty program ended ${failed.outcome} in ${subject.label}`);
     }
   }
   const fmt = (values: number[]) => values.map((v) => v.toFixed(3)).join(" ");
@@ -215,6 +263,11 @@ export async function bench(): Promise<void> {
   for (const subject of subjects) {
     console.log(
       `${subject.label.padEnd(9)} worker CPU ms/run: median ${median(subject.cpuMs).toFixed(3)} (rounds: ${fmt(subject.cpuMs)}); wall ms/run median ${median(subject.wallMs).toFixed(3)}; outcomes ${JSON.stringify([...subject.outcomes])}`,
+    );
+  }
+  for (const subject of subjects) {
+    console.log(
+      `${subject.label.padEnd(9)} inside the isolate, median ms/run: ${median(subject.isolateMs).toFixed(3)} of the mix; empty program ${median(subject.emptyIsolateMs).toFixed(3)} of ${median(subject.emptyCpuMs).toFixed(3)} worker CPU (rounds: ${fmt(subject.emptyCpuMs)})`,
     );
   }
   for (const subject of subjects) {
