@@ -194,6 +194,11 @@ async function runMany(
   return results;
 }
 
+/** The subjects in this round's order: who goes first alternates, so the machine's drift weighs on both. */
+function inTurn(subjects: Subject[], round: number): Subject[] {
+  return round % 2 === 0 ? subjects : [...subjects].reverse();
+}
+
 function meanIsolateMs(results: RunSummary[]): number {
   return results.reduce((sum, { cpuMs }) => sum + cpuMs, 0) / results.length;
 }
@@ -227,7 +232,7 @@ export async function bench(): Promise<void> {
     if (CALLGRIND) execFileSync("callgrind_control", ["-i", "on", String(subject.pid)]);
   }
   for (let round = 0; round < ROUNDS; round++) {
-    for (const subject of round % 2 === 0 ? subjects : [...subjects].reverse()) {
+    for (const subject of inTurn(subjects, round)) {
       const cpu = processCpuMs(subject.pid);
       const threads = threadCpuMs(subject.pid);
       const started = performance.now();
@@ -248,7 +253,7 @@ export async function bench(): Promise<void> {
   // of half the size is enough). Every one must end "ok", or its figures mean nothing.
   const emptyRuns = Math.max(1, RUNS >> 1);
   for (let round = 0; round < ROUNDS; round++) {
-    for (const subject of round % 2 === 0 ? subjects : [...subjects].reverse()) {
+    for (const subject of inTurn(subjects, round)) {
       const cpu = processCpuMs(subject.pid);
       const results = await runMany(subject, emptyRuns, empty, DEFAULT_LIMITS);
       subject.emptyCpuMs.push((processCpuMs(subject.pid) - cpu) / emptyRuns);
