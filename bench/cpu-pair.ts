@@ -29,6 +29,7 @@ import { aliceAnswers } from "./alice-answers.ts";
 import { learners, load } from "./http.ts";
 import { cpuBetween, currentRss, peakRss, sampleCpu, type CpuRole } from "./proc-cpu.ts";
 import { postgresBackends, startService, stopService } from "./service.ts";
+import { median } from "./median.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BASELINE = process.env.BENCH_BASELINE_DIR;
@@ -116,12 +117,6 @@ async function prepare(label: string, dir: string) {
 
 function describe(per: Record<CpuRole, number>): string {
   return ROLES.map((role) => `${role === "api" ? "API" : role} ${per[role].toFixed(2)}`).join(", ");
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 async function bench(): Promise<void> {

@@ -7,6 +7,7 @@ import { withCompiler } from "../src/compile/compiling-runner.ts";
 import { defaultTopology } from "../src/netsim/index.ts";
 import { createRunner } from "../src/runner/index.ts";
 import type { Language } from "../src/runner/types.ts";
+import { median } from "./median.ts";
 
 const COLD = Number(process.env.BENCH_RUST_COLD ?? 5);
 const RUN_SECONDS = Number(process.env.BENCH_RUST_SECONDS ?? 4);
@@ -57,8 +58,6 @@ async function peakRustcRss<T>(work: () => Promise<T>): Promise<{ value: T; peak
     clearInterval(timer);
   }
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? 0;
 
 export async function bench(): Promise<void> {
   if (!existsSync("/usr/bin/rustc") && !process.env.RUSTC) {

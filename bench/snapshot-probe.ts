@@ -17,6 +17,7 @@
 import ivm from "isolated-vm";
 import { sandboxBundle, SANDBOX_FILENAME } from "../src/runner/sandbox-bundle.ts";
 import { HOST_GLOBAL, SETTINGS_GLOBAL } from "../sandbox/protocol.ts";
+import { median } from "./median.ts";
 
 const MADE_IN_SNAPSHOT = `
 globalThis.one = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i));
@@ -96,7 +97,6 @@ function perContext(isolate: ivm.Isolate, make: () => void): number {
   return Number(isolate.cpuTime - before) / 1e6 / CONTEXTS;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 const samples = ways.map(() => [] as number[]);
 for (const [, isolate, make] of ways) perContext(isolate, make); // warm-up
 for (let round = 0; round < ROUNDS; round++) {

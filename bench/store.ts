@@ -21,6 +21,7 @@ import { loadConfig } from "../src/config.ts";
 import { keptTrace } from "../src/http/submitter.ts";
 import { postgresDatabase, recordedRun } from "./http.ts";
 import type { StoreFigures } from "./store-run.ts";
+import { median } from "./median.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const RUNNER = fileURLToPath(new URL("./store-run.ts", import.meta.url));
@@ -96,12 +97,6 @@ async function runChild(
     rmSync(dataDir, { recursive: true, force: true });
     await drop();
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 function print(database: string, results: Map<string, StoreFigures[]>): void {

@@ -28,6 +28,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { aliceAnswers } from "./alice-answers.ts";
+import { median } from "./median.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const RUNS = Number(process.env.BENCH_WORKER_RUNS ?? 400);
@@ -263,7 +264,6 @@ export async function bench(): Promise<void> {
     }
   }
   const fmt = (values: number[]) => values.map((v) => v.toFixed(3)).join(" ");
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
   console.log(`${SOURCE ? "source (tsx)" : "dist/"} workers, ${ROUNDS} rounds × ${RUNS} runs`);
   for (const subject of subjects) {
     console.log(
