@@ -1,11 +1,12 @@
 // `packetlab lessons check [DIR]`: validates every lesson (schema, topology, checks modules),
 // then runs each reference solution, starter and wrong answer through the real runner.
 // `packetlab lessons list [DIR]`: lessons, their versions (with the checks' hash) and exercises.
+import { availableParallelism } from "node:os";
 import { formatProblem, inspectLessons } from "../grading/index.ts";
 import { checkLessons } from "../grading/lessons-check.ts";
 import type { CliIo } from "./io.ts";
 
-const USAGE = `usage: packetlab lessons check [DIR] [--format-only] [--seeds 1,2]
+const USAGE = `usage: packetlab lessons check [DIR] [--format-only] [--seeds 1,2] [--jobs N]
        packetlab lessons list [DIR]
 
 check   validates every lesson under DIR (default: lessons): lesson.json fields, texts, the
@@ -15,6 +16,8 @@ check   validates every lesson under DIR (default: lessons): lesson.json fields,
         Prints one line per problem and exits 1 if there is any.
         --format-only   skip running code (no sandbox needed)
         --seeds a,b     the session seeds to try (default 1,20240917)
+        --jobs N        programs run (and Rust programs compiled) at once; default: the
+                        machine's cores. Problems are listed in the same order whatever N is.
 list    prints each lesson's id, version and exercises.
 `;
 
@@ -39,10 +42,11 @@ interface Options {
   dir: string;
   formatOnly: boolean;
   seeds?: number[];
+  jobs: number;
 }
 
 function parseOptions(args: string[]): Options | { error: string } {
-  const options: Options = { dir: "lessons", formatOnly: false };
+  const options: Options = { dir: "lessons", formatOnly: false, jobs: availableParallelism() };
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -55,6 +59,12 @@ function parseOptions(args: string[]): Options | { error: string } {
         };
       }
       options.seeds = seeds;
+    } else if (arg === "--jobs") {
+      const jobs = Number(args[++i]);
+      if (!Number.isSafeInteger(jobs) || jobs < 1 || jobs > 64) {
+        return { error: `--jobs needs a whole number from 1 to 64 (got "${args[i] ?? ""}")` };
+      }
+      options.jobs = jobs;
     } else if (arg.startsWith("-")) return { error: `unknown option "${arg}"` };
     else positional.push(arg);
   }
@@ -83,14 +93,18 @@ async function check(options: Options, io: CliIo): Promise<number> {
   // The runner is loaded only here: `--format-only` and `list` never start a sandbox.
   const { createRunner } = await import("../runner/index.ts");
   const { compilingRunnerFromEnv } = await import("../compile/cli-runner.ts");
+  // As many sandbox workers and compilers as programs at once, so none waits for another
+  // (RUST_COMPILE_WORKERS, when set, still decides the compilers).
   const { runner, languages, close } = await compilingRunnerFromEnv(
-    createRunner({ workers: 1 }),
+    createRunner({ workers: options.jobs }),
     io,
+    { RUST_COMPILE_WORKERS: String(options.jobs), ...process.env },
   );
   try {
     const result = await checkLessons(options.dir, {
       runner,
       languages,
+      concurrency: options.jobs,
       ...(options.seeds ? { seeds: options.seeds } : {}),
     });
     const exercises = result.lessons.reduce((n, lesson) => n + lesson.exercises.length, 0);

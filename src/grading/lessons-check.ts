@@ -15,8 +15,13 @@ export interface LessonsCheckOptions {
   seeds?: number[];
   /** Languages the runner runs; programs in others are skipped (and counted). Default: all. */
   languages?: readonly Language[];
-  /** Called after each program run, for progress output. */
+  /** Called after each program run, for progress output (in the order the runs end). */
   onRun?: (file: string, seed: number, grade: Grade) => void;
+  /**
+   * Programs run at once (default 1). Problems are reported in the same order whatever it is:
+   * by lesson, exercise and seed, then solutions, starters and wrong answers.
+   */
+  concurrency?: number;
 }
 
 export interface LessonsCheckReport {
@@ -65,61 +70,108 @@ export async function checkLessons(
     return { grade: result, packets: run.packets };
   };
 
+  // Each program's run and what it finds, as a task in the order its problems are reported.
+  const tasks: (() => Promise<LessonProblem[]>)[] = [];
   for (const lesson of lessons) {
     for (const exercise of lesson.exercises) {
       for (const seed of seeds) {
         const solutions = [exercise.solution, exercise.rust.solution].filter(runnable);
         for (const source of solutions) {
-          const { grade: solution } = await grade(lesson, exercise, source, seed);
-          for (const check of solution.checks.filter((c) => !c.passed)) {
-            problems.push({
-              file: source.file,
-              field: `check "${check.id}" (seed ${seed})`,
-              message: `the reference solution fails: ${check.message}`,
-            });
-          }
+          tasks.push(async () => {
+            const { grade: solution } = await grade(lesson, exercise, source, seed);
+            return solution.checks
+              .filter((c) => !c.passed)
+              .map((check) => ({
+                file: source.file,
+                field: `check "${check.id}" (seed ${seed})`,
+                message: `the reference solution fails: ${check.message}`,
+              }));
+          });
         }
         for (const source of [exercise.starter, exercise.rust.starter].filter(runnable)) {
-          const { grade: starter } = await grade(lesson, exercise, source, seed);
-          if (starter.passed) {
-            problems.push({
-              file: source.file,
-              field: `seed ${seed}`,
-              message: "the starter code passes the exercise; it should leave work to do",
-            });
-          }
+          tasks.push(async () => {
+            const { grade: starter } = await grade(lesson, exercise, source, seed);
+            if (!starter.passed) return [];
+            return [
+              {
+                file: source.file,
+                field: `seed ${seed}`,
+                message: "the starter code passes the exercise; it should leave work to do",
+              },
+            ];
+          });
         }
         for (const wrong of exercise.wrongAnswers.filter(runnable)) {
-          const { grade: result, packets } = await grade(lesson, exercise, wrong, seed);
-          const check = result.checks.find((c) => c.id === wrong.expectFail);
-          const subject =
-            check && wrong.expectSubject !== undefined
-              ? subjectMismatch(wrong.expectSubject, check.subject, packets)
-              : null;
-          if (!check || check.passed) {
-            problems.push({
-              file: wrong.file,
-              field: `expect-fail (seed ${seed})`,
-              message: `check "${wrong.expectFail}" passed; failing: ${failing(result)}`,
-            });
-          } else if (wrong.expectMessage && !feedbackOf(check).includes(wrong.expectMessage)) {
-            problems.push({
-              file: wrong.file,
-              field: `expect-message (seed ${seed})`,
-              message: `check "${wrong.expectFail}" said "${feedbackOf(check)}"`,
-            });
-          } else if (subject !== null) {
-            problems.push({
-              file: wrong.file,
-              field: `expect-subject (seed ${seed})`,
-              message: `check "${wrong.expectFail}" links to ${subject}`,
-            });
-          }
+          tasks.push(async () => {
+            const { grade: result, packets } = await grade(lesson, exercise, wrong, seed);
+            const check = result.checks.find((c) => c.id === wrong.expectFail);
+            const subject =
+              check && wrong.expectSubject !== undefined
+                ? subjectMismatch(wrong.expectSubject, check.subject, packets)
+                : null;
+            if (!check || check.passed) {
+              return [
+                {
+                  file: wrong.file,
+                  field: `expect-fail (seed ${seed})`,
+                  message: `check "${wrong.expectFail}" passed; failing: ${failing(result)}`,
+                },
+              ];
+            }
+            if (wrong.expectMessage && !feedbackOf(check).includes(wrong.expectMessage)) {
+              return [
+                {
+                  file: wrong.file,
+                  field: `expect-message (seed ${seed})`,
+                  message: `check "${wrong.expectFail}" said "${feedbackOf(check)}"`,
+                },
+              ];
+            }
+            if (subject !== null) {
+              return [
+                {
+                  file: wrong.file,
+                  field: `expect-subject (seed ${seed})`,
+                  message: `check "${wrong.expectFail}" links to ${subject}`,
+                },
+              ];
+            }
+            return [];
+          });
         }
       }
     }
   }
+  for (const found of await inOrder(tasks, options.concurrency ?? 1)) problems.push(...found);
   return { lessons, problems, runs, skipped };
+}
+
+/**
+ * Runs the tasks, at most `concurrency` at once, and returns their results in the tasks' order.
+ * After a task throws, no other starts; the error is thrown once those running have ended, so
+ * nothing runs after this returns (the caller closes the runner next).
+ */
+async function inOrder<T>(tasks: (() => Promise<T>)[], concurrency: number): Promise<T[]> {
+  const results: T[] = new Array<T>(tasks.length);
+  let next = 0;
+  let failed = false;
+  const lane = async () => {
+    while (!failed && next < tasks.length) {
+      const index = next++;
+      try {
+        results[index] = await tasks[index]!();
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const lanes = await Promise.allSettled(
+    Array.from({ length: Math.max(1, Math.min(concurrency, tasks.length)) }, lane),
+  );
+  const rejected = lanes.find((lane) => lane.status === "rejected");
+  if (rejected) throw rejected.reason;
+  return results;
 }
 
 /** What the learner reads for a failed check: the message, then the hint. */

@@ -108,6 +108,16 @@ describe("packetlab lessons check", () => {
     // over 120 s at load average 22 on 2 cores).
   }, 600_000);
 
+  it("refuses a --jobs that is not a whole number from 1 to 64, before running anything", async () => {
+    for (const jobs of ["0", "65", "two", "1.5"]) {
+      const io = captureIo();
+      const code = await main(["lessons", "check", "lessons", "--jobs", jobs], io);
+      expect(code).toBe(2);
+      expect(io.stderr).toContain(`--jobs needs a whole number from 1 to 64 (got "${jobs}")`);
+      expect(io.stdout).not.toMatch(/run\(s\)/);
+    }
+  });
+
   it("prints one line per problem with file and field, and exits 1", async () => {
     const io = captureIo();
     const code = await main(
