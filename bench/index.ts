@@ -1,5 +1,6 @@
 // `npm run bench`: each area's benchmark, one after the other, printing its own table.
 // `npm run bench -- teacher http` runs only the sections named.
+import { bench as cli } from "./cli.ts";
 import { bench as grading } from "./grading.ts";
 import { bench as http } from "./http.ts";
 import { bench as netsim } from "./netsim.ts";
@@ -24,6 +25,7 @@ const benches: [string, () => Promise<void>][] = [
   ["http", http],
   ["service", service],
   ["startup", startup],
+  ["cli", cli],
   ["quotas", quotas],
   ["store", store],
   ["teacher", teacher],
