@@ -93,12 +93,18 @@ async function check(options: Options, io: CliIo): Promise<number> {
   // The runner is loaded only here: `--format-only` and `list` never start a sandbox.
   const { createRunner } = await import("../runner/index.ts");
   const { compilingRunnerFromEnv } = await import("../compile/cli-runner.ts");
-  // As many sandbox workers and compilers as programs at once, so none waits for another
-  // (RUST_COMPILE_WORKERS, when set, still decides the compilers).
+  // As many sandbox workers and compilers as programs at once, so none waits for another.
+  // RUST_COMPILE_WORKERS, when set, still decides the compilers; a compile then waits its turn
+  // however long that takes, as it did one program at a time, instead of the service's refusal.
   const { runner, languages, close } = await compilingRunnerFromEnv(
     createRunner({ workers: options.jobs }),
     io,
-    { RUST_COMPILE_WORKERS: String(options.jobs), ...process.env },
+    {
+      RUST_COMPILE_WORKERS: String(options.jobs),
+      RUST_COMPILE_QUEUE: String(options.jobs),
+      RUST_COMPILE_WAIT_MS: "300000",
+      ...process.env,
+    },
   );
   try {
     const result = await checkLessons(options.dir, {
