@@ -7,6 +7,15 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const EXERCISE_DIR = "lessons/exchanging-messages/05-message-to-alice";
+/** `packetlab run` grading the Alice solution as the service does: the CLI's figure in the benches. */
+export const RUN_ALICE_SOLUTION = [
+  "run",
+  `${EXERCISE_DIR}/solution.ts`,
+  "--lesson",
+  "exchanging-messages",
+  "--exercise",
+  "message-to-alice",
+];
 
 export function aliceAnswers(): { language: "javascript" | "typescript"; code: string }[] {
   const read = (name: string) => readFileSync(join(ROOT, EXERCISE_DIR, name), "utf8");

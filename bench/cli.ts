@@ -12,9 +12,9 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { EXERCISE_DIR } from "./alice-answers.ts";
+import { RUN_ALICE_SOLUTION } from "./alice-answers.ts";
 import { median } from "./median.ts";
-import { sampleCpu } from "./proc-cpu.ts";
+import { reapedCpuMs } from "./proc-cpu.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const ROUNDS = Number(process.env.BENCH_CLI_ROUNDS ?? 3);
@@ -25,17 +25,7 @@ const COMMANDS: [string, string[]][] = [
     "dissect (one packet)",
     ["dissect", "4500001c000100004011f9c40a0000020a000035d4310035000800000000"],
   ],
-  [
-    "run --lesson (Alice solution)",
-    [
-      "run",
-      `${EXERCISE_DIR}/solution.ts`,
-      "--lesson",
-      "exchanging-messages",
-      "--exercise",
-      "message-to-alice",
-    ],
-  ],
+  ["run --lesson (Alice solution)", RUN_ALICE_SOLUTION],
   ["lessons check --jobs 1", ["lessons", "check", "--jobs", "1"]],
   [`lessons check (default: ${availableParallelism()} jobs)`, ["lessons", "check"]],
 ];
@@ -44,11 +34,6 @@ interface Timing {
   wallMs: number[];
   cpuMs: number[];
   refused: boolean;
-}
-
-/** CPU of this process's children that have exited and been waited for, ms. */
-function reapedCpuMs(): number {
-  return sampleCpu(process.pid).processes.get(process.pid)?.reapedMs ?? 0;
 }
 
 function time(dir: string, args: string[], into: Timing): void {

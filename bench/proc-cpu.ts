@@ -107,6 +107,11 @@ export function cpuBetween(before: CpuSample, after: CpuSample): Record<CpuRole,
 }
 
 /** Peak resident set of a process, bytes (VmHWM). */
+/** CPU of this process's children that have exited and been waited for, ms. */
+export function reapedCpuMs(): number {
+  return sampleCpu(process.pid).processes.get(process.pid)?.reapedMs ?? 0;
+}
+
 export function peakRss(pid: number): number {
   return statusBytes(pid, "VmHWM");
 }

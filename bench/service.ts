@@ -16,10 +16,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { aliceAnswers, EXERCISE_DIR } from "./alice-answers.ts";
+import { aliceAnswers, EXERCISE_DIR, RUN_ALICE_SOLUTION } from "./alice-answers.ts";
 import { learners, load, OPERATOR, postgresDatabase } from "./http.ts";
 import { burst, type BurstResult } from "./service-burst.ts";
-import { cpuBetween, peakRss, sampleCpu, type CpuRole, type CpuSample } from "./proc-cpu.ts";
+import {
+  cpuBetween,
+  peakRss,
+  reapedCpuMs,
+  sampleCpu,
+  type CpuRole,
+  type CpuSample,
+} from "./proc-cpu.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SECONDS = Number(process.env.BENCH_SERVICE_SECONDS ?? 5);
@@ -270,25 +277,11 @@ function timeCli(dir: string): { cliRun: number; cliRunCpu: number } {
   return { cliRun: performance.now() - started, cliRunCpu: reapedCpuMs() - cpuBefore };
 }
 
-/** CPU of this process's children that have exited and been waited for, ms. */
-function reapedCpuMs(): number {
-  return sampleCpu(process.pid).processes.get(process.pid)?.reapedMs ?? 0;
-}
-
 function runCli(dir: string): void {
-  execFileSync(
-    process.execPath,
-    [
-      "bin/packetlab.js",
-      "run",
-      `${EXERCISE_DIR}/solution.ts`,
-      "--lesson",
-      "exchanging-messages",
-      "--exercise",
-      "message-to-alice",
-    ],
-    { cwd: dir, stdio: "ignore" },
-  );
+  execFileSync(process.execPath, ["bin/packetlab.js", ...RUN_ALICE_SOLUTION], {
+    cwd: dir,
+    stdio: "ignore",
+  });
 }
 
 function diskBytes(dir: string): number {
