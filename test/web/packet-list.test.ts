@@ -94,14 +94,17 @@ describe("a 1,000-packet run", () => {
       .poll(() => page.locator("#packet-row-1000").getAttribute("aria-selected"))
       .toBe("true");
     expect(await list().getAttribute("aria-activedescendant")).toBe("packet-row-1000");
-    expect(await hexBytes()).toBe((await storedPacket(1000)).hex);
+    const last = (await storedPacket(1000)).hex;
+    await expect.poll(hexBytes).toBe(last);
     await page.getByRole("treeitem").first().waitFor();
 
-    // PageUp moves by a screenful and keeps the new selection in view.
+    // PageUp moves by a screenful and keeps the new selection in view. Read once the list has
+    // drawn it: until then the selected row is still packet 1000.
     await page.keyboard.press("PageUp");
     const selected = page.locator('.packet-rows .packet-row[aria-selected="true"]');
-    const seq = Number(await selected.getAttribute("data-seq"));
-    expect(seq).toBeLessThan(999);
+    const selectedSeq = async () => Number(await selected.getAttribute("data-seq"));
+    await expect.poll(selectedSeq).toBeLessThan(999);
+    const seq = await selectedSeq();
     expect(seq).toBeGreaterThan(950);
     const [row, box, header] = await Promise.all([
       selected.boundingBox(),
@@ -111,7 +114,8 @@ describe("a 1,000-packet run", () => {
     // In view: below the sticky header, above the list's bottom edge.
     expect(row!.y).toBeGreaterThanOrEqual(header!.y + header!.height - 1);
     expect(row!.y + row!.height).toBeLessThanOrEqual(box!.y + box!.height + 1);
-    expect(await hexBytes()).toBe((await storedPacket(seq)).hex);
+    const shown = (await storedPacket(seq)).hex;
+    await expect.poll(hexBytes).toBe(shown);
     expect(await drawnRows()).toBeLessThan(60);
   });
 
@@ -133,7 +137,8 @@ describe("a 1,000-packet run", () => {
     expect(arrows).toBeLessThan(60);
     await page.evaluate(`document.querySelector(".ladder-scroll").scrollTop = 0`);
     await page.locator('.ladder .arrow[data-seq="1"]').click();
-    expect(await hexBytes()).toBe((await storedPacket(1)).hex);
+    const first = (await storedPacket(1)).hex;
+    await expect.poll(hexBytes).toBe(first);
     // The ladder takes the list's keys: End goes to the last packet and scrolls to it.
     await page.getByRole("region", { name: "Ladder diagram" }).focus();
     await page.keyboard.press("End");
@@ -141,7 +146,8 @@ describe("a 1,000-packet run", () => {
       .poll(() => page.locator(".ladder .arrow.selected").getAttribute("data-seq"))
       .toBe("1000");
     expect(await page.locator('.ladder .arrow[data-seq="1"]').count()).toBe(0);
-    expect(await hexBytes()).toBe((await storedPacket(1000)).hex);
+    const last = (await storedPacket(1000)).hex;
+    await expect.poll(hexBytes).toBe(last);
     await expectAccessible(page);
   });
 });

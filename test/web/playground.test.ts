@@ -95,7 +95,7 @@ describe("the learner's playground", () => {
         .getByRole("treeitem", { name: /Destination Port: 1000/ })
         .first()
         .click();
-      expect(await highlightedBytes()).toEqual(["03", "e8"]);
+      await expect.poll(highlightedBytes).toEqual(["03", "e8"]);
       await expect.poll(() => page.locator("#hex-status").textContent()).toMatch(/03 e8/);
 
       // Hovering a byte lights its field; clicking it selects that field.
@@ -127,7 +127,7 @@ describe("the learner's playground", () => {
       if (/^Destination Port/.test(text ?? "")) break;
       await page.keyboard.press("ArrowDown");
     }
-    expect(await highlightedBytes()).toEqual(["03", "e8"]);
+    await expect.poll(highlightedBytes).toEqual(["03", "e8"]);
     // In the bytes, → moves to the next field (the UDP length).
     await page.keyboard.press("Tab");
     await page.keyboard.press("ArrowRight");
@@ -171,7 +171,7 @@ describe("the learner's playground", () => {
       await reached.getByRole("button", { name: /packet 3 · Destination Port/ }).click();
       await expect.poll(() => selectedRow().textContent()).toBe("3");
       await expect.poll(selectedField).toMatch(/^Destination Port: 100/);
-      expect(await highlightedBytes()).toEqual(["00", "64"]);
+      await expect.poll(highlightedBytes).toEqual(["00", "64"]);
       // The field is scrolled into sight inside the tree, which scrolls on its own.
       const inSight = () =>
         page.getByRole("treeitem", { selected: true }).evaluate((item) => {
@@ -197,7 +197,7 @@ describe("the learner's playground", () => {
       .getByRole("treeitem", { name: /Destination Port: 1000/ })
       .first()
       .click();
-    expect(await highlightedBytes()).toEqual(["03", "e8"]);
+    await expect.poll(highlightedBytes).toEqual(["03", "e8"]);
 
     await page.getByRole("button", { name: "Ladder diagram" }).click();
     await expect.poll(() => page.locator(".ladder .arrow").count()).toBe(4);
