@@ -70,39 +70,45 @@ export async function checkLessons(
     return { grade: result, packets: run.packets };
   };
 
-  // Each program's run and what it finds, as a task in the order its problems are reported.
+  // Each program's run is a task that reports what it finds into a list of its own; the lists
+  // are joined in the order the tasks were made, whatever order they end in.
   const tasks: (() => Promise<LessonProblem[]>)[] = [];
+  const task = (body: (found: LessonProblem[]) => Promise<void>) =>
+    tasks.push(async () => {
+      const found: LessonProblem[] = [];
+      await body(found);
+      return found;
+    });
   for (const lesson of lessons) {
     for (const exercise of lesson.exercises) {
       for (const seed of seeds) {
         const solutions = [exercise.solution, exercise.rust.solution].filter(runnable);
         for (const source of solutions) {
-          tasks.push(async () => {
+          task(async (found) => {
             const { grade: solution } = await grade(lesson, exercise, source, seed);
-            return solution.checks
-              .filter((c) => !c.passed)
-              .map((check) => ({
+            for (const check of solution.checks.filter((c) => !c.passed)) {
+              found.push({
                 file: source.file,
                 field: `check "${check.id}" (seed ${seed})`,
                 message: `the reference solution fails: ${check.message}`,
-              }));
+              });
+            }
           });
         }
         for (const source of [exercise.starter, exercise.rust.starter].filter(runnable)) {
-          tasks.push(async () => {
+          task(async (found) => {
             const { grade: starter } = await grade(lesson, exercise, source, seed);
-            if (!starter.passed) return [];
-            return [
-              {
+            if (starter.passed) {
+              found.push({
                 file: source.file,
                 field: `seed ${seed}`,
                 message: "the starter code passes the exercise; it should leave work to do",
-              },
-            ];
+              });
+            }
           });
         }
         for (const wrong of exercise.wrongAnswers.filter(runnable)) {
-          tasks.push(async () => {
+          task(async (found) => {
             const { grade: result, packets } = await grade(lesson, exercise, wrong, seed);
             const check = result.checks.find((c) => c.id === wrong.expectFail);
             const subject =
@@ -110,33 +116,24 @@ export async function checkLessons(
                 ? subjectMismatch(wrong.expectSubject, check.subject, packets)
                 : null;
             if (!check || check.passed) {
-              return [
-                {
-                  file: wrong.file,
-                  field: `expect-fail (seed ${seed})`,
-                  message: `check "${wrong.expectFail}" passed; failing: ${failing(result)}`,
-                },
-              ];
+              found.push({
+                file: wrong.file,
+                field: `expect-fail (seed ${seed})`,
+                message: `check "${wrong.expectFail}" passed; failing: ${failing(result)}`,
+              });
+            } else if (wrong.expectMessage && !feedbackOf(check).includes(wrong.expectMessage)) {
+              found.push({
+                file: wrong.file,
+                field: `expect-message (seed ${seed})`,
+                message: `check "${wrong.expectFail}" said "${feedbackOf(check)}"`,
+              });
+            } else if (subject !== null) {
+              found.push({
+                file: wrong.file,
+                field: `expect-subject (seed ${seed})`,
+                message: `check "${wrong.expectFail}" links to ${subject}`,
+              });
             }
-            if (wrong.expectMessage && !feedbackOf(check).includes(wrong.expectMessage)) {
-              return [
-                {
-                  file: wrong.file,
-                  field: `expect-message (seed ${seed})`,
-                  message: `check "${wrong.expectFail}" said "${feedbackOf(check)}"`,
-                },
-              ];
-            }
-            if (subject !== null) {
-              return [
-                {
-                  file: wrong.file,
-                  field: `expect-subject (seed ${seed})`,
-                  message: `check "${wrong.expectFail}" links to ${subject}`,
-                },
-              ];
-            }
-            return [];
           });
         }
       }
