@@ -11,7 +11,9 @@
 // the first round, 4000: a sandbox worker's JIT goes on compiling for its first few thousand
 // runs, see bench/worker-run.ts), BENCH_PAIR_ENV (JSON: more environment for both),
 // BENCH_PAIR_OTHERS (label=dir,…: more checkouts measured in the same turns, e.g. main before a
-// change; BENCH_PAIR_ENV_<label>, JSON, adds environment for that one).
+// change; BENCH_PAIR_ENV_<label>, JSON, adds environment for that one). BENCH_NODE and
+// BENCH_BASELINE_NODE name the Node.js binary this checkout and the baseline run on (default:
+// this one), to compare runtimes; each checkout's node_modules installed for its Node.
 // BENCH_PAIR_DATABASE=embedded runs each on the embedded database (a new data directory each)
 // instead, and prints each API's RSS as the rounds end and its peak since start (VmHWM).
 // BENCH_SERVICE_PROFILE_DIR=<dir> profiles the last round of each (cpu-profile-preload.mjs);
@@ -84,10 +86,10 @@ async function storage(label: string): Promise<{
   };
 }
 
-async function prepare(label: string, dir: string) {
+async function prepare(label: string, dir: string, node?: string) {
   const { env, backends, drop } = await storage(label);
   const own = JSON.parse(process.env[`BENCH_PAIR_ENV_${label}`] ?? "{}") as Record<string, string>;
-  const service = await startService(dir, { ...ENV, ...own, ...env });
+  const service = await startService(dir, { ...ENV, ...own, ...env }, node);
   const cast = await learners(service.base, 50);
   const bodies = aliceAnswers().map((answer) => ({ ...answer, exerciseId: "message-to-alice" }));
   const targets = bodies.flatMap((_, round) =>
@@ -121,14 +123,14 @@ function describe(per: Record<CpuRole, number>): string {
 
 async function bench(): Promise<void> {
   const sides = [
-    ...(BASELINE ? [await prepare("baseline", BASELINE)] : []),
+    ...(BASELINE ? [await prepare("baseline", BASELINE, process.env.BENCH_BASELINE_NODE)] : []),
     ...(await Promise.all(
       (process.env.BENCH_PAIR_OTHERS ?? "")
         .split(",")
         .filter(Boolean)
         .map((other) => prepare(other.split("=")[0]!, other.split("=").slice(1).join("="))),
     )),
-    await prepare("this", ROOT),
+    await prepare("this", ROOT, process.env.BENCH_NODE),
   ];
   try {
     for (let round = 0; round < ROUNDS; round++) {

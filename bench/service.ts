@@ -7,7 +7,9 @@
 //
 // BENCH_BASELINE_DIR=/path/to/other/checkout measures that checkout too, in the same run, and
 // prints the ratios: on a shared machine absolute figures drift, ratios and CPU per submission
-// much less. Run alone: node --import tsx bench/service.ts
+// much less. BENCH_NODE and BENCH_BASELINE_NODE name the Node.js binary each checkout runs on
+// (default: the one running the bench), to compare runtimes the same way; a checkout's
+// node_modules must be installed for its Node. Run alone: node --import tsx bench/service.ts
 import { spawn, type ChildProcess } from "node:child_process";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -51,13 +53,21 @@ const PROFILE_PRELOAD = fileURLToPath(new URL("./cpu-profile-preload.mjs", impor
 interface Checkout {
   label: string;
   dir: string;
+  /** The Node.js binary its processes run on. */
+  node: string;
 }
 
 const checkouts: Checkout[] = [
   ...(process.env.BENCH_BASELINE_DIR
-    ? [{ label: "baseline", dir: process.env.BENCH_BASELINE_DIR }]
+    ? [
+        {
+          label: "baseline",
+          dir: process.env.BENCH_BASELINE_DIR,
+          node: process.env.BENCH_BASELINE_NODE ?? process.execPath,
+        },
+      ]
     : []),
-  { label: "this", dir: ROOT },
+  { label: "this", dir: ROOT, node: process.env.BENCH_NODE ?? process.execPath },
 ];
 
 function freePort(): Promise<number> {
@@ -101,10 +111,14 @@ function startScriptEnv(dir: string): Record<string, string> {
   );
 }
 
-export async function startService(dir: string, env: Record<string, string>): Promise<Service> {
+export async function startService(
+  dir: string,
+  env: Record<string, string>,
+  node = process.execPath,
+): Promise<Service> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, ["bin/packetlab.js", "serve"], {
+  const child = spawn(node, ["bin/packetlab.js", "serve"], {
     cwd: dir,
     env: {
       PATH: process.env.PATH ?? "",
@@ -264,21 +278,21 @@ function printLoad(label: string, rows: Measured[]): void {
 }
 
 /** The quicker of two runs: wall ms, and CPU ms of the command and its children. */
-function cliRun(dir: string): { cliRun: number; cliRunCpu: number } {
-  const first = timeCli(dir);
-  const second = timeCli(dir);
+function cliRun(checkout: Checkout): { cliRun: number; cliRunCpu: number } {
+  const first = timeCli(checkout);
+  const second = timeCli(checkout);
   return first.cliRun < second.cliRun ? first : second;
 }
 
-function timeCli(dir: string): { cliRun: number; cliRunCpu: number } {
+function timeCli(checkout: Checkout): { cliRun: number; cliRunCpu: number } {
   const cpuBefore = reapedCpuMs();
   const started = performance.now();
-  runCli(dir);
+  runCli(checkout);
   return { cliRun: performance.now() - started, cliRunCpu: reapedCpuMs() - cpuBefore };
 }
 
-function runCli(dir: string): void {
-  execFileSync(process.execPath, ["bin/packetlab.js", ...RUN_ALICE_SOLUTION], {
+function runCli({ dir, node }: Checkout): void {
+  execFileSync(node, ["bin/packetlab.js", ...RUN_ALICE_SOLUTION], {
     cwd: dir,
     stdio: "ignore",
   });
@@ -307,7 +321,7 @@ interface CheckoutFigures {
 async function measure(checkout: Checkout): Promise<CheckoutFigures> {
   // A checkout with a build step is measured as `npm ci` leaves it: built from its sources now.
   if (existsSync(join(checkout.dir, "scripts/build.mjs"))) {
-    execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: checkout.dir, stdio: "ignore" });
+    execFileSync(checkout.node, ["scripts/build.mjs"], { cwd: checkout.dir, stdio: "ignore" });
   }
   const figures: CheckoutFigures = {
     startNew: NaN,
@@ -315,7 +329,7 @@ async function measure(checkout: Checkout): Promise<CheckoutFigures> {
     startPostgres: NaN,
     startNewCpu: NaN,
     startExistingCpu: NaN,
-    ...cliRun(checkout.dir),
+    ...cliRun(checkout),
     postgres: [],
     embedded: [],
     embeddedRssMb: NaN,
@@ -325,7 +339,11 @@ async function measure(checkout: Checkout): Promise<CheckoutFigures> {
     const scratch = await postgresDatabase();
     if (!scratch) console.log(`  PostgreSQL skipped: ${PG_URL} is not reachable`);
     else {
-      const service = await startService(checkout.dir, { DATABASE_URL: scratch.url });
+      const service = await startService(
+        checkout.dir,
+        { DATABASE_URL: scratch.url },
+        checkout.node,
+      );
       try {
         figures.startPostgres = service.readyMs;
         figures.postgres = (await loadService(service, scratch.url)).rows;
@@ -341,11 +359,11 @@ async function measure(checkout: Checkout): Promise<CheckoutFigures> {
   }
   const dataDir = mkdtempSync(join(tmpdir(), "packetlab-bench-"));
   try {
-    const fresh = await startService(checkout.dir, { DATA_DIR: dataDir });
+    const fresh = await startService(checkout.dir, { DATA_DIR: dataDir }, checkout.node);
     figures.startNew = fresh.readyMs;
     figures.startNewCpu = fresh.readyCpuMs;
     await stopService(fresh);
-    const service = await startService(checkout.dir, { DATA_DIR: dataDir });
+    const service = await startService(checkout.dir, { DATA_DIR: dataDir }, checkout.node);
     figures.startExisting = service.readyMs;
     figures.startExistingCpu = service.readyCpuMs;
     if (DATABASES.includes("embedded")) {

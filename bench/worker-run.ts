@@ -17,7 +17,8 @@
 // BENCH_WORKER_RUNS (runs per round, 400), BENCH_WORKER_ROUNDS (5), BENCH_WORKER_WARM_RUNS (3000),
 // BENCH_WORKER_EDITED (share of runs that send a program not seen before, 0.5 as the service bench),
 // BENCH_WORKER_RECYCLE (runs an isolate serves before it is replaced, 100 as the pool).
-// BENCH_WORKER_FLAGS="--flag …" adds node/V8 flags to this checkout's workers, to try one before
+// BENCH_NODE and BENCH_BASELINE_NODE name the Node.js binary each checkout's worker runs on
+// (default: this one), its node_modules installed for that Node. BENCH_WORKER_FLAGS="--flag …" adds node/V8 flags to this checkout's workers, to try one before
 // pool.ts passes it. BENCH_WORKER_CPU_PROF=DIR writes each worker's V8 CPU profile (main thread
 // only: the split by thread printed here says how much that leaves out). BENCH_WORKER_CALLGRIND=DIR
 // runs each worker under valgrind's callgrind, collecting from after the warm-up to the end of
@@ -83,7 +84,7 @@ interface Subject {
   threads: Map<string, number>;
 }
 
-async function start(label: string, dir: string): Promise<Subject> {
+async function start(label: string, dir: string, node = process.execPath): Promise<Subject> {
   const entry = SOURCE ? join(dir, "src/runner/worker.ts") : join(dir, "dist/worker.js");
   const networkModule = SOURCE
     ? new URL(`file://${join(dir, "src/netsim/index.ts")}`).href
@@ -109,12 +110,12 @@ async function start(label: string, dir: string): Promise<Subject> {
         "--tool=callgrind",
         "--instr-atstart=no",
         `--callgrind-out-file=${resolve(CALLGRIND, `${label}.%p.callgrind`)}`,
-        process.execPath,
+        node,
       ]
     : [];
   const child = fork(entry, [JSON.stringify(settings)], {
     cwd: dir,
-    ...(CALLGRIND ? { execPath: "valgrind" } : {}),
+    execPath: CALLGRIND ? "valgrind" : node,
     execArgv: [...valgrind, ...nodeFlags],
     serialization: "advanced",
     stdio: ["pipe", "ignore", "inherit", "ipc"],
@@ -225,9 +226,10 @@ export async function bench(): Promise<void> {
 
   const subjects: Subject[] = [];
   if (process.env.BENCH_BASELINE_DIR) {
-    subjects.push(await start("baseline", resolve(process.env.BENCH_BASELINE_DIR)));
+    const dir = resolve(process.env.BENCH_BASELINE_DIR);
+    subjects.push(await start("baseline", dir, process.env.BENCH_BASELINE_NODE));
   }
-  subjects.push(await start("this", ROOT));
+  subjects.push(await start("this", ROOT, process.env.BENCH_NODE));
   for (const subject of subjects) {
     await runMany(subject, WARM_RUNS, requests, DEFAULT_LIMITS);
     if (CALLGRIND) execFileSync("callgrind_control", ["-i", "on", String(subject.pid)]);
