@@ -5,6 +5,8 @@ import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { loadConfig } from "../config.ts";
 import { createGrader, loadLessons } from "../grading/index.ts";
+import type { LoadedCatalogue } from "../grading/lesson.ts";
+import type { InstantiatedExercise } from "../grading/types.ts";
 import { defaultTopology } from "../netsim/index.ts";
 import { compilingRunnerFromEnv } from "../compile/cli-runner.ts";
 import { createRunner } from "../runner/index.ts";
@@ -13,20 +15,25 @@ import { submissionLimits } from "../run-limits.ts";
 import { formatGrade } from "./grade-table.ts";
 import type { CliIo } from "./io.ts";
 
-const USAGE = `usage: packetlab run FILE [--lesson L --exercise E] [--seed N] [--json]
+const USAGE = `usage: packetlab run FILE [--lesson L --exercise E [--no-grade]] [--seed N] [--json]
 
-Runs FILE (JavaScript; TypeScript if it ends in .ts; Rust if .rs) in the sandbox against the lesson's
-simulated network: the learner at 10.0.0.2, a name server at 10.0.0.53:53, Alice on port 1000.
+Runs FILE (JavaScript; TypeScript if it ends in .ts; Rust if .rs) in the sandbox against a
+simulated network and prints its output and the packets it caused. Without --lesson, a small
+fixed network: the learner at 10.0.0.2, a name server at 10.0.0.53:53 that knows "alice", and
+Alice at 10.0.0.7 answering on UDP port 1000. The lessons' networks differ (names such as
+alice.packetlab.test, Alice's address from the seed): use --lesson for those.
 
-  --lesson L --exercise E   grade FILE on that exercise (lessons under ./lessons) exactly as the
-                            service does, with the service's default limits: its output and
-                            packets, then each check (colours on a terminal)
+  --lesson L --exercise E   grade FILE on that exercise exactly as the service does, with the
+                            service's default limits: its output and packets, then each check
+                            (colours on a terminal)
+  --no-grade                with --lesson and --exercise: run on that exercise's network for
+                            the seed, as a session sees it, and do not grade
   --seed N                  the session seed (default 1)
-  --json                    print the RunResult (with --lesson: {run, grade}) as JSON
+  --json                    print the RunResult (graded: {run, grade}) as JSON
   --help                    show this help
 
-Exit status: with --lesson, 0 when the grade passed and 1 when it failed; without, 0 when the
-program finished ("ok") and 1 for any other outcome; 2 for bad usage.
+Exit status: graded, 0 when the grade passed and 1 when it failed; otherwise 0 when the program
+finished ("ok") and 1 for any other outcome; 2 for bad usage.
 `;
 
 interface Options {
@@ -35,14 +42,21 @@ interface Options {
   exercise?: string;
   seed: number;
   json: boolean;
+  /** Run on the exercise's network without grading. */
+  noGrade: boolean;
 }
 
 function parse(args: string[]): Options | { error: string } | "help" {
-  const options: Partial<Options> & { seed: number; json: boolean } = { seed: 1, json: false };
+  const options: Partial<Options> & Pick<Options, "seed" | "json" | "noGrade"> = {
+    seed: 1,
+    json: false,
+    noGrade: false,
+  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === "--help" || arg === "-h") return "help";
     else if (arg === "--json") options.json = true;
+    else if (arg === "--no-grade") options.noGrade = true;
     else if (arg === "--lesson" || arg === "--exercise") {
       const value = args[++i];
       if (!value) return { error: `${arg} needs a value` };
@@ -59,7 +73,31 @@ function parse(args: string[]): Options | { error: string } | "help" {
   if ((options.lesson === undefined) !== (options.exercise === undefined)) {
     return { error: "--lesson and --exercise go together" };
   }
+  if (options.noGrade && options.lesson === undefined) {
+    return { error: "--no-grade goes with --lesson and --exercise" };
+  }
   return options as Options;
+}
+
+/**
+ * The lessons and the exercise's network for the seed, as a session gets it; null (after saying
+ * why) when the lessons do not load or have no such exercise.
+ */
+async function findExercise(
+  { lesson, exercise, seed }: Options,
+  io: CliIo,
+): Promise<{ catalogue: LoadedCatalogue; network: InstantiatedExercise } | null> {
+  const catalogue = await loadLessons(loadConfig({}).LESSONS_DIR).catch((error: Error) => error);
+  if (catalogue instanceof Error) {
+    io.err(`packetlab run: ${catalogue.message}\n`);
+    return null;
+  }
+  const network = catalogue.instantiate(lesson!, exercise!, seed);
+  if (!network) {
+    io.err(`packetlab run: no exercise "${exercise}" in lesson "${lesson}"\n`);
+    return null;
+  }
+  return { catalogue, network };
 }
 
 /** Grades the program on an exercise as the service does: same grader, same default limits. */
@@ -68,18 +106,10 @@ async function gradeOffline(
   code: string,
   language: Language,
   runner: Pick<Runner, "run">,
+  catalogue: LoadedCatalogue,
   io: CliIo,
 ) {
   const config = loadConfig({});
-  const catalogue = await loadLessons(config.LESSONS_DIR).catch((error: Error) => error);
-  if (catalogue instanceof Error) {
-    io.err(`packetlab run: ${catalogue.message}\n`);
-    return 2;
-  }
-  if (!catalogue.instantiate(options.lesson!, options.exercise!, options.seed)) {
-    io.err(`packetlab run: no exercise "${options.exercise}" in lesson "${options.lesson}"\n`);
-    return 2;
-  }
   const graded = await createGrader({ catalogue, runner }).gradeSubmission({
     lessonId: options.lesson!,
     exerciseId: options.exercise!,
@@ -117,7 +147,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const extension = extname(options.file);
   const language: Language =
     extension === ".rs" ? "rust" : extension === ".ts" ? "typescript" : "javascript";
-  // The service's pool limits (from the configuration's defaults) when grading.
+  // The service's pool limits (from the configuration's defaults) on a lesson's network.
   const config = loadConfig({});
   const pool = createRunner({
     workers: 1,
@@ -142,12 +172,21 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       io.err("packetlab run: this machine has no Rust toolchain set up (see README, Rust)\n");
       return 2;
     }
-    if (options.lesson !== undefined)
-      return await gradeOffline(options, code, language, runner, io);
+    let network: Pick<InstantiatedExercise, "topology" | "files">;
+    if (options.lesson === undefined) network = { topology: defaultTopology(), files: {} };
+    else {
+      const found = await findExercise(options, io);
+      if (!found) return 2;
+      if (!options.noGrade) {
+        return await gradeOffline(options, code, language, runner, found.catalogue, io);
+      }
+      network = found.network;
+    }
     const result = await runner.run({
       code,
       language,
-      topology: defaultTopology(),
+      topology: network.topology,
+      files: network.files,
       seed: options.seed,
     });
     io.out(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatHuman(result));

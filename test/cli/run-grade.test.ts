@@ -76,3 +76,48 @@ describe("packetlab run --lesson --exercise", () => {
     expect(io.stderr).toContain('no exercise "nope" in lesson "exchanging-messages"');
   });
 });
+
+describe("packetlab run --lesson --exercise --no-grade", () => {
+  const run = async (args: string[]) => {
+    const io = captureIo();
+    const status = await main(["run", ...args], io);
+    return { status, io };
+  };
+
+  it("runs on the exercise's network for the seed, as the graded run does, and does not grade", async () => {
+    const seed = ["--seed", "5", "--json"];
+    const graded = await run([`${exercise}/solution.ts`, ...grade, ...seed]);
+    const ungraded = await run([`${exercise}/solution.ts`, ...grade, "--no-grade", ...seed]);
+    expect(graded.status).toBe(0);
+    expect(ungraded.status).toBe(0);
+    const result = JSON.parse(ungraded.io.stdout);
+    expect(result.grade).toBeUndefined();
+    expect(result.outcome).toBe("ok");
+    expect(result.packets).toEqual(JSON.parse(graded.io.stdout).run.packets);
+  });
+
+  it("gives the program the exercise's files", async () => {
+    const { status, io } = await run([
+      "lessons/fragmentation/01-let-ip-fragment/solution.js",
+      "--lesson",
+      "fragmentation",
+      "--exercise",
+      "let-ip-fragment",
+      "--no-grade",
+    ]);
+    expect(io.stdout).toMatch(/^ok: /m);
+    expect(status).toBe(0);
+  });
+
+  it("is not the fixed network a plain run gets, where the lesson's names are unknown", async () => {
+    const { status, io } = await run([`${exercise}/solution.ts`]);
+    expect(status).toBe(1);
+    expect(io.stdout).toContain("the name server does not know alice.packetlab.test");
+  });
+
+  it("goes with --lesson and --exercise only", async () => {
+    const { status, io } = await run([`${exercise}/solution.ts`, "--no-grade"]);
+    expect(status).toBe(2);
+    expect(io.stderr).toContain("--no-grade goes with --lesson and --exercise");
+  });
+});
