@@ -456,13 +456,14 @@ const definitions = {
     parse: integer(0, 65535),
   },
   RUST_CACHE_MB: {
-    description: "Compiled Rust modules kept in memory (MB), keyed by source, toolchain and flags.",
+    description:
+      "Compiled Rust modules kept in memory (MB), keyed by source, toolchain and flags; the command line (`run`, `lessons check`) also keeps as much on disk, in `modules/` of RUST_FACADE_CACHE_DIR, for its next run.",
     default: "64",
     parse: integer(0, 16_384),
   },
   RUST_FACADE_CACHE_DIR: {
     description:
-      "Directory where the std facade built at start-up is kept, per toolchain, for the next start (which then skips that compile); empty: `$XDG_CACHE_HOME/packetlab`, else `~/.cache/packetlab`. One that cannot be written only means every start compiles it.",
+      "Directory where the std facade built at start-up is kept, per toolchain, for the next start (which then skips that compile), and the command line's compiled programs (`modules/`); empty: `$XDG_CACHE_HOME/packetlab`, else `~/.cache/packetlab`. One that cannot be written only means every start compiles them.",
     default: "",
     parse: text,
   },

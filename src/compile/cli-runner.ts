@@ -13,7 +13,8 @@ export async function compilingRunnerFromEnv(
   env: Record<string, string | undefined> = process.env,
 ): Promise<{ runner: Runner; languages: readonly Language[]; close: () => Promise<void> }> {
   const interpreted: Language[] = ["javascript", "typescript"];
-  const compiler = compilerFromConfig(loadConfig(env));
+  // Kept on disk: the same files are compiled run after run (`lessons check`, a learner's file).
+  const compiler = compilerFromConfig(loadConfig(env), { keepModules: true });
   if (compiler) {
     try {
       await compiler.warm();

@@ -9,8 +9,17 @@ import { createRustCompiler, type RustCompiler } from "./rust.ts";
 /** What the service needs of a compiler, here or behind RUST_COMPILER_URL. */
 export type Compiler = Pick<RustCompiler, "compile" | "warm" | "close">;
 
+export interface LocalOptions {
+  /**
+   * Keep compiled programs on disk for the next process, in `modules/` of the facade's cache
+   * directory, up to RUST_CACHE_MB: the command line's choice (it compiles the same lessons run
+   * after run). The service keeps them in memory only, and reads nothing from disk per request.
+   */
+  keepModules?: boolean;
+}
+
 /** The compiler service's client when RUST_COMPILER_URL is set, else the local compiler. */
-export function compilerFromConfig(config: Config): Compiler | null {
+export function compilerFromConfig(config: Config, local: LocalOptions = {}): Compiler | null {
   if (config.RUST_ENABLED === "false") return null;
   if (config.RUST_COMPILER_URL) {
     return createRemoteCompiler({
@@ -19,11 +28,14 @@ export function compilerFromConfig(config: Config): Compiler | null {
       timeoutMs: config.RUST_COMPILE_WAIT_MS + config.RUST_COMPILE_WALL_MS + 5_000,
     });
   }
-  return rustCompilerFromConfig(config);
+  return rustCompilerFromConfig(config, local);
 }
 
 /** The compiler, or null when Rust is off (RUST_ENABLED=false, or `auto` without a toolchain). */
-export function rustCompilerFromConfig(config: Config): RustCompiler | null {
+export function rustCompilerFromConfig(
+  config: Config,
+  { keepModules = false }: LocalOptions = {},
+): RustCompiler | null {
   if (config.RUST_ENABLED === "false") return null;
   const missing = [config.RUSTC, config.RUST_LINKER, config.BWRAP, config.PRLIMIT].filter(
     (path) => !existsSync(path),
@@ -54,11 +66,16 @@ export function rustCompilerFromConfig(config: Config): RustCompiler | null {
     },
     maxMemoryMb: config.RUST_WASM_MEMORY_MB,
     cacheMb: config.RUST_CACHE_MB,
-    ...facadeCache(config.RUST_FACADE_CACHE_DIR || userCacheDir()),
+    ...caches(config.RUST_FACADE_CACHE_DIR || userCacheDir(), keepModules && config.RUST_CACHE_MB),
   });
 }
 
-const facadeCache = (dir: string | undefined) => (dir ? { facadeCacheDir: dir } : {});
+function caches(dir: string | undefined, moduleCacheMb: number | false) {
+  if (!dir) return {};
+  if (!moduleCacheMb) return { facadeCacheDir: dir };
+  const moduleCache = { dir: join(dir, "modules"), maxBytes: moduleCacheMb * 1024 * 1024 };
+  return { facadeCacheDir: dir, moduleCache };
+}
 
 /**
  * The user's cache directory by the XDG convention: $XDG_CACHE_HOME, else ~/.cache; none for a

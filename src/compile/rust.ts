@@ -8,9 +8,12 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -45,6 +48,14 @@ export interface RustCompilerOptions {
    * built by every process.
    */
   facadeCacheDir?: string;
+  /**
+   * Where compiled programs are kept for later processes (the command line's: `lessons check`
+   * compiles the same sixty files every time), a file per cache key, the least recently used
+   * removed past maxBytes. Only modules are kept, not compile errors: rustc's output is decided
+   * by the key alone, and a kept module is checked (checkModule) again when read, so this
+   * packetlab's rules judge it. Absent: nothing outlives the process.
+   */
+  moduleCache?: { dir: string; maxBytes: number };
 }
 
 export type CompileResult =
@@ -186,10 +197,37 @@ export function createRustCompiler(options: RustCompilerOptions) {
     }
     let pending = inFlight.get(key);
     if (!pending) {
+      const kept = readKept(key);
+      if (kept) {
+        cache.set(key, { wasm: kept, bytes: kept.length });
+        return { ok: true, wasm: kept, key, cached: true };
+      }
       pending = pool.run(() => compileNow(source, key)).finally(() => inFlight.delete(key));
       inFlight.set(key, pending);
     }
     return pending;
+  }
+
+  /** A module kept by an earlier process, if it is there and still passes checkModule. */
+  function readKept(key: string): Uint8Array | undefined {
+    if (!options.moduleCache) return undefined;
+    const file = join(options.moduleCache.dir, `${key}.wasm`);
+    let wasm: Uint8Array;
+    try {
+      wasm = new Uint8Array(readFileSync(file));
+    } catch {
+      return undefined;
+    }
+    // Anything else (a damaged file, rules that changed) is compiled again and judged afresh.
+    if (!("wasm" in judgeModule(wasm))) return undefined;
+    try {
+      // Read again is used again: the bound removes the least recently used first.
+      const now = new Date();
+      utimesSync(file, now, now);
+    } catch {
+      // a cache that cannot be written still serves
+    }
+    return wasm;
   }
 
   async function compileNow(source: string, key: string): Promise<CompileResult> {
@@ -211,6 +249,9 @@ export function createRustCompiler(options: RustCompilerOptions) {
             ? { wasm: outcome.wasm, bytes: outcome.wasm.length }
             : { error: outcome.error, bytes: 2 * JSON.stringify(outcome.error).length };
         cache.set(key, entry);
+        if ("wasm" in outcome && options.moduleCache) {
+          keepModule(options.moduleCache, `${key}.wasm`, outcome.wasm);
+        }
       }
       return "wasm" in outcome
         ? { ok: true, wasm: outcome.wasm, key, cached: false }
@@ -243,20 +284,7 @@ export function createRustCompiler(options: RustCompilerOptions) {
       };
     }
     if (result.exitCode === 0) {
-      const wasm = new Uint8Array(await readFile(join(job, OUTPUT_FILE)));
-      const verdict = checkModule(wasm, { allowedImports: ALLOWED_IMPORTS, maxMemoryBytes });
-      if (!verdict.ok) {
-        const name = /imports \S+\.(\w+)/.exec(verdict.reason)?.[1];
-        const hint = name ? IMPORT_HINTS[name] : undefined;
-        return {
-          cacheable: true,
-          error: {
-            name: "CompileError",
-            message: hint ?? `The compiled program cannot run here: ${verdict.reason}.`,
-          },
-        };
-      }
-      return { cacheable: true, wasm };
+      return judgeModule(new Uint8Array(await readFile(join(job, OUTPUT_FILE))));
     }
     const error = compileErrorFrom(result.stderr);
     if (error && !/internal compiler error/.test(error.message)) return { cacheable: true, error };
@@ -271,6 +299,21 @@ export function createRustCompiler(options: RustCompilerOptions) {
           ? `The compiler ran out of memory (${limits.memoryMb} MB) on this program.`
           : `The compiler crashed on this program${result.signal ? ` (${result.signal})` : ""}: simplify the code around your last change.`,
         ...(error?.stack ? { stack: withoutPaths(error.stack) } : {}),
+      },
+    };
+  }
+
+  /** A module rustc made: runnable here, or the reason it is not. */
+  function judgeModule(wasm: Uint8Array): Judged {
+    const verdict = checkModule(wasm, { allowedImports: ALLOWED_IMPORTS, maxMemoryBytes });
+    if (verdict.ok) return { cacheable: true, wasm };
+    const name = /imports \S+\.(\w+)/.exec(verdict.reason)?.[1];
+    const hint = name ? IMPORT_HINTS[name] : undefined;
+    return {
+      cacheable: true,
+      error: {
+        name: "CompileError",
+        message: hint ?? `The compiled program cannot run here: ${verdict.reason}.`,
       },
     };
   }
@@ -323,21 +366,54 @@ function makeDirectories(dir: string): void {
 }
 
 /**
- * Keeps a built facade for later processes: written beside its name and renamed, so a reader
- * never sees half a file, whoever else writes it at the same time. A cache that cannot be
- * written (read-only, no home directory) only means the next start builds it again.
+ * Writes a file for later processes: beside its name and renamed, so a reader never sees half a
+ * file, whoever else writes it at the same time. A cache that cannot be written (read-only, no
+ * home directory) only means the next process does the work again: false then.
  */
-function keep(facade: string, cached: string): void {
-  const partial = `${cached}.${process.pid}.${Date.now()}.partial`;
+function writeKept(path: string, write: (partial: string) => void): boolean {
+  const partial = `${path}.${process.pid}.${Date.now()}.partial`;
   try {
-    makeDirectories(dirname(cached));
-    copyFileSync(facade, partial);
-    renameSync(partial, cached);
+    makeDirectories(dirname(path));
+    write(partial);
+    renameSync(partial, path);
+    return true;
   } catch {
     try {
       rmSync(partial, { force: true });
     } catch {
       // its directory could not be made: there is no partial file either
     }
+    return false;
+  }
+}
+
+/** Keeps a built facade for the next start with the same toolchain. */
+function keep(facade: string, cached: string): void {
+  writeKept(cached, (partial) => copyFileSync(facade, partial));
+}
+
+/** Keeps a compiled module, then removes the least recently used past maxBytes in all. */
+function keepModule(
+  { dir, maxBytes }: { dir: string; maxBytes: number },
+  name: string,
+  wasm: Uint8Array,
+): void {
+  if (wasm.length > maxBytes) return;
+  if (!writeKept(join(dir, name), (partial) => writeFileSync(partial, wasm))) return;
+  try {
+    const kept = readdirSync(dir)
+      .filter((file) => file.endsWith(".wasm"))
+      .flatMap((file) => {
+        const stat = statSync(join(dir, file), { throwIfNoEntry: false });
+        return stat ? [{ file, bytes: stat.size, used: stat.mtimeMs }] : [];
+      })
+      .sort((a, b) => b.used - a.used);
+    let total = 0;
+    for (const { file, bytes } of kept) {
+      total += bytes;
+      if (total > maxBytes) rmSync(join(dir, file), { force: true });
+    }
+  } catch {
+    // another process pruning at the same time, or a directory gone: the next write prunes
   }
 }
