@@ -392,7 +392,13 @@ function keep(facade: string, cached: string): void {
   writeKept(cached, (partial) => copyFileSync(facade, partial));
 }
 
-/** Keeps a compiled module, then removes the least recently used past maxBytes in all. */
+/** A partial file this old was left by a process that died while writing it. */
+const ABANDONED_MS = 10 * 60_000;
+
+/**
+ * Keeps a compiled module, then removes the least recently used past maxBytes in all, and
+ * partial files abandoned by a process that died mid-write.
+ */
 function keepModule(
   { dir, maxBytes }: { dir: string; maxBytes: number },
   name: string,
@@ -401,13 +407,15 @@ function keepModule(
   if (wasm.length > maxBytes) return;
   if (!writeKept(join(dir, name), (partial) => writeFileSync(partial, wasm))) return;
   try {
-    const kept = readdirSync(dir)
-      .filter((file) => file.endsWith(".wasm"))
-      .flatMap((file) => {
-        const stat = statSync(join(dir, file), { throwIfNoEntry: false });
-        return stat ? [{ file, bytes: stat.size, used: stat.mtimeMs }] : [];
-      })
-      .sort((a, b) => b.used - a.used);
+    const files = readdirSync(dir).flatMap((file) => {
+      const stat = statSync(join(dir, file), { throwIfNoEntry: false });
+      return stat ? [{ file, bytes: stat.size, used: stat.mtimeMs }] : [];
+    });
+    const abandoned = Date.now() - ABANDONED_MS;
+    for (const { file, used } of files) {
+      if (file.endsWith(".partial") && used < abandoned) rmSync(join(dir, file), { force: true });
+    }
+    const kept = files.filter(({ file }) => file.endsWith(".wasm")).sort((a, b) => b.used - a.used);
     let total = 0;
     for (const { file, bytes } of kept) {
       total += bytes;

@@ -114,6 +114,20 @@ describe.skipIf(!rustAvailable)("compiled Rust programs kept between processes",
     expect(kept(dir).sort()).toEqual([`${a.result.key}.wasm`, `${c.result.key}.wasm`].sort());
   });
 
+  it("remove a partial file left by a process that died mid-write, not one being written", async () => {
+    const dir = join(scratch, "partial");
+    await compileInNewProcess(keep(dir), HEALTHY_RUST);
+    const abandoned = join(dir, "0123.wasm.999.1.partial");
+    const writing = join(dir, "4567.wasm.998.2.partial");
+    writeFileSync(abandoned, "half");
+    writeFileSync(writing, "half");
+    const elevenMinutesAgo = new Date(Date.now() - 11 * 60_000);
+    utimesSync(abandoned, elevenMinutesAgo, elevenMinutesAgo);
+    await compileInNewProcess(keep(dir), HEALTHY_RUST.replace("ping", "pung"));
+    expect(existsSync(abandoned)).toBe(false);
+    expect(existsSync(writing)).toBe(true);
+  });
+
   it("are kept by the command line's runner, in modules/ of the facade's directory; not by the service's compiler", async () => {
     const env = { RUST_FACADE_CACHE_DIR: join(scratch, "config") };
     const modules = join(scratch, "config", "modules");
