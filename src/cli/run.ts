@@ -3,7 +3,7 @@
 // --exercise it grades the program as the service would and exits 1 on a failed grade.
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
-import { loadConfig } from "../config.ts";
+import { loadConfig, type Config } from "../config.ts";
 import { createGrader, loadLessons } from "../grading/index.ts";
 import type { LoadedCatalogue } from "../grading/lesson.ts";
 import type { InstantiatedExercise } from "../grading/types.ts";
@@ -85,9 +85,10 @@ function parse(args: string[]): Options | { error: string } | "help" {
  */
 async function findExercise(
   { lesson, exercise, seed }: Options,
+  config: Config,
   io: CliIo,
 ): Promise<{ catalogue: LoadedCatalogue; network: InstantiatedExercise } | null> {
-  const catalogue = await loadLessons(loadConfig({}).LESSONS_DIR).catch((error: Error) => error);
+  const catalogue = await loadLessons(config.LESSONS_DIR).catch((error: Error) => error);
   if (catalogue instanceof Error) {
     io.err(`packetlab run: ${catalogue.message}\n`);
     return null;
@@ -107,9 +108,9 @@ async function gradeOffline(
   language: Language,
   runner: Pick<Runner, "run">,
   catalogue: LoadedCatalogue,
+  config: Config,
   io: CliIo,
 ) {
-  const config = loadConfig({});
   const graded = await createGrader({ catalogue, runner }).gradeSubmission({
     lessonId: options.lesson!,
     exerciseId: options.exercise!,
@@ -147,7 +148,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const extension = extname(options.file);
   const language: Language =
     extension === ".rs" ? "rust" : extension === ".ts" ? "typescript" : "javascript";
-  // The service's pool limits (from the configuration's defaults) on a lesson's network.
+  // The configuration's defaults: the lessons' directory, and the service's limits on a lesson's network.
   const config = loadConfig({});
   const pool = createRunner({
     workers: 1,
@@ -175,10 +176,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     let network: Pick<InstantiatedExercise, "topology" | "files">;
     if (options.lesson === undefined) network = { topology: defaultTopology(), files: {} };
     else {
-      const found = await findExercise(options, io);
+      const found = await findExercise(options, config, io);
       if (!found) return 2;
       if (!options.noGrade) {
-        return await gradeOffline(options, code, language, runner, found.catalogue, io);
+        return await gradeOffline(options, code, language, runner, found.catalogue, config, io);
       }
       network = found.network;
     }
